@@ -1,0 +1,22 @@
+package io.datomicgitops;
+
+/** The runner's exit codes; documented in the README. Plan's 0/1/2 follow terraform's detailed exit code. */
+public enum ExitCode {
+    OK(0, "success, or nothing to do"),
+    FAILED(1, "the operation failed (AWS error, failed stack, failed replacement)"),
+    CHANGES_PENDING(2, "plan only: changes are pending"),
+    INVALID_CONFIG(3, "a properties file or setting is invalid"),
+    GIT(4, "a git operation failed (clone, fetch, conflict, push rejected)"),
+    AWS_ACCESS(5, "AWS credentials are missing or a call was denied"),
+    LOCKED(6, "another deployment holds the stack's lock"),
+    TIMEOUT(7, "a wait exceeded its timeout"),
+    USAGE(64, "bad command-line arguments");
+
+    public final int code;
+    public final String meaning;
+
+    ExitCode(int code, String meaning) {
+        this.code = code;
+        this.meaning = meaning;
+    }
+}

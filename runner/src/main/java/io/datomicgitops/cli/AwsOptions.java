@@ -1,0 +1,41 @@
+package io.datomicgitops.cli;
+
+import io.datomicgitops.aws.AwsSettings;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** AWS options shared by every command; the standard AWS_* variables are the defaults. */
+public final class AwsOptions {
+    @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: AWS_REGION, the profile, or the files' own region keys)")
+    String region;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL", description = "AWS endpoint override for every service (default: AWS_ENDPOINT_URL)")
+    String endpointUrl;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "AWS credentials profile (default: AWS_PROFILE, else the default chain)")
+    String profile;
+
+    @Option(names = "--role-arn", paramLabel = "ARN", description = "IAM role to assume for every AWS call")
+    String roleArn;
+
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "10",
+            description = "attempts per AWS call, with exponential backoff on throttling and transient errors (default: ${DEFAULT-VALUE})")
+    int maxAttempts;
+
+    public AwsSettings settings(Map<String, String> env) {
+        return AwsSettings.fromEnvironment(env)
+                .with(region, endpointUrl, profile, roleArn)
+                .withRetries(Math.max(1, maxAttempts), AwsSettings.DEFAULT_ATTEMPT_TIMEOUT);
+    }
+
+    /** Used by services that pin a region from the config (cf.properties, deploy.properties) unless --region is given. */
+    public String explicitRegion() {
+        return region;
+    }
+
+    static Duration parse(String s) {
+        return io.datomicgitops.config.ValueType.parseDuration(s);
+    }
+}

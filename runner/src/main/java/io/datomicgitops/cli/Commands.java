@@ -1,0 +1,16 @@
+package io.datomicgitops.cli;
+
+import picocli.CommandLine;
+
+/** The list of subcommands, in the order --help shows them. Each command is one class in this package. */
+final class Commands {
+    private Commands() {}
+
+    static void register(CommandLine cl) {
+        for (Object command : new Object[]{
+                new ValidateCommand(),
+        }) {
+            cl.addSubcommand(command);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.datomicgitops.cli;
+
+import io.datomicgitops.config.Redactor;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Everything the runner prints goes through here, and through the {@link Redactor}: a secret never reaches a log
+ * line even when it hides in an exception message. Progress lines carry a UTC time so a Jenkins log reads as a
+ * timeline.
+ */
+public final class Console {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Redactor redactor;
+    private final Clock clock;
+
+    public Console(PrintStream out, PrintStream err, Redactor redactor, Clock clock) {
+        this.out = out;
+        this.err = err;
+        this.redactor = redactor;
+        this.clock = clock;
+    }
+
+    /** A plain line of a command's result (no timestamp). */
+    public void println(String line) {
+        out.println(redactor.redact(line));
+        out.flush();
+    }
+
+    /** A timestamped progress line, for long waits and phase steps. */
+    public void progress(String line) {
+        out.println(LocalTime.ofInstant(clock.instant(), ZoneOffset.UTC).format(TIME) + " " + redactor.redact(line));
+        out.flush();
+    }
+
+    public void warn(String line) {
+        err.println("warning: " + redactor.redact(line));
+        err.flush();
+    }
+
+    public void error(String line) {
+        err.println("error: " + redactor.redact(line));
+        err.flush();
+    }
+
+    public Redactor redactor() {
+        return redactor;
+    }
+}

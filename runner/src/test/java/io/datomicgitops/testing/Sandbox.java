@@ -1,0 +1,135 @@
+package io.datomicgitops.testing;
+
+import io.datomicgitops.aws.ApiCallCounter;
+import io.datomicgitops.aws.AwsClients;
+import io.datomicgitops.aws.AwsSettings;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The AWS sandbox (moto server) as tests see it: started by the project's own {@code scripts/sandbox}, reused when
+ * already running, reset on demand. Tests talk to it with the runner's real client factory.
+ */
+public final class Sandbox {
+    public static final String REGION = "us-east-1";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Path script;
+    private final URI endpoint;
+    private final boolean startedHere;
+
+    private Sandbox(Path script, URI endpoint, boolean startedHere) {
+        this.script = script;
+        this.endpoint = endpoint;
+        this.startedHere = startedHere;
+    }
+
+    /** Starts the sandbox unless one is running already. */
+    static Sandbox startOrReuse() {
+        Path script = script();
+        boolean wasRunning = run(script, "status") == 0;
+        if (!wasRunning && run(script, "start") != 0) {
+            throw new IllegalStateException("scripts/sandbox start failed; see target/sandbox/moto.log");
+        }
+        Path endpointFile = Optional.ofNullable(System.getenv("SANDBOX_DIR")).map(Path::of)
+                .orElse(script.getParent().getParent().resolve("target/sandbox")).resolve("endpoint");
+        if (!Files.exists(endpointFile)) throw new IllegalStateException("the sandbox recorded no endpoint in " + endpointFile);
+        return new Sandbox(script, URI.create(read(endpointFile).trim()), !wasRunning);
+    }
+
+    void stopIfStartedHere() {
+        if (startedHere) run(script, "stop");
+    }
+
+    public URI endpoint() { return endpoint; }
+
+    /** Settings as the runner would build them from the environment of {@link #env()}; few retries, so failures are quick. */
+    public AwsSettings settings() {
+        return AwsSettings.fromEnvironment(env()).withRetries(3, Duration.ofSeconds(30));
+    }
+
+    /** A client factory on the sandbox with its own call counter. */
+    public AwsClients clients() {
+        return new AwsClients(settings(), new ApiCallCounter());
+    }
+
+    public AwsClients clients(ApiCallCounter counter) {
+        return new AwsClients(settings(), counter);
+    }
+
+    /** The environment a runner process needs to reach the sandbox. */
+    public Map<String, String> env() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_ENDPOINT_URL", endpoint.toString());
+        env.put("AWS_REGION", REGION);
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        return env;
+    }
+
+    /** Forgets every resource. */
+    public void reset() {
+        post("/moto-api/reset", "");
+    }
+
+    /**
+     * Turns IAM enforcement on after {@code freeCalls} more unauthenticated calls ("inf" turns it off): the
+     * sandbox then checks every call against the caller's policies.
+     */
+    public void resetAuth(String freeCalls) {
+        post("/moto-api/reset-auth", freeCalls);
+    }
+
+    private void post(String path, String body) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(endpoint.resolve(path))
+                    .header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("sandbox " + path + " failed: " + e, e);
+        }
+    }
+
+    static Path script() {
+        String prop = System.getProperty("sandbox.script");
+        if (prop != null) return Path.of(prop);
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path candidate = dir.resolve("scripts/sandbox");
+            if (Files.isExecutable(candidate)) return candidate;
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("scripts/sandbox not found above " + Path.of("").toAbsolutePath());
+    }
+
+    private static int run(Path script, String arg) {
+        try {
+            Process p = new ProcessBuilder(List.of(script.toString(), arg)).inheritIO()
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot run " + script + " " + arg + ": " + e, e);
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
