@@ -13,7 +13,7 @@ import java.time.format.DateTimeFormatter;
  * line even when it hides in an exception message. Progress lines carry a UTC time so a Jenkins log reads as a
  * timeline.
  */
-public final class Console {
+public final class Console implements io.datomicgitops.report.Log {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private final PrintStream out;
     private final PrintStream err;
@@ -34,11 +34,13 @@ public final class Console {
     }
 
     /** A timestamped progress line, for long waits and phase steps. */
+    @Override
     public void progress(String line) {
         out.println(LocalTime.ofInstant(clock.instant(), ZoneOffset.UTC).format(TIME) + " " + redactor.redact(line));
         out.flush();
     }
 
+    @Override
     public void warn(String line) {
         err.println("warning: " + redactor.redact(line));
         err.flush();
