@@ -1,0 +1,408 @@
+package io.datomicgitops.git;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+import io.datomicgitops.report.Log;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.RebaseCommand;
+import org.eclipse.jgit.api.RebaseResult;
+import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.api.Status;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.RefNotAdvertisedException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The config repo's working copy: clone or update, commit chosen files, push fast-forward only (fetch, rebase the
+ * tool's own commits and retry when the remote moved; stop on a real conflict with both commits named), tag.
+ * Nothing here ever force-pushes or discards a local change.
+ */
+public final class GitRepo implements AutoCloseable {
+    public static final String REMOTE = "origin";
+
+    private final Git git;
+    private final GitAuth auth;
+    private final Map<String, String> env;
+    private final Log log;
+
+    private GitRepo(Git git, GitAuth auth, Map<String, String> env, Log log) {
+        this.git = git;
+        this.auth = auth;
+        this.env = env;
+        this.log = log;
+    }
+
+    /** Opens an existing working copy. */
+    public static GitRepo open(Path dir, GitAuth auth, Map<String, String> env, Log log) {
+        try {
+            return new GitRepo(Git.open(dir.toFile()), auth, env, log);
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "not a git working copy", dir.toString(),
+                    "run `datomic-gitops checkout --repo URL --branch B --dir " + dir + "` first");
+        }
+    }
+
+    /**
+     * Clones the branch into dir, or, when dir already holds a clone, fetches and resets it to the remote branch.
+     * Refuses (instead of discarding) uncommitted changes and local commits that the remote does not have.
+     */
+    public static GitRepo checkout(String url, String branch, Path dir, GitAuth auth, Map<String, String> env, Log log) {
+        boolean existing = Files.isDirectory(dir.resolve(".git"));
+        if (!existing && Files.exists(dir) && !isEmptyDirectory(dir)) {
+            throw new ToolException(ExitCode.GIT, "the directory exists and is not a git clone", dir.toString(),
+                    "choose an empty or new --dir");
+        }
+        if (!existing) {
+            log.progress("git: cloning " + url + " (" + branch + ") into " + dir);
+            try {
+                Git git = auth.apply(Git.cloneRepository().setURI(url).setBranch(branch).setDirectory(dir.toFile())
+                        .setBranchesToClone(List.of(Constants.R_HEADS + branch)), env).call();
+                if (git.getRepository().resolve(Constants.HEAD) == null) {
+                    git.close();
+                    throw branchNotFound(url, branch);
+                }
+                return new GitRepo(git, auth, env, log);
+            } catch (GitAPIException e) {
+                throw translate(e, url, branch);
+            } catch (IOException e) {
+                throw new ToolException(ExitCode.GIT, "clone failed: " + e.getMessage(), url, "check the URL and the disk", e);
+            }
+        }
+        GitRepo repo = open(dir, auth, env, log);
+        repo.updateTo(url, branch);
+        return repo;
+    }
+
+    private void updateTo(String url, String branch) {
+        try {
+            List<String> dirty = uncommittedChanges();
+            if (!dirty.isEmpty()) {
+                throw new ToolException(ExitCode.GIT, "the working copy has uncommitted changes: " + String.join(", ", dirty),
+                        directory().toString(), "commit or remove them; nothing is discarded automatically");
+            }
+            String origin = git.getRepository().getConfig().getString("remote", REMOTE, "url");
+            if (origin != null && !origin.equals(url)) {
+                throw new ToolException(ExitCode.GIT, "the clone's origin is " + origin + ", not " + url, directory().toString(),
+                        "use another --dir, or the URL the clone was made from");
+            }
+            log.progress("git: fetching " + branch + " from " + url);
+            fetch(branch);
+            ObjectId remote = git.getRepository().resolve(remoteRef(branch));
+            if (remote == null) throw branchNotFound(url, branch);
+            ObjectId local = git.getRepository().resolve(Constants.R_HEADS + branch);
+            if (local != null && !isAncestor(local, remote)) {
+                throw new ToolException(ExitCode.GIT, "local branch " + branch + " has commits the remote does not have ("
+                        + local.abbreviate(10).name() + ")", directory().toString(),
+                        "push them, or move them to another branch; nothing is discarded automatically");
+            }
+            if (local == null) {
+                git.checkout().setCreateBranch(true).setName(branch).setStartPoint(remoteRef(branch)).call();
+            } else {
+                git.checkout().setName(branch).call();
+            }
+            git.reset().setMode(ResetCommand.ResetType.HARD).setRef(remoteRef(branch)).call();
+        } catch (GitAPIException e) {
+            throw translate(e, url, branch);
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "update failed: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    public Path directory() {
+        return git.getRepository().getWorkTree().toPath();
+    }
+
+    public String branch() {
+        try {
+            return git.getRepository().getBranch();
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read the current branch", directory().toString(), "check the clone", e);
+        }
+    }
+
+    public String head() {
+        try {
+            ObjectId id = git.getRepository().resolve(Constants.HEAD);
+            return id == null ? null : id.name();
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read HEAD", directory().toString(), "check the clone", e);
+        }
+    }
+
+    /** The clone's origin URL, for stack tags. */
+    public String remoteUrl() {
+        return git.getRepository().getConfig().getString("remote", REMOTE, "url");
+    }
+
+    /** Paths (relative, '/'-separated) that differ between rev and HEAD. */
+    public Set<String> changedPaths(String rev) {
+        Repository repo = git.getRepository();
+        try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(repo)) {
+            ObjectId from = repo.resolve(rev + "^{tree}");
+            if (from == null) {
+                throw new ToolException(ExitCode.GIT, "unknown revision " + rev, directory().toString(),
+                        "pass a commit, tag or branch that exists in the clone to --since");
+            }
+            ObjectId to = repo.resolve(Constants.HEAD + "^{tree}");
+            CanonicalTreeParser a = new CanonicalTreeParser(null, reader, from);
+            CanonicalTreeParser b = new CanonicalTreeParser(null, reader, to);
+            Set<String> paths = new TreeSet<>();
+            for (DiffEntry d : git.diff().setOldTree(a).setNewTree(b).call()) {
+                if (!DiffEntry.DEV_NULL.equals(d.getOldPath())) paths.add(d.getOldPath());
+                if (!DiffEntry.DEV_NULL.equals(d.getNewPath())) paths.add(d.getNewPath());
+            }
+            return paths;
+        } catch (IOException | GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "cannot diff " + rev + "..HEAD: " + e.getMessage(), directory().toString(),
+                    "check --since", e);
+        }
+    }
+
+    /** Modified, added, removed or untracked paths. */
+    public List<String> uncommittedChanges() {
+        try {
+            Status s = git.status().call();
+            Set<String> all = new TreeSet<>();
+            all.addAll(s.getModified());
+            all.addAll(s.getChanged());
+            all.addAll(s.getAdded());
+            all.addAll(s.getRemoved());
+            all.addAll(s.getMissing());
+            all.addAll(s.getUntracked());
+            all.addAll(s.getConflicting());
+            return new ArrayList<>(all);
+        } catch (GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "git status failed: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    /**
+     * Commits exactly these paths (relative to the working copy) with the message; empty when none of them
+     * changed. Other changes in the working copy are left alone.
+     */
+    public Optional<String> commit(Collection<String> paths, CommitMessage message, PersonIdent committer) {
+        try {
+            Status status = git.status().call();
+            Set<String> changed = new LinkedHashSet<>();
+            for (String p : paths) {
+                if (status.getModified().contains(p) || status.getUntracked().contains(p) || status.getAdded().contains(p)
+                        || status.getChanged().contains(p)) changed.add(p);
+            }
+            if (changed.isEmpty()) return Optional.empty();
+            for (String p : changed) git.add().addFilepattern(p).call();
+            var commit = git.commit().setMessage(message.text()).setAuthor(committer).setCommitter(committer).setSign(false);
+            for (String p : changed) commit.setOnly(p);
+            RevCommit c = commit.call();
+            return Optional.of(c.name());
+        } catch (GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "commit failed: " + e.getMessage(), directory().toString(),
+                    "check the clone (disk full? permissions?)", e);
+        }
+    }
+
+    /** What a push did: the commit now at the remote and how many attempts (rebases) it took. */
+    public record PushOutcome(String head, int attempts, boolean rebased) {}
+
+    /**
+     * Pushes the current branch, fast-forward only. When the remote moved, fetches, rebases the local commits onto
+     * it and tries again, up to maxAttempts; a rebase conflict stops with both commits named, the local commit kept
+     * on a branch of its own.
+     */
+    public PushOutcome push(int maxAttempts) {
+        String branch = branch();
+        boolean rebased = false;
+        for (int attempt = 1; ; attempt++) {
+            RemoteRefUpdate.Status status = pushOnce(branch);
+            if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
+                return new PushOutcome(head(), attempt, rebased);
+            }
+            if (status != RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD && status != RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED) {
+                throw new ToolException(ExitCode.GIT, "push of " + branch + " was rejected (" + status + ")", remoteUrl(),
+                        "check that the credentials may push to " + branch + " and that no hook refuses it");
+            }
+            if (attempt >= maxAttempts) {
+                throw new ToolException(ExitCode.GIT, "the remote branch " + branch + " kept moving; gave up after "
+                        + attempt + " attempts (local commit " + shortHead() + " kept)", remoteUrl(),
+                        "run again; the local commit is in " + directory());
+            }
+            log.progress("git: " + branch + " moved on the remote; rebasing " + shortHead() + " onto it (attempt " + (attempt + 1) + ")");
+            rebaseOntoRemote(branch);
+            rebased = true;
+        }
+    }
+
+    private RemoteRefUpdate.Status pushOnce(String branch) {
+        try {
+            Iterable<PushResult> results = auth.apply(git.push().setRemote(REMOTE)
+                    .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + Constants.R_HEADS + branch))
+                    .setForce(false), env).call();
+            for (PushResult r : results) {
+                RemoteRefUpdate u = r.getRemoteUpdate(Constants.R_HEADS + branch);
+                if (u != null) return u.getStatus();
+            }
+            return RemoteRefUpdate.Status.REJECTED_OTHER_REASON;
+        } catch (GitAPIException e) {
+            throw translate(e, remoteUrl(), branch);
+        }
+    }
+
+    private void rebaseOntoRemote(String branch) {
+        fetch(branch);
+        String before = head();
+        try {
+            RebaseResult result = git.rebase().setUpstream(remoteRef(branch)).call();
+            if (result.getStatus().isSuccessful()) return;
+            git.rebase().setOperation(RebaseCommand.Operation.ABORT).call();
+            String keep = keepLocalCommit(before);
+            String theirs = remoteCommitsTouching(branch, before);
+            throw new ToolException(ExitCode.GIT, "conflict: the local commit " + abbreviate(before)
+                    + " and the remote commit(s) " + theirs + " changed the same lines", remoteUrl(),
+                    "resolve it by hand: the local commit is kept on branch " + keep + " in " + directory()
+                            + "; merge it onto " + branch + " and run again");
+        } catch (GitAPIException | IOException e) {
+            throw new ToolException(ExitCode.GIT, "rebase onto " + remoteRef(branch) + " failed: " + e.getMessage(),
+                    directory().toString(), "inspect the clone; the local commit " + abbreviate(before) + " is kept", e);
+        }
+    }
+
+    private String keepLocalCommit(String commit) throws GitAPIException {
+        String name = "datomic-gitops/unpushed-" + abbreviate(commit);
+        git.branchCreate().setName(name).setStartPoint(commit).setForce(false).call();
+        return name;
+    }
+
+    /** Remote commits since the merge base that touch a file the local commits touch. */
+    private String remoteCommitsTouching(String branch, String local) throws IOException, GitAPIException {
+        Repository repo = git.getRepository();
+        ObjectId remote = repo.resolve(remoteRef(branch));
+        List<String> ids = new ArrayList<>();
+        for (RevCommit c : git.log().addRange(ObjectId.fromString(local), remote).call()) {
+            ids.add(c.abbreviate(10).name() + " (" + c.getAuthorIdent().getName() + ": " + c.getShortMessage() + ")");
+        }
+        return ids.isEmpty() ? abbreviate(remote.name()) : String.join(", ", ids);
+    }
+
+    /** Creates an annotated tag on HEAD and pushes it (never moving an existing tag). */
+    public void tag(String name, String message, PersonIdent tagger) {
+        try {
+            git.tag().setName(name).setMessage(message).setTagger(tagger).setAnnotated(true).setSigned(false).setForceUpdate(false).call();
+            Iterable<PushResult> results = auth.apply(git.push().setRemote(REMOTE)
+                    .setRefSpecs(new RefSpec(Constants.R_TAGS + name + ":" + Constants.R_TAGS + name)), env).call();
+            for (PushResult r : results) {
+                RemoteRefUpdate u = r.getRemoteUpdate(Constants.R_TAGS + name);
+                if (u != null && u.getStatus() != RemoteRefUpdate.Status.OK && u.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
+                    throw new ToolException(ExitCode.GIT, "push of tag " + name + " was rejected (" + u.getStatus() + ")",
+                            remoteUrl(), "check that the credentials may push tags");
+                }
+            }
+        } catch (GitAPIException e) {
+            throw translate(e, remoteUrl(), name);
+        }
+    }
+
+    /** Reads a file as it is at HEAD (not the working copy); empty when absent. */
+    public Optional<String> readAtHead(String path) {
+        Repository repo = git.getRepository();
+        try (RevWalk walk = new RevWalk(repo)) {
+            ObjectId head = repo.resolve(Constants.HEAD);
+            if (head == null) return Optional.empty();
+            RevCommit commit = walk.parseCommit(head);
+            try (var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path, commit.getTree())) {
+                if (tw == null) return Optional.empty();
+                return Optional.of(new String(repo.open(tw.getObjectId(0)).getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read " + path + " at HEAD", directory().toString(), "check the clone", e);
+        }
+    }
+
+    private void fetch(String branch) {
+        try {
+            auth.apply(git.fetch().setRemote(REMOTE)
+                    .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + remoteRef(branch))), env).call();
+        } catch (GitAPIException e) {
+            throw translate(e, remoteUrl(), branch);
+        }
+    }
+
+    private boolean isAncestor(ObjectId maybeAncestor, ObjectId of) throws IOException {
+        try (RevWalk walk = new RevWalk(git.getRepository())) {
+            return walk.isMergedInto(walk.parseCommit(maybeAncestor), walk.parseCommit(of));
+        }
+    }
+
+    private static String remoteRef(String branch) {
+        return Constants.R_REMOTES + REMOTE + "/" + branch;
+    }
+
+    private String shortHead() {
+        return abbreviate(head());
+    }
+
+    private static String abbreviate(String id) {
+        return id == null ? "(none)" : id.substring(0, Math.min(10, id.length()));
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        File[] files = dir.toFile().listFiles();
+        return files != null && files.length == 0;
+    }
+
+    private static ToolException branchNotFound(String url, String branch) {
+        return new ToolException(ExitCode.GIT, "branch " + branch + " not found", url, "check --branch (the default branch is often main)");
+    }
+
+    static ToolException translate(GitAPIException e, String url, String branch) {
+        String msg = String.valueOf(e.getMessage());
+        if (e instanceof RefNotAdvertisedException || msg.contains("Remote branch") && msg.contains("not found")) {
+            return branchNotFound(url, branch);
+        }
+        if (e instanceof InvalidRemoteException || msg.contains("not found") || msg.contains("does not appear to be a git repository")
+                || msg.contains("Repository not found")) {
+            return new ToolException(ExitCode.GIT, "repository not found or not reachable: " + msg, url,
+                    "check --repo and that the server is up");
+        }
+        if (e instanceof TransportException && (msg.contains("not authorized") || msg.contains("Auth fail")
+                || msg.contains("authentication") || msg.contains("Authentication") || msg.contains("401") || msg.contains("403"))) {
+            return new ToolException(ExitCode.GIT, "git authentication failed", url,
+                    "check the token (--token-env) or SSH key (--ssh-key) and that it may read and push the repo");
+        }
+        if (msg.contains("HostKey") || msg.contains("host key") || msg.contains("known_hosts") || msg.contains("Host key")) {
+            return new ToolException(ExitCode.GIT, "the server's SSH host key is not trusted: " + msg, url,
+                    "add it to known_hosts (ssh-keyscan), or pass --ssh-accept-new to trust a new host once");
+        }
+        return new ToolException(ExitCode.GIT, "git failed: " + msg, url, "check the repository URL, branch and credentials", e);
+    }
+
+    @Override
+    public void close() {
+        git.close();
+    }
+}

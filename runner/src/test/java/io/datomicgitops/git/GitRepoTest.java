@@ -1,0 +1,174 @@
+package io.datomicgitops.git;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+import io.datomicgitops.report.Log;
+import io.datomicgitops.testing.GitDaemon;
+import io.datomicgitops.testing.TestRepos;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** GitRepo against real repositories: bare repos on disk, and `git daemon` on loopback for the git:// push path. */
+class GitRepoTest {
+    private static final PersonIdent TOOL = new PersonIdent("datomic-gitops", "datomic-gitops@localhost");
+    private static final String TX = "stacks/prod/transactor.properties";
+    private static final String BASE = "protocol=ddb\n# aws-transactor-role=\nport=4334\n";
+
+    @TempDir
+    Path tmp;
+
+    private Path bare() throws Exception {
+        return TestRepos.bareWith(tmp, "main", Map.of(TX, BASE, "README.md", "config\n"));
+    }
+
+    private GitRepo checkout(Path bare, Path dir) {
+        return GitRepo.checkout(bare.toUri().toString(), "main", dir, GitAuth.none(), Map.of(), Log.NONE);
+    }
+
+    @Test
+    void clonesThenUpdatesToTheRemoteBranch() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        try (GitRepo repo = checkout(bare, dir)) {
+            assertThat(Files.readString(dir.resolve(TX))).isEqualTo(BASE);
+        }
+        String theirs = TestRepos.pushChange(bare, tmp.resolve("alice"), "main", Map.of("README.md", "changed\n"), "edit readme");
+        try (GitRepo repo = checkout(bare, dir)) {
+            assertThat(repo.head()).isEqualTo(theirs);
+            assertThat(Files.readString(dir.resolve("README.md"))).isEqualTo("changed\n");
+        }
+    }
+
+    @Test
+    void refusesUncommittedChangesInsteadOfDiscardingThem() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        checkout(bare, dir).close();
+        Files.writeString(dir.resolve(TX), BASE + "aws-peer-role=mine\n");
+        assertThatThrownBy(() -> checkout(bare, dir))
+                .isInstanceOfSatisfying(ToolException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.GIT))
+                .hasMessageContaining("uncommitted changes: " + TX);
+        assertThat(Files.readString(dir.resolve(TX))).contains("aws-peer-role=mine");
+    }
+
+    @Test
+    void refusesLocalCommitsTheRemoteDoesNotHave() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        try (GitRepo repo = checkout(bare, dir)) {
+            Files.writeString(dir.resolve(TX), BASE + "aws-peer-role=mine\n");
+            repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "write aws-peer-role"), TOOL);
+        }
+        assertThatThrownBy(() -> checkout(bare, dir)).hasMessageContaining("has commits the remote does not have");
+    }
+
+    @Test
+    void aWrongBranchOrAMissingRepoIsOneClearError() throws Exception {
+        Path bare = bare();
+        assertThatThrownBy(() -> GitRepo.checkout(bare.toUri().toString(), "nope", tmp.resolve("a"), GitAuth.none(), Map.of(), Log.NONE))
+                .hasMessageContaining("branch nope not found");
+        assertThatThrownBy(() -> GitRepo.checkout(tmp.resolve("missing.git").toUri().toString(), "main", tmp.resolve("b"),
+                GitAuth.none(), Map.of(), Log.NONE))
+                .isInstanceOfSatisfying(ToolException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.GIT))
+                .hasMessageContaining("repository not found");
+    }
+
+    @Test
+    void commitsOnlyTheNamedPathsWithTrailers() throws Exception {
+        Path dir = tmp.resolve("work");
+        try (GitRepo repo = checkout(bare(), dir)) {
+            Files.writeString(dir.resolve(TX), BASE + "aws-peer-role=datomic-aws-peer\n");
+            Files.writeString(dir.resolve("README.md"), "unrelated edit\n");
+            assertThat(repo.commit(List.of("stacks/prod/cf.properties"), CommitMessage.of("ensure-cf", "prod", "x"), TOOL))
+                    .as("nothing changed in that path").isEmpty();
+            String id = repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "write aws-peer-role")
+                    .line("aws-peer-role=datomic-aws-peer").trailer("Build-URL", "https://ci/job/7/"), TOOL).orElseThrow();
+            assertThat(repo.uncommittedChanges()).containsExactly("README.md");
+            try (Git git = Git.open(dir.toFile())) {
+                RevCommit c = git.log().setMaxCount(1).call().iterator().next();
+                assertThat(c.name()).isEqualTo(id);
+                assertThat(c.getFullMessage()).isEqualTo("ensure-transactor(prod): write aws-peer-role\n\naws-peer-role=datomic-aws-peer\n\n"
+                        + "Phase: ensure-transactor\nStack: prod\nBuild-URL: https://ci/job/7/\n");
+                assertThat(c.getCommitterIdent().getName()).isEqualTo("datomic-gitops");
+            }
+        }
+    }
+
+    @Test
+    void whenTheRemoteMovedOnOtherFilesThePushRebasesAndKeepsBothCommits() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        try (GitRepo repo = checkout(bare, dir)) {
+            String theirs = TestRepos.pushChange(bare, tmp.resolve("alice"), "main", Map.of("README.md", "alice\n"), "alice edits readme");
+            Files.writeString(dir.resolve(TX), BASE + "aws-peer-role=datomic-aws-peer\n");
+            String ours = repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "x"), TOOL).orElseThrow();
+            GitRepo.PushOutcome out = repo.push(3);
+            assertThat(out.rebased()).isTrue();
+            assertThat(out.attempts()).isEqualTo(2);
+            assertThat(out.head()).isNotEqualTo(ours);
+            List<String> remoteLog = log(bare);
+            assertThat(remoteLog.get(0)).isEqualTo(out.head());
+            assertThat(remoteLog.get(1)).isEqualTo(theirs);
+            assertThat(remoteLog).hasSize(3);
+        }
+    }
+
+    @Test
+    void aConflictOnTheSameKeyStopsNamesBothCommitsAndLosesNothing() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        try (GitRepo repo = checkout(bare, dir)) {
+            String theirs = TestRepos.pushChange(bare, tmp.resolve("alice"), "main",
+                    Map.of(TX, BASE.replace("port=4334", "port=4444")), "alice changes the port");
+            Files.writeString(dir.resolve(TX), BASE.replace("port=4334", "port=5555"));
+            String ours = repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "x"), TOOL).orElseThrow();
+            assertThatThrownBy(() -> repo.push(3))
+                    .isInstanceOfSatisfying(ToolException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.GIT))
+                    .hasMessageContaining("conflict: the local commit " + ours.substring(0, 10))
+                    .hasMessageContaining(theirs.substring(0, 10) + " (Olga Operator: alice changes the port)")
+                    .hasMessageContaining("datomic-gitops/unpushed-" + ours.substring(0, 10));
+            assertThat(repo.head()).as("the local commit is still checked out").isEqualTo(ours);
+            assertThat(Files.readString(dir.resolve(TX))).contains("port=5555");
+            assertThat(log(bare).get(0)).as("the remote is untouched").isEqualTo(theirs);
+        }
+    }
+
+    @Test
+    void pushesCommitsAndTagsOverGitDaemonOnLoopback() throws Exception {
+        Path bare = bare();
+        try (GitDaemon daemon = GitDaemon.start(tmp)) {
+            Path dir = tmp.resolve("work");
+            try (GitRepo repo = GitRepo.checkout(daemon.url(bare), "main", dir, GitAuth.none(), Map.of(), Log.NONE)) {
+                Files.writeString(dir.resolve(TX), BASE + "aws-peer-role=datomic-aws-peer\n");
+                String id = repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "x"), TOOL).orElseThrow();
+                assertThat(repo.push(3).head()).isEqualTo(id);
+                repo.tag("deploy/prod/20261128T120000Z", "deployed", TOOL);
+                assertThat(repo.changedPaths(id + "~1")).containsExactly(TX);
+            }
+            assertThat(log(bare).get(0)).isNotNull();
+            try (Git remote = Git.open(bare.toFile())) {
+                assertThat(remote.tagList().call()).extracting(r -> r.getName()).containsExactly("refs/tags/deploy/prod/20261128T120000Z");
+            }
+        }
+    }
+
+    private static List<String> log(Path bare) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Git git = Git.open(bare.toFile())) {
+            for (RevCommit c : git.log().call()) ids.add(c.name());
+        }
+        return ids;
+    }
+}
