@@ -8,6 +8,7 @@ final class Commands {
 
     static void register(CommandLine cl) {
         for (Object command : new Object[]{
+                new CheckoutCommand(),
                 new ValidateCommand(),
         }) {
             cl.addSubcommand(command);

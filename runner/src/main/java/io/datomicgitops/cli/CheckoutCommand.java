@@ -1,0 +1,49 @@
+package io.datomicgitops.cli;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.git.GitRepo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Clones the config repo, or brings an existing clone up to the remote branch (never discarding local work). */
+@Command(name = "checkout", mixinStandardHelpOptions = true,
+        description = "Clone the config repo into DIR, or fetch and reset an existing clone to the remote branch. "
+                + "Uncommitted changes and unpushed commits are refused, never discarded.")
+public final class CheckoutCommand extends BaseCommand {
+    @Option(names = "--repo", required = true, paramLabel = "URL", description = "config repo: https://, ssh://, git@host:path, git:// or a local path")
+    String repo;
+
+    @Option(names = "--branch", defaultValue = "main", paramLabel = "BRANCH", description = "branch (default: ${DEFAULT-VALUE})")
+    String branch;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "where the clone lives")
+    Path dir;
+
+    @Mixin
+    GitOptions git;
+
+    @Override
+    protected Path defaultReportPath() {
+        return Path.of("report.json");
+    }
+
+    @Override
+    protected ExitCode execute() {
+        try (GitRepo clone = GitRepo.checkout(repo, branch, dir, git.auth(), env(), console)) {
+            String head = clone.head();
+            console.println("checked out " + branch + " at " + head.substring(0, 10) + " in " + dir);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("repo", repo);
+            result.put("branch", branch);
+            result.put("dir", dir.toString());
+            result.put("head", head);
+            report.addPhase(null, "checkout", "ok", java.time.Duration.ZERO, "checked out " + branch, result);
+            return ExitCode.OK;
+        }
+    }
+}

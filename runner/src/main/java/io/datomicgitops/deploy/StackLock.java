@@ -1,0 +1,181 @@
+package io.datomicgitops.deploy;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+import io.datomicgitops.aws.AwsClients;
+import io.datomicgitops.report.Log;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A deployment lock per stack, like Terraform's state lock: a conditional write in a DynamoDB table (created on
+ * first use) holding who, where and when, with a lease that expires if the holder dies. Jenkins' own `lock` is a
+ * second layer on top, not a replacement.
+ */
+public final class StackLock {
+    static final String KEY = "LockID";
+
+    private final AwsClients aws;
+    private final String region;
+    private final String table;
+    private final Log log;
+    private final Clock clock;
+
+    public StackLock(AwsClients aws, String region, String table, Log log, Clock clock) {
+        this.aws = aws;
+        this.region = region;
+        this.table = table;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** Who holds a lock. */
+    public record Holder(String lockId, String stack, String who, String where, Instant acquired, Instant expires) {
+        String describe() {
+            return who + " (" + where + ") since " + acquired + ", lease until " + expires + ", lock id " + lockId;
+        }
+    }
+
+    /** A held lock; closing it releases it (only if it is still ours). */
+    public final class Lease implements AutoCloseable {
+        private final Holder holder;
+
+        private Lease(Holder holder) {
+            this.holder = holder;
+        }
+
+        public Holder holder() {
+            return holder;
+        }
+
+        @Override
+        public void close() {
+            try {
+                db().deleteItem(r -> r.tableName(table).key(key(holder.stack()))
+                        .conditionExpression("LockOwner = :id")
+                        .expressionAttributeValues(Map.of(":id", s(holder.lockId()))));
+            } catch (ConditionalCheckFailedException e) {
+                log.warn("the lock on " + holder.stack() + " was no longer ours at release (expired and taken over?)");
+            }
+        }
+    }
+
+    /**
+     * Takes the stack's lock, waiting up to {@code wait} for a holder to release it (zero: fail at once). A lock
+     * whose lease has expired is taken over.
+     */
+    public Lease acquire(String stack, String who, String where, Duration lease, Duration wait) {
+        ensureTable();
+        Instant deadline = clock.instant().plus(wait);
+        while (true) {
+            Instant now = clock.instant();
+            Holder mine = new Holder(UUID.randomUUID().toString(), stack, who, where, now, now.plus(lease));
+            try {
+                db().putItem(r -> r.tableName(table).item(item(mine))
+                        .conditionExpression("attribute_not_exists(" + KEY + ") OR Expires < :now")
+                        .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
+                log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ")");
+                return new Lease(mine);
+            } catch (ConditionalCheckFailedException e) {
+                Optional<Holder> holder = holder(stack);
+                if (holder.isEmpty()) continue; // released between our write and our read
+                if (!clock.instant().isBefore(deadline)) {
+                    throw new ToolException(ExitCode.LOCKED, "stack " + stack + " is locked by " + holder.get().describe(),
+                            "lock table " + table,
+                            "wait for that deployment to finish, pass --lock-wait, or if it died: datomic-gitops force-unlock "
+                                    + stack + " --lock-id " + holder.get().lockId());
+                }
+                log.progress("lock: " + stack + " is held by " + holder.get().describe() + "; waiting");
+                sleep(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    public Optional<Holder> holder(String stack) {
+        try {
+            var item = db().getItem(r -> r.tableName(table).key(key(stack)).consistentRead(true)).item();
+            if (item == null || item.isEmpty()) return Optional.empty();
+            return Optional.of(new Holder(item.get("LockOwner").s(), stack, item.get("Who").s(), item.get("Where").s(),
+                    Instant.ofEpochSecond(Long.parseLong(item.get("Acquired").n())),
+                    Instant.ofEpochSecond(Long.parseLong(item.get("Expires").n()))));
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes a lock whose holder died; the lock id must match, so a live, newer holder is never removed by mistake. */
+    public void forceUnlock(String stack, String lockId) {
+        try {
+            db().deleteItem(r -> r.tableName(table).key(key(stack))
+                    .conditionExpression("LockOwner = :id")
+                    .expressionAttributeValues(Map.of(":id", s(lockId))));
+        } catch (ConditionalCheckFailedException | ResourceNotFoundException e) {
+            String now = holder(stack).map(Holder::describe).orElse("nobody");
+            throw new ToolException(ExitCode.LOCKED, "stack " + stack + " is not locked with id " + lockId + " (holder: " + now + ")",
+                    "lock table " + table, "check the lock id in the error of the blocked run");
+        }
+    }
+
+    private void ensureTable() {
+        try {
+            if (db().describeTable(r -> r.tableName(table)).table().tableStatus() == TableStatus.ACTIVE) return;
+        } catch (ResourceNotFoundException e) {
+            try {
+                log.progress("lock: creating the lock table " + table);
+                db().createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                        .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
+                        .attributeDefinitions(AttributeDefinition.builder().attributeName(KEY).attributeType(ScalarAttributeType.S).build())
+                        .tags(t -> t.key("datomic-gitops:managed-by").value("datomic-gitops")));
+            } catch (ResourceInUseException raced) {
+                // another run created it at the same time
+            }
+        }
+        db().waiter().waitUntilTableExists(r -> r.tableName(table));
+    }
+
+    private DynamoDbClient db() {
+        return aws.dynamoDb(region);
+    }
+
+    private static Map<String, AttributeValue> key(String stack) {
+        return Map.of(KEY, s(stack));
+    }
+
+    private static Map<String, AttributeValue> item(Holder h) {
+        return Map.of(KEY, s(h.stack()), "LockOwner", s(h.lockId()), "Who", s(h.who()), "Where", s(h.where()),
+                "Acquired", n(h.acquired().getEpochSecond()), "Expires", n(h.expires().getEpochSecond()));
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.builder().s(v == null || v.isEmpty() ? "-" : v).build();
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.builder().n(Long.toString(v)).build();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException(ExitCode.FAILED, "interrupted while waiting for a lock", "lock", "run again");
+        }
+    }
+}
