@@ -1,0 +1,49 @@
+package io.datomicgitops.deploy;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.datomicgitops.report.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The last deployment of a stack, committed in its folder ({@code deployment.json}) and tagged: which config was
+ * deployed (commit and a hash of the stack's files), to which stack and change set, with what result, who
+ * approved it and which build ran it.
+ */
+@JsonPropertyOrder({"stack", "stackName", "stackId", "region", "deployedCommit", "configSha256", "changeSetId", "status",
+        "strategy", "instancesReplaced", "instancesLaunched", "downtimeSeconds", "approvedBy", "buildUrl", "startedAt", "finishedAt"})
+public record DeploymentRecord(
+        String stack,
+        String stackName,
+        String stackId,
+        String region,
+        String deployedCommit,
+        String configSha256,
+        String changeSetId,
+        String status,
+        String strategy,
+        List<String> instancesReplaced,
+        List<String> instancesLaunched,
+        Double downtimeSeconds,
+        String approvedBy,
+        String buildUrl,
+        String startedAt,
+        String finishedAt) {
+
+    public String toJson() {
+        return Json.write(this);
+    }
+
+    public static Optional<DeploymentRecord> read(Path file) {
+        if (!Files.exists(file)) return Optional.empty();
+        try {
+            return Optional.of(Json.mapper().readValue(Files.readString(file), DeploymentRecord.class));
+        } catch (IOException e) {
+            return Optional.empty(); // an unreadable record only means the next deployment writes a fresh one
+        }
+    }
+}
