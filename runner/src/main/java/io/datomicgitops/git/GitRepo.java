@@ -381,6 +381,12 @@ public final class GitRepo implements AutoCloseable {
 
     static ToolException translate(GitAPIException e, String url, String branch) {
         String msg = String.valueOf(e.getMessage());
+        if (url != null && msg.startsWith(url + ": ")) msg = msg.substring(url.length() + 2);
+        if (msg.contains("key did not validate") || msg.contains("HostKey") || msg.contains("host key")
+                || msg.contains("known_hosts") || msg.contains("Host key")) {
+            return new ToolException(ExitCode.GIT, "the server's SSH host key is not trusted: " + msg, url,
+                    "add it to known_hosts (ssh-keyscan), or pass --ssh-accept-new to trust a new host once");
+        }
         if (e instanceof RefNotAdvertisedException || msg.contains("Remote branch") && msg.contains("not found")) {
             return branchNotFound(url, branch);
         }
@@ -393,10 +399,6 @@ public final class GitRepo implements AutoCloseable {
                 || msg.contains("authentication") || msg.contains("Authentication") || msg.contains("401") || msg.contains("403"))) {
             return new ToolException(ExitCode.GIT, "git authentication failed", url,
                     "check the token (--token-env) or SSH key (--ssh-key) and that it may read and push the repo");
-        }
-        if (msg.contains("HostKey") || msg.contains("host key") || msg.contains("known_hosts") || msg.contains("Host key")) {
-            return new ToolException(ExitCode.GIT, "the server's SSH host key is not trusted: " + msg, url,
-                    "add it to known_hosts (ssh-keyscan), or pass --ssh-accept-new to trust a new host once");
         }
         return new ToolException(ExitCode.GIT, "git failed: " + msg, url, "check the repository URL, branch and credentials", e);
     }
