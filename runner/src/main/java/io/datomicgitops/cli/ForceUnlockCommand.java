@@ -1,0 +1,38 @@
+package io.datomicgitops.cli;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.config.DeploySettings;
+import io.datomicgitops.deploy.StackLock;
+import io.datomicgitops.deploy.StackSelection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Removes a deployment lock whose holder died, as Terraform's force-unlock does. */
+@Command(name = "force-unlock", mixinStandardHelpOptions = true,
+        description = "Remove the deployment lock of a stack whose holder died. The lock id (printed by the blocked run) "
+                + "must match, so a live holder is never unlocked by mistake.")
+public final class ForceUnlockCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "STACK", description = "stack folder name (as in stacks/NAME)")
+    String stack;
+
+    @Option(names = "--lock-id", required = true, paramLabel = "ID", description = "the lock id named in the blocked run's error")
+    String lockId;
+
+    @Option(names = "--dir", defaultValue = ".", paramLabel = "DIR", description = "the config repo clone (default: current directory)")
+    Path dir;
+
+    @Override
+    protected ExitCode execute() {
+        var folder = StackSelection.select(dir, List.of(stack), Optional.empty(), null).get(0);
+        DeploySettings settings = DeploySettings.read(folder.dir());
+        String region = aws.explicitRegion() != null ? aws.explicitRegion() : settings.region().orElse(null);
+        new StackLock(aws(), region, settings.lockTable(), console, clock()).forceUnlock(settings.stackName(), lockId);
+        console.println("unlocked " + settings.stackName() + " (lock id " + lockId + ")");
+        return ExitCode.OK;
+    }
+}
