@@ -1,0 +1,145 @@
+package io.datomicgitops.stack;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+import io.datomicgitops.stack.StackPreview.ChangeDetail;
+import io.datomicgitops.stack.StackPreview.ResourceChange;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Change;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.CreateChangeSetRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.ResourceChangeDetail;
+import software.amazon.awssdk.services.cloudformation.model.Tag;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Creates, waits for, describes, executes and deletes change sets, and recognises "nothing to change". */
+final class ChangeSets {
+    private final CloudFormationClient cf;
+    private final Sleeper sleeper;
+
+    ChangeSets(CloudFormationClient cf, Sleeper sleeper) {
+        this.cf = cf;
+        this.sleeper = sleeper;
+    }
+
+    /** Where the template comes from: inline body, or a URL in S3 for a template over the inline limit. */
+    record TemplateSource(String body, String url) {
+        static TemplateSource inline(String body) { return new TemplateSource(body, null); }
+        static TemplateSource url(String url) { return new TemplateSource(null, url); }
+    }
+
+    /** A change set that exists (id set), or "no changes" answered at once by CreateChangeSet (id null). */
+    record Created(String name, String id, boolean noChanges, String reason) {}
+
+    /** A change set once CloudFormation has finished computing it. */
+    record Computed(String status, String reason, List<ResourceChange> changes) {
+        boolean noChanges() {
+            return "FAILED".equals(status) && ChangeSets.isNoChangeMessage(reason);
+        }
+
+        boolean failed() {
+            return "FAILED".equals(status) && !noChanges();
+        }
+    }
+
+    /** Both forms AWS (and the sandbox) use for an update that would change nothing. */
+    static boolean isNoChangeMessage(String message) {
+        if (message == null) return false;
+        String m = message.toLowerCase();
+        return m.contains("didn't contain changes") || m.contains("no updates are to be performed");
+    }
+
+    Created create(String stackName, String name, ChangeSetType type, TemplateSource source, Map<String, String> parameters,
+                   Set<String> capabilities, Map<String, String> tags, String description) {
+        CreateChangeSetRequest.Builder b = CreateChangeSetRequest.builder()
+                .stackName(stackName)
+                .changeSetName(name)
+                .changeSetType(type)
+                .description(description)
+                .parameters(parameters.entrySet().stream()
+                        .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList())
+                .capabilitiesWithStrings(capabilities)
+                .tags(tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
+        if (source.url() != null) b.templateURL(source.url());
+        else b.templateBody(source.body());
+        try {
+            var r = cf.createChangeSet(b.build());
+            return new Created(name, r.id(), false, null);
+        } catch (CloudFormationException e) {
+            String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+            if (isNoChangeMessage(message)) return new Created(name, null, true, message);
+            throw e;
+        }
+    }
+
+    /** Waits until the change set is computed (CREATE_COMPLETE or FAILED) and reads all its changes. */
+    Computed await(String stackName, String changeSetId, Deadline deadline) {
+        Backoff backoff = Backoff.forStacks();
+        while (true) {
+            DescribeChangeSetResponse first = cf.describeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetId));
+            String status = first.statusAsString();
+            if ("CREATE_COMPLETE".equals(status) || "FAILED".equals(status)) {
+                return new Computed(status, first.statusReason(), allChanges(stackName, changeSetId, first));
+            }
+            if (deadline.passed()) {
+                throw new ToolException(ExitCode.TIMEOUT, "change set " + changeSetId + " is still " + status, "stack " + stackName,
+                        "CloudFormation is slow to compute it; re-run later or raise the timeout");
+            }
+            sleep(backoff.next(deadline.remaining()));
+        }
+    }
+
+    private List<ResourceChange> allChanges(String stackName, String changeSetId, DescribeChangeSetResponse first) {
+        List<ResourceChange> out = new ArrayList<>();
+        DescribeChangeSetResponse page = first;
+        while (true) {
+            for (Change c : page.changes()) {
+                if (c.resourceChange() != null) out.add(toResourceChange(c.resourceChange()));
+            }
+            String token = page.nextToken();
+            if (token == null || token.isEmpty()) return out;
+            page = cf.describeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetId).nextToken(token));
+        }
+    }
+
+    private static ResourceChange toResourceChange(software.amazon.awssdk.services.cloudformation.model.ResourceChange rc) {
+        List<ChangeDetail> details = new ArrayList<>();
+        for (ResourceChangeDetail d : rc.details()) {
+            var target = d.target();
+            details.add(new ChangeDetail(
+                    target == null ? null : target.attributeAsString(),
+                    target == null ? null : target.name(),
+                    target == null ? null : target.requiresRecreationAsString(),
+                    d.evaluationAsString(),
+                    d.changeSourceAsString(),
+                    d.causingEntity()));
+        }
+        return new ResourceChange(rc.actionAsString(), rc.logicalResourceId(), rc.physicalResourceId(), rc.resourceType(),
+                rc.replacementAsString(), List.copyOf(rc.scopeAsStrings()), List.copyOf(details));
+    }
+
+    void execute(String stackName, String changeSetId) {
+        cf.executeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetId));
+    }
+
+    void delete(String stackName, String changeSetId) {
+        cf.deleteChangeSet(r -> r.stackName(stackName).changeSetName(changeSetId));
+    }
+
+    private void sleep(Duration d) {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the change set", e);
+        }
+    }
+}

@@ -1,0 +1,474 @@
+package io.datomicgitops.stack;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+import io.datomicgitops.aws.AwsClients;
+import io.datomicgitops.config.Redactor;
+import io.datomicgitops.report.Log;
+import io.datomicgitops.stack.ChangeSets.Computed;
+import io.datomicgitops.stack.ChangeSets.Created;
+import io.datomicgitops.stack.ChangeSets.TemplateSource;
+import io.datomicgitops.stack.StackPreview.ParameterValue;
+import io.datomicgitops.stack.StackPreview.ResourceChange;
+import io.datomicgitops.stack.StackResult.StackEventLine;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
+import software.amazon.awssdk.services.cloudformation.model.TemplateStage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Creates or updates a stack, always through a change set: create it, wait for it, describe it (the preview), then
+ * execute it and follow the stack's events until it settles. Nothing to change is success. A plan stops after the
+ * preview and deletes its change set. The stack is never deleted, and termination protection is never lowered.
+ */
+public final class StackDeployer {
+    public static final String ASG_TYPE = "AWS::AutoScaling::AutoScalingGroup";
+    private static final String MASK = "****";
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
+
+    private final AwsClients aws;
+    private final String region;
+    private final Log log;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public StackDeployer(AwsClients aws, String region, Log log, Clock clock) {
+        this(aws, region, log, clock, Sleeper.REAL);
+    }
+
+    public StackDeployer(AwsClients aws, String region, Log log, Clock clock, Sleeper sleeper) {
+        this.aws = aws;
+        this.region = region;
+        this.log = log;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    private CloudFormationClient cf() {
+        return aws.cloudFormation(region);
+    }
+
+    // ---------------------------------------------------------------- read-only
+
+    /** The stack as deployed, or empty when there is none. */
+    public Optional<StackInfo> describe(String stackName) {
+        return new StackWaiter(cf(), sleeper).describe(stackName).map(StackDeployer::toInfo);
+    }
+
+    /** The deployed template's body as it was submitted (GetTemplate, stage Original), to detect drift from cf.json. */
+    public Optional<String> deployedTemplate(String stackName) {
+        Optional<StackInfo> info = describe(stackName);
+        if (info.isEmpty() || info.get().isReviewOnly()) return Optional.empty();
+        try {
+            return Optional.ofNullable(cf().getTemplate(r -> r.stackName(stackName).templateStage(TemplateStage.ORIGINAL)).templateBody());
+        } catch (CloudFormationException e) {
+            if (isMissingStack(e)) return Optional.empty();
+            throw e;
+        }
+    }
+
+    /** The one autoscaling group of the stack, read from its resources now (an update can change its name). */
+    public String autoScalingGroupName(String stackName) {
+        List<String> groups = autoScalingGroupNames(stackName);
+        if (groups.size() == 1) return groups.get(0);
+        if (groups.isEmpty()) {
+            throw new ToolException(ExitCode.FAILED, "the stack has no " + ASG_TYPE + " resource", "stack " + stackName,
+                    "check the template: the transactor runs in an autoscaling group (LaunchGroup)");
+        }
+        throw new ToolException(ExitCode.USAGE, "the stack has " + groups.size() + " autoscaling groups: " + groups,
+                "stack " + stackName, "name the group to act on with --group");
+    }
+
+    /** Physical ids of the stack's autoscaling groups, in template order. */
+    public List<String> autoScalingGroupNames(String stackName) {
+        try {
+            return cf().listStackResourcesPaginator(r -> r.stackName(stackName)).stackResourceSummaries().stream()
+                    .filter(s -> ASG_TYPE.equals(s.resourceType()) && s.physicalResourceId() != null
+                            && !s.resourceStatusAsString().startsWith("DELETE"))
+                    .map(StackResourceSummary::physicalResourceId)
+                    .toList();
+        } catch (CloudFormationException e) {
+            if (isMissingStack(e)) throw unknownStack(stackName);
+            throw e;
+        }
+    }
+
+    /**
+     * What applying the request would do. For an existing stack: a change set, created, described and deleted (no
+     * change to the stack). For a stack that does not exist yet: the template's resources, without CreateChangeSet
+     * (which would leave an empty stack in REVIEW_IN_PROGRESS behind).
+     */
+    public StackPreview preview(StackRequest request) {
+        Prepared p = prepare(request);
+        Optional<StackInfo> existing = describe(request.stackName());
+        if (existing.isEmpty() || existing.get().isReviewOnly()) return templatePreview(p);
+        refuseUnupdatable(existing.get());
+        TemplateSource source = templateSource(p, false);
+        String name = "datomic-gitops-plan-" + NAME_TIME.format(clock.instant());
+        ChangeSets changeSets = new ChangeSets(cf(), sleeper);
+        Created created = changeSets.create(request.stackName(), name, ChangeSetType.UPDATE, source, p.parameters,
+                p.capabilities, request.tags(), description(request));
+        if (created.noChanges()) return noChangePreview(p, existing.get(), name, null, created.reason(), source);
+        try {
+            Computed computed = changeSets.await(request.stackName(), created.id(), Deadline.after(clock, request.timeout()));
+            if (computed.noChanges()) return noChangePreview(p, existing.get(), name, created.id(), computed.reason(), source);
+            if (computed.failed()) throw changeSetFailed(request.stackName(), computed.reason());
+            return changePreview(p, existing.get(), "UPDATE", name, created.id(), computed, source);
+        } finally {
+            deleteQuietly(changeSets, request.stackName(), created.id());
+        }
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    /**
+     * Creates or updates the stack through a change set, waits for it with its events streamed to the log, and
+     * returns what happened. Nothing to change is success. Throws {@link StackFailedException} (with the result) when
+     * the stack ends failed or rolled back, or the wait times out.
+     */
+    public StackResult apply(StackRequest request) {
+        Instant start = clock.instant();
+        Prepared p = prepare(request);
+        String stackName = request.stackName();
+        Optional<StackInfo> existing = describe(stackName);
+        existing.ifPresent(this::refuseUnupdatable);
+        boolean create = existing.isEmpty() || existing.get().isReviewOnly();
+        ChangeSetType type = create ? ChangeSetType.CREATE : ChangeSetType.UPDATE;
+        TemplateSource source = templateSource(p, true);
+        String name = "datomic-gitops-" + NAME_TIME.format(clock.instant());
+        ChangeSets changeSets = new ChangeSets(cf(), sleeper);
+        Deadline deadline = Deadline.after(clock, request.timeout());
+
+        log.progress("stack " + stackName + ": creating change set " + name + " (" + type + ")");
+        Created created = changeSets.create(stackName, name, type, source, p.parameters, p.capabilities, request.tags(),
+                description(request));
+        if (created.noChanges()) {
+            return noChangeResult(p, existing.get(), noChangePreview(p, existing.get(), name, null, created.reason(), source), start);
+        }
+        boolean executed = false;
+        try {
+            Computed computed = changeSets.await(stackName, created.id(), deadline);
+            if (computed.noChanges()) {
+                return noChangeResult(p, existing.get(),
+                        noChangePreview(p, existing.get(), name, created.id(), computed.reason(), source), start);
+            }
+            if (computed.failed()) throw changeSetFailed(stackName, computed.reason());
+            StackPreview preview = create
+                    ? changePreview(p, null, "CREATE", name, created.id(), computed, source)
+                    : changePreview(p, existing.get(), "UPDATE", name, created.id(), computed, source);
+            for (ResourceChange c : preview.changes()) {
+                log.progress("stack " + stackName + ": " + c.action() + " " + c.logicalId() + " (" + c.resourceType() + ")"
+                        + (c.replacement() == null ? "" : " replacement " + c.replacement()));
+            }
+            StackEvents events = new StackEvents(cf(), stackName, log);
+            events.markNow();
+            changeSets.execute(stackName, created.id());
+            executed = true;
+            log.progress("stack " + stackName + ": executing " + name);
+            return follow(request, p, type == ChangeSetType.CREATE ? "create" : "update", name, created.id(), preview,
+                    events, deadline, start);
+        } finally {
+            if (!executed) deleteQuietly(changeSets, stackName, created.id());
+        }
+    }
+
+    /**
+     * Continues the rollback of a stack in UPDATE_ROLLBACK_FAILED (ContinueUpdateRollback), skipping the named
+     * resources, and waits for UPDATE_ROLLBACK_COMPLETE; after that the stack can be updated again.
+     */
+    public StackResult continueRollback(String stackName, List<String> resourcesToSkip, Duration timeout) {
+        Instant start = clock.instant();
+        StackInfo info = describe(stackName).orElseThrow(() -> unknownStack(stackName));
+        if (!StackStatuses.rollbackFailed(info.status())) {
+            throw new ToolException(ExitCode.USAGE, "the stack is " + info.status() + ", not UPDATE_ROLLBACK_FAILED: there is no rollback to continue",
+                    "stack " + stackName, "run update-stack without --continue-rollback");
+        }
+        StackEvents events = new StackEvents(cf(), stackName, log);
+        events.markNow();
+        cf().continueUpdateRollback(r -> r.stackName(stackName).resourcesToSkip(resourcesToSkip));
+        log.progress("stack " + stackName + ": continuing the rollback" + (resourcesToSkip.isEmpty() ? "" : ", skipping " + resourcesToSkip));
+        Deadline deadline = Deadline.after(clock, timeout);
+        Optional<Stack> end;
+        try {
+            end = new StackWaiter(cf(), sleeper).waitForEnd(stackName, events, deadline);
+        } catch (StackWaiter.TimedOut t) {
+            throw timedOut(stackName, "continue-rollback", null, null, null, events, t.lastStatus, info.terminationProtection(), start, timeout);
+        }
+        String status = end.map(Stack::stackStatusAsString).orElse("DELETE_COMPLETE");
+        String reason = end.map(Stack::stackStatusReason).orElse(null);
+        boolean ok = status.equals("UPDATE_ROLLBACK_COMPLETE");
+        StackResult result = new StackResult(stackName, info.stackId(), "continue-rollback", ok ? "rollback-continued" : "failed",
+                status, reason, null, null, null, info.terminationProtection(), null, millisSince(start), null,
+                events.all(), events.failures(), List.of());
+        if (ok) {
+            log.progress("stack " + stackName + ": UPDATE_ROLLBACK_COMPLETE; it can be updated again");
+            return result;
+        }
+        throw new StackFailedException(ExitCode.FAILED, "the rollback did not complete: the stack is " + status
+                + failureSummary(events.failures()), "stack " + stackName,
+                "skip the resources that cannot roll back: update-stack --continue-rollback --skip-resource LOGICAL_ID "
+                        + "(each resource named in a failing event), then re-run", result);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** The request checked against its template: every parameter resolved, secrets known, capabilities worked out. */
+    private record Prepared(StackRequest request, StackTemplate template, Map<String, String> parameters, Set<String> noEcho,
+                            Set<String> capabilities) {}
+
+    private Prepared prepare(StackRequest request) {
+        String where = "stack " + request.stackName();
+        StackTemplate template = StackTemplate.parse(request.templateBody(), where);
+        Map<String, String> parameters = template.resolveParameters(request.parameters(), where);
+        Set<String> noEcho = template.noEchoKeys(request.noEchoParameters());
+        noEcho.forEach(k -> Redactor.global().register(parameters.get(k)));
+        Set<String> capabilities = new TreeSet<>(template.requiredCapabilities());
+        capabilities.addAll(request.capabilities());
+        return new Prepared(request, template, parameters, noEcho, capabilities);
+    }
+
+    private TemplateSource templateSource(Prepared p, boolean mayCreateBucket) {
+        if (p.template.fitsInline()) return TemplateSource.inline(p.template.body());
+        return TemplateSource.url(new TemplateUploader(aws, region, log)
+                .upload(p.template, p.request.stackName(), p.request.templateBucket(), mayCreateBucket));
+    }
+
+    /** Refuses stacks that cannot take a change now, with what to do instead. */
+    private void refuseUnupdatable(StackInfo info) {
+        String where = "stack " + info.stackName();
+        String status = info.status();
+        if (StackStatuses.inProgress(status)) {
+            throw new ToolException(ExitCode.FAILED, "the stack is " + status + ": another operation is running", where,
+                    "wait for it to finish (aws cloudformation describe-stack-events --stack-name " + info.stackName() + ") and re-run");
+        }
+        if (StackStatuses.rollbackFailed(status)) {
+            throw new ToolException(ExitCode.FAILED, "the stack is UPDATE_ROLLBACK_FAILED and cannot be updated", where,
+                    continueRollbackTodo(info.stackName()));
+        }
+        if (StackStatuses.needsDeletion(status)) {
+            throw new ToolException(ExitCode.FAILED, "the stack is " + status + " (its creation failed) and cannot be updated", where,
+                    deleteTodo(info.stackName(), info.terminationProtection()));
+        }
+    }
+
+    private StackResult follow(StackRequest request, Prepared p, String operation, String changeSetName, String changeSetId,
+                               StackPreview preview, StackEvents events, Deadline deadline, Instant start) {
+        String stackName = request.stackName();
+        Optional<Stack> end;
+        try {
+            end = new StackWaiter(cf(), sleeper).waitForEnd(stackName, events, deadline);
+        } catch (StackWaiter.TimedOut t) {
+            throw timedOut(stackName, operation, changeSetName, changeSetId, preview, events, t.lastStatus, false, start,
+                    request.timeout());
+        }
+        if (end.isEmpty()) {
+            StackResult gone = new StackResult(stackName, null, operation, "failed", "DELETE_COMPLETE", null, changeSetName,
+                    changeSetId, preview.templateUrl(), false, null, millisSince(start), preview, events.all(), events.failures(), List.of());
+            throw new StackFailedException(ExitCode.FAILED, "the stack disappeared while " + operation + " was running"
+                    + failureSummary(events.failures()), "stack " + stackName,
+                    "read the events above; a failed create of a stack with rollback deletes it: fix the cause and re-run", gone);
+        }
+        Stack stack = end.get();
+        String status = stack.stackStatusAsString();
+        List<String> warnings = new ArrayList<>();
+        boolean protection = Boolean.TRUE.equals(stack.enableTerminationProtection());
+        if (StackStatuses.success(status)) {
+            protection = ensureProtection(request, stackName, protection, warnings);
+            String group = firstGroup(stackName);
+            log.progress("stack " + stackName + ": " + status + (group == null ? "" : ", autoscaling group " + group));
+            return new StackResult(stackName, stack.stackId(), operation, operation.equals("create") ? "created" : "updated",
+                    status, stack.stackStatusReason(), changeSetName, changeSetId, preview.templateUrl(), protection, group,
+                    millisSince(start), preview, events.all(), events.failures(), warnings);
+        }
+        StackResult failed = new StackResult(stackName, stack.stackId(), operation,
+                status.contains("ROLLBACK") ? "rolled-back" : "failed", status, stack.stackStatusReason(), changeSetName,
+                changeSetId, preview.templateUrl(), protection, null, millisSince(start), preview, events.all(), events.failures(),
+                warnings);
+        for (StackEventLine f : events.failures()) log.warn("stack " + stackName + ": failed: " + f.describe());
+        String what = switch (status) {
+            case "UPDATE_ROLLBACK_COMPLETE" -> "the update failed and was rolled back";
+            case "UPDATE_ROLLBACK_FAILED" -> "the update failed and its rollback failed too";
+            case "ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED" -> "the stack could not be created (" + status + ")";
+            default -> "the stack ended " + status;
+        };
+        String todo = switch (status) {
+            case "UPDATE_ROLLBACK_FAILED" -> continueRollbackTodo(stackName);
+            case "ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED" -> "fix the cause in the failing events; then "
+                    + deleteTodo(stackName, protection);
+            default -> "fix the cause named in the failing events and re-run (the stack is back on its previous template)";
+        };
+        throw new StackFailedException(ExitCode.FAILED, what + failureSummary(events.failures()), "stack " + stackName, todo, failed);
+    }
+
+    private StackFailedException timedOut(String stackName, String operation, String changeSetName, String changeSetId,
+                                          StackPreview preview, StackEvents events, String lastStatus, boolean protection,
+                                          Instant start, Duration timeout) {
+        StackResult r = new StackResult(stackName, null, operation, "timeout", lastStatus, null, changeSetName, changeSetId,
+                preview == null ? null : preview.templateUrl(), protection, null, millisSince(start), preview, events.all(),
+                events.failures(), List.of());
+        return new StackFailedException(ExitCode.TIMEOUT, "the stack is still " + lastStatus + " after " + human(timeout),
+                "stack " + stackName, "the operation goes on in AWS: follow it with aws cloudformation describe-stack-events --stack-name "
+                + stackName + ", and re-run once it has settled (or raise --timeout / stack-timeout)", r);
+    }
+
+    /** Turns termination protection on when asked; never turns it off. A failure to turn it on is a warning. */
+    private boolean ensureProtection(StackRequest request, String stackName, boolean current, List<String> warnings) {
+        if (current) return true;
+        if (!request.terminationProtection()) return false;
+        try {
+            cf().updateTerminationProtection(r -> r.stackName(stackName).enableTerminationProtection(true));
+            log.progress("stack " + stackName + ": termination protection on");
+            return true;
+        } catch (SdkException e) {
+            String w = "could not turn termination protection on (" + e.getMessage().lines().findFirst().orElse("") + "); turn it on with: "
+                    + "aws cloudformation update-termination-protection --enable-termination-protection --stack-name " + stackName;
+            warnings.add(w);
+            log.warn("stack " + stackName + ": " + w);
+            return false;
+        }
+    }
+
+    private StackResult noChangeResult(Prepared p, StackInfo existing, StackPreview preview, Instant start) {
+        String stackName = p.request.stackName();
+        log.progress("stack " + stackName + ": no changes (" + existing.status() + ")");
+        List<String> warnings = new ArrayList<>();
+        boolean protection = ensureProtection(p.request, stackName, existing.terminationProtection(), warnings);
+        return new StackResult(stackName, existing.stackId(), "update", "no-changes", existing.status(), existing.statusReason(),
+                preview.changeSetName(), preview.changeSetId(), preview.templateUrl(), protection, firstGroup(stackName),
+                millisSince(start), preview, List.of(), List.of(), warnings);
+    }
+
+    private String firstGroup(String stackName) {
+        List<String> groups = autoScalingGroupNames(stackName);
+        return groups.isEmpty() ? null : groups.get(0);
+    }
+
+    private StackPreview templatePreview(Prepared p) {
+        List<ResourceChange> changes = p.template.resources().stream()
+                .map(r -> new ResourceChange("Add", r.logicalId(), null, r.type(), null, List.of(),
+                        r.condition().map(c -> List.of(new StackPreview.ChangeDetail("Condition", c, null, null, null, null)))
+                                .orElse(List.of())))
+                .toList();
+        return new StackPreview(p.request.stackName(), StackPreview.NEW_STACK, "CREATE", "template", null, null,
+                "the stack does not exist yet: every resource of the template is added", p.template.bytes(), null,
+                List.copyOf(p.capabilities), parameterValues(p, null), changes);
+    }
+
+    private StackPreview noChangePreview(Prepared p, StackInfo existing, String name, String id, String reason, TemplateSource source) {
+        return new StackPreview(p.request.stackName(), StackPreview.NO_CHANGES, "UPDATE", "change-set", name, id, reason,
+                p.template.bytes(), source.url(), List.copyOf(p.capabilities), parameterValues(p, existing), List.of());
+    }
+
+    private StackPreview changePreview(Prepared p, StackInfo existing, String type, String name, String id, Computed computed,
+                                       TemplateSource source) {
+        return new StackPreview(p.request.stackName(), StackPreview.CHANGES, type, "change-set", name, id, computed.reason(),
+                p.template.bytes(), source.url(), List.copyOf(p.capabilities), parameterValues(p, existing), computed.changes());
+    }
+
+    /** Parameter values for the preview: NoEcho ones masked (and their change unknowable, since AWS masks them too). */
+    private static List<ParameterValue> parameterValues(Prepared p, StackInfo existing) {
+        List<ParameterValue> out = new ArrayList<>();
+        p.parameters.forEach((key, value) -> {
+            boolean secret = p.noEcho.contains(key);
+            String previous = existing == null || secret ? null : existing.parameters().get(key);
+            boolean changed = existing != null && !secret && !Objects.equals(previous, value);
+            out.add(new ParameterValue(key, secret ? MASK : value, previous, changed, secret));
+        });
+        return out;
+    }
+
+    private static String description(StackRequest request) {
+        String commit = request.tags().get(StackTags.COMMIT);
+        return "datomic-gitops" + (commit == null ? "" : " " + commit);
+    }
+
+    private void deleteQuietly(ChangeSets changeSets, String stackName, String changeSetId) {
+        if (changeSetId == null) return;
+        try {
+            changeSets.delete(stackName, changeSetId);
+        } catch (SdkException e) {
+            log.warn("stack " + stackName + ": could not delete change set " + changeSetId + ": " + e.getMessage());
+        }
+    }
+
+    private static ToolException changeSetFailed(String stackName, String reason) {
+        return new ToolException(ExitCode.FAILED, "CloudFormation rejected the change set: " + reason, "stack " + stackName,
+                "fix the template or parameters named in the reason and re-run");
+    }
+
+    static ToolException unknownStack(String stackName) {
+        return new ToolException(ExitCode.FAILED, "no such stack", "stack " + stackName,
+                "check the stack name and the region (aws cloudformation describe-stacks --stack-name " + stackName + ")");
+    }
+
+    private static String continueRollbackTodo(String stackName) {
+        return "continue the rollback: datomic-gitops update-stack --stack-name " + stackName + " --continue-rollback"
+                + " [--skip-resource LOGICAL_ID ...] (or aws cloudformation continue-update-rollback --stack-name " + stackName
+                + "), then re-run the update";
+    }
+
+    private static String deleteTodo(String stackName, boolean protection) {
+        return "datomic-gitops never deletes a stack: delete it yourself"
+                + (protection ? " (turn termination protection off first: aws cloudformation update-termination-protection"
+                + " --no-enable-termination-protection --stack-name " + stackName + ")" : "")
+                + " with aws cloudformation delete-stack --stack-name " + stackName + ", then re-run";
+    }
+
+    private static String failureSummary(List<StackEventLine> failures) {
+        if (failures.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder(": ");
+        for (int i = 0; i < failures.size(); i++) {
+            StackEventLine f = failures.get(i);
+            if (i > 0) sb.append("; ");
+            sb.append(f.logicalId()).append(' ').append(f.status());
+            if (f.reason() != null && !f.reason().isBlank()) sb.append(" (").append(f.reason()).append(')');
+        }
+        return sb.toString();
+    }
+
+    static boolean isMissingStack(AwsServiceException e) {
+        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        return e.statusCode() == 400 && message != null && message.contains("does not exist");
+    }
+
+    private long millisSince(Instant start) {
+        return Duration.between(start, clock.instant()).toMillis();
+    }
+
+    private static String human(Duration d) {
+        return d.toMinutes() > 0 && d.toSecondsPart() == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+    }
+
+    private static StackInfo toInfo(Stack s) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        s.parameters().forEach(p -> parameters.put(p.parameterKey(), p.parameterValue()));
+        Map<String, String> outputs = new LinkedHashMap<>();
+        for (Output o : s.outputs()) outputs.put(o.outputKey(), o.outputValue());
+        Map<String, String> tags = new LinkedHashMap<>();
+        s.tags().forEach(t -> tags.put(t.key(), t.value()));
+        return new StackInfo(s.stackName(), s.stackId(), s.stackStatusAsString(), s.stackStatusReason(),
+                Boolean.TRUE.equals(s.enableTerminationProtection()),
+                s.creationTime() == null ? null : s.creationTime().toString(),
+                s.lastUpdatedTime() == null ? null : s.lastUpdatedTime().toString(),
+                parameters, outputs, tags);
+    }
+}
