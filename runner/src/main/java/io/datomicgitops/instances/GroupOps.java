@@ -1,0 +1,120 @@
+package io.datomicgitops.instances;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+import io.datomicgitops.instances.ReplacementResult.TimelineEntry;
+import io.datomicgitops.report.Log;
+import io.datomicgitops.stack.Backoff;
+import io.datomicgitops.stack.Deadline;
+import io.datomicgitops.stack.Sleeper;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Instance;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The group actions a replacement takes, each written to the timeline, and a poll loop that feeds every look at the
+ * group to the downtime meter.
+ */
+final class GroupOps {
+    static final String AZ_REBALANCE = "AZRebalance";
+
+    private final AutoScalingClient asg;
+    private final GroupReader reader;
+    private final String groupName;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Log log;
+    final DowntimeMeter meter;
+    final List<TimelineEntry> timeline = new ArrayList<>();
+
+    GroupOps(AutoScalingClient asg, GroupReader reader, String groupName, Clock clock, Sleeper sleeper, Log log) {
+        this.asg = asg;
+        this.reader = reader;
+        this.groupName = groupName;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.log = log;
+        this.meter = new DowntimeMeter(clock);
+    }
+
+    String groupName() {
+        return groupName;
+    }
+
+    /** The group now; counted by the downtime meter. */
+    AutoScalingGroup look() {
+        AutoScalingGroup g = reader.group(groupName);
+        meter.observe(inService(g).size());
+        return g;
+    }
+
+    static List<Instance> inService(AutoScalingGroup g) {
+        return g.instances().stream().filter(i -> "InService".equals(i.lifecycleStateAsString())).toList();
+    }
+
+    static boolean present(AutoScalingGroup g, String instanceId) {
+        return g.instances().stream().anyMatch(i -> i.instanceId().equals(instanceId)
+                && !"Terminated".equals(i.lifecycleStateAsString()));
+    }
+
+    void note(String event) {
+        timeline.add(new TimelineEntry(clock.instant().toString(), event));
+        log.progress("group " + groupName + ": " + event);
+    }
+
+    void setMax(int max) {
+        asg.updateAutoScalingGroup(r -> r.autoScalingGroupName(groupName).maxSize(max));
+        note("max size " + max);
+    }
+
+    void setDesired(int desired) {
+        asg.setDesiredCapacity(r -> r.autoScalingGroupName(groupName).desiredCapacity(desired).honorCooldown(false));
+        note("desired capacity " + desired);
+    }
+
+    void terminate(String instanceId, boolean decrement) {
+        asg.terminateInstanceInAutoScalingGroup(r -> r.instanceId(instanceId).shouldDecrementDesiredCapacity(decrement));
+        note("terminate " + instanceId + (decrement ? " (capacity decremented)" : " (the group replaces it)"));
+    }
+
+    /** Suspends AZRebalance so the group does not move instances while the count is raised; true when this did it. */
+    boolean suspendRebalance(AutoScalingGroup g) {
+        boolean already = g.suspendedProcesses().stream().anyMatch(p -> AZ_REBALANCE.equals(p.processName()));
+        if (already) return false;
+        asg.suspendProcesses(r -> r.autoScalingGroupName(groupName).scalingProcesses(AZ_REBALANCE));
+        note("AZRebalance suspended");
+        return true;
+    }
+
+    void resumeRebalance() {
+        asg.resumeProcesses(r -> r.autoScalingGroupName(groupName).scalingProcesses(AZ_REBALANCE));
+        note("AZRebalance resumed");
+    }
+
+    /** Looks at the group with backoff until {@code check} gives a value or the deadline passes (then empty). */
+    <T> Optional<T> poll(Deadline deadline, Function<AutoScalingGroup, Optional<T>> check) {
+        Backoff backoff = Backoff.forInstances();
+        while (true) {
+            Optional<T> value = check.apply(look());
+            if (value.isPresent()) return value;
+            if (deadline.passed()) return Optional.empty();
+            sleep(backoff.next(deadline.remaining()));
+        }
+    }
+
+    void sleep(Duration d) {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException(ExitCode.FAILED, "interrupted", "group " + groupName, "re-run the replacement");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.datomicgitops.instances;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.report.Log;
+import io.datomicgitops.stack.Deadline;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.Activity;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Instance;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** One replacement in progress: its request and plan, the group actions, and what has been replaced so far. */
+final class ReplacementRun {
+    final ReplacementRequest request;
+    final ReplacementPlan plan;
+    final GroupOps ops;
+    final Readiness readiness;
+    final Clock clock;
+    final Log log;
+    final Deadline deadline;
+    final List<String> replaced = new ArrayList<>();
+    final List<String> launched = new ArrayList<>();
+    final List<String> warnings;
+    private final GroupReader reader;
+    private final AutoScalingClient asg;
+    private final Instant start;
+    private final Map<String, String> addresses = new HashMap<>();
+
+    /** Ends a strategy early; the strategy restores the capacity, then the run reports. */
+    static final class Stop extends RuntimeException {
+        final ExitCode code;
+        final String todo;
+
+        Stop(ExitCode code, String what, String todo) {
+            super(what);
+            this.code = code;
+            this.todo = todo;
+        }
+    }
+
+    ReplacementRun(ReplacementRequest request, ReplacementPlan plan, GroupOps ops, Readiness readiness, GroupReader reader,
+                   AutoScalingClient asg, Clock clock, Log log, List<String> warnings) {
+        this.request = request;
+        this.plan = plan;
+        this.ops = ops;
+        this.readiness = readiness;
+        this.reader = reader;
+        this.asg = asg;
+        this.clock = clock;
+        this.log = log;
+        this.warnings = warnings;
+        this.start = clock.instant();
+        this.deadline = Deadline.after(clock, request.timeout());
+        plan.instances().forEach(i -> { if (i.privateIp() != null) addresses.put(i.instanceId(), i.privateIp()); });
+    }
+
+    /** The health timeout for one new instance, never past the overall deadline. */
+    Deadline healthDeadline() {
+        Deadline own = Deadline.after(clock, request.healthTimeout());
+        return own.at().isBefore(deadline.at()) ? own : deadline;
+    }
+
+    static Set<String> ids(AutoScalingGroup g) {
+        Set<String> ids = new HashSet<>();
+        g.instances().forEach(i -> ids.add(i.instanceId()));
+        return ids;
+    }
+
+    String addressOf(String instanceId) {
+        return addresses.computeIfAbsent(instanceId, id -> reader.ec2(List.of(id)).values().stream()
+                .map(software.amazon.awssdk.services.ec2.model.Instance::privateIpAddress).findFirst().orElse(null));
+    }
+
+    /** Waits until an instance not in {@code known} is ready; empty on timeout. */
+    Optional<String> waitForNewReady(Set<String> known, Deadline until) {
+        return ops.poll(until, g -> {
+            List<Instance> inService = GroupOps.inService(g);
+            for (Instance i : g.instances()) {
+                if (known.contains(i.instanceId())) continue;
+                int others = (int) inService.stream().filter(o -> !o.instanceId().equals(i.instanceId())).count();
+                if (readiness.ready(i.instanceId(), i.lifecycleStateAsString(), i.healthStatus(), this::addressOf, others)) {
+                    ops.note("new instance " + i.instanceId() + " is ready");
+                    return Optional.of(i.instanceId());
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Waits until the instance has left the group. */
+    boolean waitUntilGone(String instanceId) {
+        return ops.poll(deadline, g -> GroupOps.present(g, instanceId) ? Optional.empty() : Optional.of(true)).isPresent();
+    }
+
+    /** The latest failed scaling activity's message, to say why no instance came up. */
+    String lastFailedActivity() {
+        try {
+            List<Activity> activities = asg.describeScalingActivities(r -> r.autoScalingGroupName(ops.groupName()).maxRecords(10)).activities();
+            return activities.stream().filter(a -> "Failed".equals(a.statusCodeAsString()) || "Cancelled".equals(a.statusCodeAsString()))
+                    .findFirst().map(a -> "; last failed scaling activity: " + a.statusMessage()).orElse("");
+        } catch (SdkException e) {
+            return "";
+        }
+    }
+
+    Stop timeout(String what) {
+        return new Stop(ExitCode.TIMEOUT, what + lastFailedActivity(),
+                "look at the group's activity history and the new instance's console output; raise --health-timeout / health-timeout if it is only slow, then re-run (only old instances are replaced)");
+    }
+
+    ReplacementResult result(String outcome) {
+        AutoScalingGroup g = ops.look();
+        List<String> remaining = plan.toReplace().stream().filter(id -> GroupOps.present(g, id) && !replaced.contains(id)).toList();
+        return new ReplacementResult(plan.groupName(), request.strategy().id, outcome, List.copyOf(replaced), List.copyOf(launched),
+                remaining, plan.capacity(), GroupReader.capacity(g), ops.meter.zeroInServiceSeconds(),
+                Duration.between(start, clock.instant()).toMillis(), readiness.describe(), List.copyOf(ops.timeline),
+                List.copyOf(warnings));
+    }
+
+    ReplacementFailedException failed(Stop stop) {
+        ReplacementResult r = result(stop.code == ExitCode.TIMEOUT ? "timeout" : "failed");
+        String state = " (replaced " + r.replaced() + ", new " + r.launched() + ", old still running " + r.oldRemaining()
+                + "; capacity restored to " + r.capacityAfter() + ")";
+        return new ReplacementFailedException(stop.code, stop.getMessage() + state, "group " + plan.groupName(), stop.todo, r);
+    }
+}
