@@ -75,8 +75,13 @@ final class StackEvents {
         return List.copyOf(seen);
     }
 
-    /** The events that name a failure, oldest first: the first one is usually the cause, the rest its consequences. */
+    /**
+     * The resource events that name a failure, oldest first: the first one is usually the cause. The stack's own
+     * *_FAILED event only repeats the status, so it is left out.
+     */
     List<StackEventLine> failures() {
-        return seen.stream().filter(e -> StackStatuses.failedEvent(e.status())).toList();
+        return seen.stream().filter(e -> StackStatuses.failedEvent(e.status()))
+                .filter(e -> !(STACK_TYPE.equals(e.resourceType()) && stackName.equals(e.logicalId())))
+                .toList();
     }
 }
