@@ -1,6 +1,7 @@
 package io.datomicgitops.instances;
 
 import io.datomicgitops.report.Log;
+import software.amazon.awssdk.core.exception.SdkException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,8 @@ final class Readiness {
     private final Map<String, Instant> inServiceSince = new HashMap<>();
     private final Set<String> said = new HashSet<>();
     private boolean endpointUsable;
+    private boolean heartbeatReadable = true;
+    private final List<String> warnings = new ArrayList<>();
 
     Readiness(HealthProbe probe, Optional<HealthEndpoint> endpoint, Optional<HeartbeatWatch> heartbeat, Duration warmup,
               Clock clock, Log log) {
@@ -68,7 +71,7 @@ final class Readiness {
     String describe() {
         List<String> signals = new ArrayList<>(List.of("group InService+Healthy"));
         if (endpoint.isPresent() && endpointUsable) signals.add("GET /health on port " + endpoint.get().pingPort());
-        if (heartbeat.isPresent()) signals.add(HeartbeatMetric.METRIC + " (when the new instance is the only standby)");
+        if (heartbeat.isPresent() && heartbeatReadable) signals.add(HeartbeatMetric.METRIC + " (when the new instance is the only standby)");
         if (!warmup.isZero()) signals.add("warm-up " + warmup.toSeconds() + "s");
         return String.join(" + ", signals);
     }
@@ -89,18 +92,38 @@ final class Readiness {
             }
             say(instanceId, "endpoint ok", instanceId + " answers GET /health");
         }
-        if (heartbeat.isPresent() && otherInService == 1) {
-            if (!heartbeat.get().reportedSince(since)) {
+        if (heartbeat.isPresent() && heartbeatReadable && otherInService == 1) {
+            Optional<Boolean> reported = heartbeatReported(since);
+            if (reported.isPresent() && !reported.get()) {
                 say(instanceId, "heartbeat", instanceId + ": waiting for " + HeartbeatMetric.METRIC + " (standby heartbeat)");
                 return false;
             }
-            say(instanceId, "heartbeat ok", instanceId + ": a standby reports " + HeartbeatMetric.METRIC);
+            if (reported.isPresent()) say(instanceId, "heartbeat ok", instanceId + ": a standby reports " + HeartbeatMetric.METRIC);
         }
         if (Duration.between(since, clock.instant()).compareTo(warmup) < 0) {
             say(instanceId, "warmup", instanceId + ": warm-up of " + warmup.toSeconds() + "s");
             return false;
         }
         return true;
+    }
+
+    /** Empty when the metric cannot be read: then it is dropped as a signal, with a warning, rather than failing. */
+    private Optional<Boolean> heartbeatReported(Instant since) {
+        try {
+            return Optional.of(heartbeat.get().reportedSince(since));
+        } catch (SdkException e) {
+            heartbeatReadable = false;
+            String w = "cannot read " + HeartbeatMetric.METRIC + " (" + e.getMessage().lines().findFirst().orElse("")
+                    + "): readiness relies on the group's health" + (endpoint.isPresent() && endpointUsable ? " and the health endpoint" : "");
+            warnings.add(w);
+            log.warn(w);
+            return Optional.empty();
+        }
+    }
+
+    /** Warnings raised while judging readiness (signals that had to be dropped). */
+    List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     private void say(String instanceId, String what, String line) {

@@ -125,7 +125,7 @@ final class ReplacementRun {
         return new ReplacementResult(plan.groupName(), request.strategy().id, outcome, List.copyOf(replaced), List.copyOf(launched),
                 remaining, plan.capacity(), GroupReader.capacity(g), ops.meter.zeroInServiceSeconds(),
                 Duration.between(start, clock.instant()).toMillis(), readiness.describe(), List.copyOf(ops.timeline),
-                List.copyOf(warnings));
+                java.util.stream.Stream.concat(warnings.stream(), readiness.warnings().stream()).toList());
     }
 
     ReplacementFailedException failed(Stop stop) {

@@ -31,22 +31,25 @@ import java.util.regex.Pattern;
  *
  * <p>A recording ({@code src/test/resources/replay/NAME.replay}) is a list of responses for the Query/EC2 protocols
  * (CloudFormation, Auto Scaling, EC2), each headed by a line
- * {@code ### Action [HTTP-status] [after OtherAction#N]}:
+ * {@code ### Action [HTTP-status] [cbor] [after OtherAction#N]}:
  * <ul>
  *   <li>plain responses of an action are served in order, one per call; the last one repeats (polling);</li>
  *   <li>a response with {@code after X#N} is served instead once X has been called N times (the latest such one
  *   wins): it models state that changes when something else happens.</li>
  * </ul>
+ * A {@code cbor} response is written as JSON and sent as CBOR (Smithy RPC v2 CBOR: CloudWatch in current SDKs).
  * Lines before the first header, and lines starting with {@code #!}, are comments. An action with no recording is
  * answered with an error naming it, so a test sees at once which call it did not expect.
  */
 public final class ReplayServer implements AutoCloseable {
-    private static final Pattern HEADER = Pattern.compile("^### (\\w+)(?: (\\d{3}))?(?: after (\\w+)#(\\d+))?\\s*$");
+    private static final Pattern HEADER = Pattern.compile("^### (\\w+)(?: (\\d{3}))?( cbor)?(?: after (\\w+)#(\\d+))?\\s*$");
+    /** Smithy RPC v2 CBOR requests name the operation in the path. */
+    private static final Pattern RPC_V2_PATH = Pattern.compile("^/service/[^/]+/operation/(\\w+)$");
 
     /** A request the server received: the action and its form parameters. */
     public record Call(String action, Map<String, String> params) {}
 
-    private record Response(int status, String body, String afterAction, int afterCount) {}
+    private record Response(int status, String body, boolean cbor, String afterAction, int afterCount) {}
 
     private final HttpServer server;
     private final Map<String, List<Response>> sequential = new ConcurrentHashMap<>();
@@ -85,27 +88,29 @@ public final class ReplayServer implements AutoCloseable {
     private void parse(String text) {
         String action = null;
         int status = 200;
+        boolean cbor = false;
         String after = null;
         int afterCount = 0;
         StringBuilder body = new StringBuilder();
         for (String line : text.split("\n", -1)) {
             Matcher m = HEADER.matcher(line);
             if (m.matches()) {
-                if (action != null) add(action, status, body.toString().strip(), after, afterCount);
+                if (action != null) add(action, status, body.toString().strip(), cbor, after, afterCount);
                 action = m.group(1);
                 status = m.group(2) == null ? 200 : Integer.parseInt(m.group(2));
-                after = m.group(3);
-                afterCount = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
+                cbor = m.group(3) != null;
+                after = m.group(4);
+                afterCount = m.group(5) == null ? 0 : Integer.parseInt(m.group(5));
                 body.setLength(0);
             } else if (action != null && !line.startsWith("#!")) {
                 body.append(line).append('\n');
             }
         }
-        if (action != null) add(action, status, body.toString().strip(), after, afterCount);
+        if (action != null) add(action, status, body.toString().strip(), cbor, after, afterCount);
     }
 
-    private void add(String action, int status, String body, String after, int afterCount) {
-        Response r = new Response(status, body, after, afterCount);
+    private void add(String action, int status, String body, boolean cbor, String after, int afterCount) {
+        Response r = new Response(status, body, cbor, after, afterCount);
         (after == null ? sequential : conditional).computeIfAbsent(action, k -> new ArrayList<>()).add(r);
     }
 
@@ -143,17 +148,25 @@ public final class ReplayServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Map<String, String> params = decode(form);
-        String action = params.getOrDefault("Action", "(none)");
+        byte[] request = exchange.getRequestBody().readAllBytes();
+        Matcher rpc = RPC_V2_PATH.matcher(exchange.getRequestURI().getPath());
+        Map<String, String> params = rpc.matches() ? Map.of() : decode(new String(request, StandardCharsets.UTF_8));
+        String action = rpc.matches() ? rpc.group(1) : params.getOrDefault("Action", "(none)");
         Response r;
         synchronized (this) {
             calls.add(new Call(action, params));
             int n = counts.merge(action, 1, Integer::sum);
             r = pick(action, n);
         }
-        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "text/xml");
+        byte[] bytes;
+        if (r.cbor()) {
+            bytes = Cbor.encode(io.datomicgitops.report.Json.mapper().readTree(r.body()));
+            exchange.getResponseHeaders().add("Content-Type", "application/cbor");
+            exchange.getResponseHeaders().add("smithy-protocol", "rpc-v2-cbor");
+        } else {
+            bytes = r.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/xml");
+        }
         exchange.getResponseHeaders().add("x-amzn-RequestId", "replay-" + calls.size());
         exchange.sendResponseHeaders(r.status(), bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -170,7 +183,7 @@ public final class ReplayServer implements AutoCloseable {
         List<Response> list = sequential.get(action);
         if (list == null || list.isEmpty()) {
             return new Response(400, "<ErrorResponse><Error><Type>Sender</Type><Code>NoRecording</Code><Message>the recording has no "
-                    + action + "</Message></Error><RequestId>replay</RequestId></ErrorResponse>", null, 0);
+                    + action + "</Message></Error><RequestId>replay</RequestId></ErrorResponse>", false, null, 0);
         }
         return list.get(Math.min(callNumber, list.size()) - 1);
     }
