@@ -11,6 +11,9 @@ final class Commands {
                 new CheckoutCommand(),
                 new ValidateCommand(),
                 new ForceUnlockCommand(),
+                new UpdateStackCommand(),
+                new CreateCfStackCommand(),
+                new ReplaceInstancesCommand(),
         }) {
             cl.addSubcommand(command);
         }
