@@ -47,7 +47,7 @@ public final class UpdateStackCommand extends BaseCommand {
     Path template;
 
     @Option(names = {"-p", "--parameter"}, paramLabel = "KEY=VALUE",
-            description = "a template parameter (others take the template's Default); ${env:NAME} and ${file:/path} are resolved")
+            description = "a template parameter (others take the template's Default); $${env:NAME} and $${file:/path} are resolved")
     Map<String, String> parameters = new LinkedHashMap<>();
 
     @Option(names = "--no-echo", paramLabel = "KEY", description = "treat this parameter as secret, like NoEcho ones")

@@ -48,8 +48,8 @@ final class SurgeStrategy {
                             "look at the group; re-run when the new instance is InService");
                 }
                 run.launched.add(fresh.get());
-                known = null; // the new instance is kept from here on
                 ops.terminate(old, true);
+                known = null; // the old one is on its way out and the capacity is back: the new instance stays
                 if (!run.waitUntilGone(old)) throw run.timeout(old + " is still terminating");
                 run.replaced.add(old);
             }
