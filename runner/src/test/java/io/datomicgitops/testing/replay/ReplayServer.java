@@ -58,8 +58,6 @@ public final class ReplayServer implements AutoCloseable {
     private final List<Call> calls = new ArrayList<>();
 
     private ReplayServer() throws IOException {
-        // answer at once: without TCP_NODELAY each small response waits on the peer's delayed ACK (~40 ms a call)
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/", this::handle);
         server.start();
@@ -168,6 +166,8 @@ public final class ReplayServer implements AutoCloseable {
             exchange.getResponseHeaders().add("Content-Type", "text/xml");
         }
         exchange.getResponseHeaders().add("x-amzn-RequestId", "replay-" + calls.size());
+        // one connection per call: on a kept-alive connection each small answer waits on the peer's delayed ACK (~40 ms)
+        exchange.getResponseHeaders().add("Connection", "close");
         exchange.sendResponseHeaders(r.status(), bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
