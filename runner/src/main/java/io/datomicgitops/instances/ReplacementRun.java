@@ -120,18 +120,27 @@ final class ReplacementRun {
     }
 
     ReplacementResult result(String outcome) {
-        AutoScalingGroup g = ops.look();
-        List<String> remaining = plan.toReplace().stream().filter(id -> GroupOps.present(g, id) && !replaced.contains(id)).toList();
+        AutoScalingGroup g;
+        try {
+            g = ops.look();
+        } catch (SdkException e) {
+            // AWS is failing: report what is known rather than lose the result
+            warnings.add("could not read the group at the end: " + e.getMessage());
+            g = null;
+        }
+        AutoScalingGroup last = g;
+        List<String> remaining = plan.toReplace().stream()
+                .filter(id -> !replaced.contains(id) && (last == null || GroupOps.present(last, id))).toList();
         return new ReplacementResult(plan.groupName(), request.strategy().id, outcome, List.copyOf(replaced), List.copyOf(launched),
-                remaining, plan.capacity(), GroupReader.capacity(g), ops.meter.zeroInServiceSeconds(),
+                remaining, plan.capacity(), last == null ? null : GroupReader.capacity(last), ops.meter.zeroInServiceSeconds(),
                 Duration.between(start, clock.instant()).toMillis(), readiness.describe(), List.copyOf(ops.timeline),
                 java.util.stream.Stream.concat(warnings.stream(), readiness.warnings().stream()).toList());
     }
 
     ReplacementFailedException failed(Stop stop) {
         ReplacementResult r = result(stop.code == ExitCode.TIMEOUT ? "timeout" : "failed");
-        String state = " (replaced " + r.replaced() + ", new " + r.launched() + ", old still running " + r.oldRemaining()
-                + "; capacity restored to " + r.capacityAfter() + ")";
+        String state = " (old terminated " + r.replaced() + ", new " + r.launched() + ", old still running " + r.oldRemaining()
+                + (r.capacityAfter() == null ? "" : "; capacity now " + r.capacityAfter()) + ")";
         return new ReplacementFailedException(stop.code, stop.getMessage() + state, "group " + plan.groupName(), stop.todo, r);
     }
 }

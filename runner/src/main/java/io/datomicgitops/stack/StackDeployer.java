@@ -162,14 +162,15 @@ public final class StackDeployer {
         Created created = changeSets.create(stackName, name, type, source, p.parameters, p.capabilities, request.tags(),
                 description(request));
         if (created.noChanges()) {
-            return noChangeResult(p, existing.get(), noChangePreview(p, existing.get(), name, null, created.reason(), source), start);
+            StackInfo info = existing.orElseThrow(() -> changeSetFailed(stackName, created.reason()));
+            return noChangeResult(p, info, noChangePreview(p, info, name, null, created.reason(), source), start);
         }
         boolean executed = false;
         try {
             Computed computed = changeSets.await(stackName, created.id(), deadline);
             if (computed.noChanges()) {
-                return noChangeResult(p, existing.get(),
-                        noChangePreview(p, existing.get(), name, created.id(), computed.reason(), source), start);
+                StackInfo info = existing.orElseThrow(() -> changeSetFailed(stackName, computed.reason()));
+                return noChangeResult(p, info, noChangePreview(p, info, name, created.id(), computed.reason(), source), start);
             }
             if (computed.failed()) throw changeSetFailed(stackName, computed.reason());
             StackPreview preview = create

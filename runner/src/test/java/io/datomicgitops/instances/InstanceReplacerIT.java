@@ -300,7 +300,7 @@ class InstanceReplacerIT {
                     .isInstanceOfSatisfying(ReplacementFailedException.class, e -> {
                         assertThat(e.exitCode()).isEqualTo(ExitCode.TIMEOUT);
                         assertThat(e.getMessage()).contains("no new instance became ready within 120s")
-                                .contains("old still running " + before).contains("capacity restored to min 1, max 1, desired 1");
+                                .contains("old still running " + before).contains("capacity now min 1, max 1, desired 1");
                         assertThat(e.result().outcome()).isEqualTo("timeout");
                         assertThat(e.result().launched()).isEmpty();
                         assertThat(e.result().oldRemaining()).containsExactlyElementsOf(before);
