@@ -10,6 +10,7 @@ final class Commands {
         for (Object command : new Object[]{
                 new CheckoutCommand(),
                 new ValidateCommand(),
+                new CreateCfTemplateCommand(),
                 new ForceUnlockCommand(),
                 new UpdateStackCommand(),
                 new CreateCfStackCommand(),
