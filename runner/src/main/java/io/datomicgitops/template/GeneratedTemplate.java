@@ -58,6 +58,14 @@ public record GeneratedTemplate(String json, Map<String, String> parameters, Map
         return Collections.unmodifiableMap(values);
     }
 
+    /**
+     * The logical id of the launch resource ({@code LaunchTemplate} or {@code LaunchConfig}): compare it with the
+     * deployed stack's resources before an update, so a stack is never switched from one to the other by surprise.
+     */
+    public String launchResourceId() {
+        return TemplateOptions.LAUNCH_CONFIGURATION.equals(launch) ? TemplateGenerator.LAUNCH_CONFIGURATION : TemplateGenerator.LAUNCH_TEMPLATE;
+    }
+
     /** The NoEcho parameters (CloudFormation masks their values in every answer). */
     public Set<String> noEchoParameters() {
         return Collections.unmodifiableSet(new LinkedHashSet<>(secretParameters.keySet()));

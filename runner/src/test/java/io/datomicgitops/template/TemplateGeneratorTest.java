@@ -236,7 +236,10 @@ class TemplateGeneratorTest {
 
     @Test
     void launchConfigurationModeDeclaresALaunchConfigurationOnly() {
-        JsonNode t = TemplateFixtures.tree(TemplateFixtures.named("launch-configuration").generate());
+        GeneratedTemplate generated = TemplateFixtures.named("launch-configuration").generate();
+        assertThat(generated.launchResourceId()).isEqualTo("LaunchConfig");
+        assertThat(TemplateFixtures.named("minimal-ddb").generate().launchResourceId()).isEqualTo("LaunchTemplate");
+        JsonNode t = TemplateFixtures.tree(generated);
         assertThat(t.at("/Resources").size()).isEqualTo(2);
         assertThat(t.at("/Resources/LaunchConfig/Type").asText()).isEqualTo("AWS::AutoScaling::LaunchConfiguration");
         assertThat(t.at("/Resources/LaunchGroup/Properties/LaunchConfigurationName/Ref").asText()).isEqualTo("LaunchConfig");
