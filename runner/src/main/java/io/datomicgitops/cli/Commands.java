@@ -12,6 +12,8 @@ final class Commands {
                 new ValidateCommand(),
                 new CreateCfTemplateCommand(),
                 new ForceUnlockCommand(),
+                new EnsureTransactorCommand(),
+                new EnsureCfCommand(),
                 new UpdateStackCommand(),
                 new CreateCfStackCommand(),
                 new ReplaceInstancesCommand(),

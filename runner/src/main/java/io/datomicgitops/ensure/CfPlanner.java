@@ -1,0 +1,130 @@
+package io.datomicgitops.ensure;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+import io.datomicgitops.config.PropertiesFile;
+import io.datomicgitops.config.Schema;
+import io.datomicgitops.config.Validator;
+import io.datomicgitops.config.ValueType;
+import software.amazon.awssdk.services.iam.model.InstanceProfile;
+import software.amazon.awssdk.services.iam.model.Role;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * ensure-cf's plan, read-only: the transactor's security group and its ingress rules, the instance profile the
+ * template names, and the defaults Datomic fills in ({@code java-xmx}, {@code java-opts}, {@code datomic-version}).
+ */
+final class CfPlanner {
+    static final String PHASE = "ensure-cf";
+    static final String XMX = "java-xmx";
+    static final String JAVA_OPTS = "java-opts";
+    static final String VERSION = "datomic-version";
+    static final String PROFILE = "aws-instance-profile";
+    /** The keys ensure-cf writes back (Datomic's three). */
+    static final Set<String> WRITTEN_KEYS = Set.of(XMX, JAVA_OPTS, VERSION);
+    /** Datomic requires these (plus what the region and java-xmx need). */
+    static final List<String> REQUIRED = List.of("aws-region", "aws-instance-type", "aws-instance-monitoring",
+            "aws-autoscaling-group-size", "aws-security-group", "datomic-deploy-s3-bucket");
+    static final int DEFAULT_PORT = 4334;
+
+    private final EnsureContext ctx;
+
+    CfPlanner(EnsureContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * @param tx                      the transactor file (for the role and port), or null
+     * @param versionFromDistribution the datomic engine fills datomic-version in from the distribution
+     */
+    Plan plan(PropertiesFile cf, PropertiesFile tx, boolean versionFromDistribution) {
+        Plan plan = new Plan(PHASE, cf);
+        Validator.requireValid(cf, Schema.CF);
+        if (tx != null) Validator.requireValid(tx, Schema.TRANSACTOR);
+        List<String> missing = REQUIRED.stream().filter(k -> cf.get(k).isEmpty()).toList();
+        if (!missing.isEmpty()) {
+            throw new ToolException(ExitCode.INVALID_CONFIG, "required key" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+                    + (missing.size() > 1 ? " are" : " is") + " missing or blank", cf.name(),
+                    "set " + (missing.size() > 1 ? "them" : "it") + " (see Datomic's cf-template.properties sample)");
+        }
+        String region = cf.get("aws-region").orElseThrow();
+        String account = ctx.accountId(region);
+        List<String> groups = ValueType.splitList(cf.get("aws-ingress-groups", ""));
+        List<String> cidrs = ValueType.splitList(cf.get("aws-ingress-cidrs", ""));
+        if (groups.isEmpty() && cidrs.isEmpty()) {
+            plan.warnings.add(cf.name() + ": neither aws-ingress-groups nor aws-ingress-cidrs is set: no peer can reach the transactor");
+        }
+        int port = tx == null ? DEFAULT_PORT : tx.get("port").map(Integer::parseInt).orElse(DEFAULT_PORT);
+
+        SecurityGroups sgs = new SecurityGroups(ctx);
+        String vpc = sgs.vpc(region, cf.get("aws-vpc-id"), cf.where("aws-security-group"));
+        sgs.ensure(region, vpc, cf.get(SecurityGroups.KEY).orElseThrow(), port, groups, cidrs, account, cf.where("aws-ingress-groups"))
+                .forEach(plan::add);
+        plan.add(profileStep(cf, tx));
+
+        Step defaults = plan.add(Step.report(null));
+        if (cf.get(XMX).isEmpty()) defaults.writes(XMX, xmx(cf, region));
+        if (cf.raw(JAVA_OPTS).isEmpty()) defaults.writes(JAVA_OPTS, "");
+        Optional<String> version = cf.get(VERSION);
+        if (version.isEmpty()) {
+            if (ctx.options.datomicVersion().isPresent()) {
+                defaults.writes(VERSION, ctx.options.datomicVersion().get());
+            } else if (!versionFromDistribution) {
+                throw new ToolException(ExitCode.INVALID_CONFIG, "datomic-version is missing, and the native engine has no Datomic "
+                        + "distribution to take it from (bin/datomic fills in its own version)", cf.where(VERSION),
+                        "set datomic-version in " + cf.name() + " (e.g. datomic-version=1.0.7277), or pass --datomic-version");
+            }
+        } else if (ctx.options.datomicVersion().filter(v -> !v.equals(version.get())).isPresent()) {
+            plan.warnings.add(cf.where(VERSION) + ": datomic-version=" + version.get() + " is kept; --datomic-version "
+                    + ctx.options.datomicVersion().get() + " only fills in a missing value");
+        }
+        return plan;
+    }
+
+    private String xmx(PropertiesFile cf, String region) {
+        String type = cf.get("aws-instance-type").orElseThrow();
+        OptionalInt mib = new InstanceMemory(ctx).mib(region, type);
+        if (mib.isEmpty()) {
+            throw new ToolException(ExitCode.INVALID_CONFIG, "unknown instance type " + type + ": cannot derive java-xmx from its memory",
+                    cf.where("aws-instance-type"), "fix aws-instance-type, or set java-xmx yourself (e.g. java-xmx=2625m)");
+        }
+        return InstanceMemory.xmx(mib.getAsInt());
+    }
+
+    /**
+     * The template runs the transactor with an instance profile: aws-instance-profile, else the transactor role's
+     * name (as Datomic's template does). With the transactor file it is created or completed; without it, it must exist.
+     */
+    private Step profileStep(PropertiesFile cf, PropertiesFile tx) {
+        InstanceProfiles profiles = new InstanceProfiles(ctx);
+        Optional<String> configured = cf.get(PROFILE);
+        if (tx == null) {
+            String profile = configured.orElseThrow(() -> new ToolException(ExitCode.INVALID_CONFIG,
+                    "ensure-cf needs the transactor role for the instance profile, and has neither a transactor file nor "
+                            + PROFILE, cf.name(), "pass --transactor transactor.properties (or set " + PROFILE + " in " + cf.name() + ")"));
+            InstanceProfile p = profiles.get(profile).orElseThrow(() -> new ToolException(ExitCode.INVALID_CONFIG,
+                    "instance profile " + profile + " does not exist", cf.where(PROFILE),
+                    "pass --transactor transactor.properties so ensure-cf can create it for the transactor role"));
+            List<String> roles = p.roles().stream().map(Role::roleName).toList();
+            if (roles.isEmpty()) {
+                throw new ToolException(ExitCode.INVALID_CONFIG, "instance profile " + profile + " holds no role", cf.where(PROFILE),
+                        "pass --transactor transactor.properties so ensure-cf adds the transactor role to it");
+            }
+            return Step.report(ResourceChange.of(ResourceChange.Kind.INSTANCE_PROFILE, profile, ResourceChange.Action.UNCHANGED, PROFILE,
+                    List.of(), "holds role " + roles.get(0)));
+        }
+        String role = tx.get(Roles.TRANSACTOR_KEY).orElseThrow(() -> Validator.missing(tx, Roles.TRANSACTOR_KEY,
+                "run ensure-transactor first: it names (and creates) the transactor role"));
+        if (new Roles(ctx).get(role).isEmpty()) {
+            throw new ToolException(ExitCode.INVALID_CONFIG, "IAM role " + role + " does not exist", tx.where(Roles.TRANSACTOR_KEY),
+                    "run ensure-transactor first: it creates the transactor role");
+        }
+        String profile = configured.orElse(role);
+        return profiles.ensure(profile, role, configured.isPresent() ? PROFILE : Roles.TRANSACTOR_KEY,
+                configured.isPresent() ? cf.where(PROFILE) : tx.where(Roles.TRANSACTOR_KEY));
+    }
+}

@@ -1,0 +1,45 @@
+package io.datomicgitops.ensure;
+
+import io.datomicgitops.aws.AwsClients;
+import io.datomicgitops.report.Log;
+import software.amazon.awssdk.services.iam.model.Role;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What every planner needs during one run: the clients, the options, and read-only facts looked up once. */
+final class EnsureContext {
+    final AwsClients aws;
+    final Log log;
+    final EnsureOptions options;
+    private final Map<String, String> accounts = new HashMap<>();
+    private List<String> roleNames;
+
+    EnsureContext(AwsClients aws, Log log, EnsureOptions options) {
+        this.aws = aws;
+        this.log = log;
+        this.options = options;
+    }
+
+    String system() {
+        return options.system();
+    }
+
+    /** The account id from STS GetCallerIdentity (IAM GetUser fails under roles, SSO and instance profiles). */
+    String accountId(String region) {
+        return accounts.computeIfAbsent(region == null ? "" : region,
+                r -> aws.sts(region).getCallerIdentity().account());
+    }
+
+    /** Every role name in the account, all pages of ListRoles. */
+    List<String> roleNames() {
+        if (roleNames == null) {
+            List<String> names = new ArrayList<>();
+            for (Role r : aws.iam().listRolesPaginator().roles()) names.add(r.roleName());
+            roleNames = names;
+        }
+        return roleNames;
+    }
+}

@@ -1,0 +1,123 @@
+package io.datomicgitops.ensure;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.Tag;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The transactor's S3 log bucket, only when the file declares {@code aws-s3-log-bucket-id} (a blank value asks for
+ * a generated name, {@code datomic-logs-<uuid>}). Created in the transactor's region (with the location constraint
+ * Datomic forgets outside us-east-1) and tagged; an existing bucket is left alone.
+ */
+final class LogBuckets {
+    static final String KEY = "aws-s3-log-bucket-id";
+    static final String PREFIX = "datomic-logs-";
+
+    private final EnsureContext ctx;
+
+    LogBuckets(EnsureContext ctx) {
+        this.ctx = ctx;
+    }
+
+    static String generate() {
+        return PREFIX + UUID.randomUUID();
+    }
+
+    enum State { MISSING, OURS_OR_OWNED, FOREIGN }
+
+    /** HeadBucket: 404 missing; 403 someone else's; 301 ours in another region. */
+    State state(String region, String bucket) {
+        try {
+            ctx.aws.s3(region).headBucket(r -> r.bucket(bucket));
+            return State.OURS_OR_OWNED;
+        } catch (NoSuchBucketException e) {
+            return State.MISSING;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) return State.MISSING;
+            if (e.statusCode() == 301) return State.OURS_OR_OWNED;
+            if (e.statusCode() == 403) return State.FOREIGN;
+            throw e;
+        }
+    }
+
+    Step ensure(String region, Name name, String where) {
+        String bucket = name.value();
+        State state = state(region, bucket);
+        if (state == State.FOREIGN) {
+            throw new ToolException(ExitCode.INVALID_CONFIG, "S3 bucket " + bucket + " exists but this account may not use it "
+                    + "(HeadBucket answered 403: bucket names are global and it is probably another account's)", where,
+                    "choose another aws-s3-log-bucket-id, or leave it blank to have a name generated");
+        }
+        if (state == State.OURS_OR_OWNED) {
+            return Step.report(ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, name.existingAction(), KEY, List.of(),
+                    name.note())).writes(KEY, bucket);
+        }
+        ResourceChange change = ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, ResourceChange.Action.CREATE, KEY,
+                List.of("S3:CreateBucket", "S3:PutBucketTagging"),
+                "in " + region + (name.source() == Name.Source.GENERATED ? "; generated name (a new one is drawn at apply)" : ""));
+        return Step.of(change, () -> create(region, bucket)).writes(KEY, bucket);
+    }
+
+    private void create(String region, String bucket) {
+        S3Client s3 = ctx.aws.s3(region);
+        try {
+            s3.createBucket(r -> {
+                r.bucket(bucket);
+                if (!"us-east-1".equals(region)) r.createBucketConfiguration(c -> c.locationConstraint(region));
+            });
+        } catch (BucketAlreadyOwnedByYouException e) {
+            // our own retried call, or a bucket of this account: only an untagged or our own bucket may go on
+            Map<String, String> tags = tags(region, bucket);
+            if (!tags.isEmpty() && !Tags.matches(tags, ctx.system(), KEY)) {
+                throw new ToolException(ExitCode.FAILED, "S3 bucket " + bucket + " appeared after the plan (" + Tags.describe(tags) + ")",
+                        "S3", "re-run to see it in the plan", e);
+            }
+        } catch (BucketAlreadyExistsException e) {
+            throw new ToolException(ExitCode.FAILED, "S3 bucket name " + bucket + " is taken by another account", "S3",
+                    "choose another aws-s3-log-bucket-id, or leave it blank to have a name generated", e);
+        }
+        s3.putBucketTagging(r -> r.bucket(bucket).tagging(t -> t.tagSet(
+                Tags.as(ctx.system(), KEY, (k, v) -> Tag.builder().key(k).value(v).build()))));
+    }
+
+    Map<String, String> tags(String region, String bucket) {
+        try {
+            Map<String, String> out = new LinkedHashMap<>();
+            ctx.aws.s3(region).getBucketTagging(r -> r.bucket(bucket)).tagSet().forEach(t -> out.put(t.key(), t.value()));
+            return out;
+        } catch (S3Exception e) {
+            if ("NoSuchTagSet".equals(AwsCodes.code(e)) || e.statusCode() == 404) return Map.of();
+            throw e;
+        }
+    }
+
+    /** Buckets with a generated name tagged for this system (recovery of a lost name). */
+    List<String> findTagged(String anyRegion) {
+        List<String> found = new ArrayList<>();
+        S3Client s3 = ctx.aws.s3(anyRegion);
+        for (Bucket b : s3.listBucketsPaginator().buckets()) {
+            if (!b.name().startsWith(PREFIX)) continue;
+            String location;
+            try {
+                location = s3.getBucketLocation(r -> r.bucket(b.name())).locationConstraintAsString();
+            } catch (NoSuchBucketException e) {
+                continue;
+            }
+            String region = location == null || location.isEmpty() ? "us-east-1" : "EU".equals(location) ? "eu-west-1" : location;
+            if (Tags.matches(tags(region, b.name()), ctx.system(), KEY)) found.add(b.name());
+        }
+        return found;
+    }
+}

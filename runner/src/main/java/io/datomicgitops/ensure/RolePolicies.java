@@ -1,0 +1,63 @@
+package io.datomicgitops.ensure;
+
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A role's inline policies in Datomic's scheme: each desired policy is created or brought back to its document
+ * (PutRolePolicy only when it differs); a policy in the scheme the file no longer asks for (an old table or
+ * bucket name) is reported, never deleted.
+ */
+final class RolePolicies {
+    private final EnsureContext ctx;
+
+    RolePolicies(EnsureContext ctx) {
+        this.ctx = ctx;
+    }
+
+    List<Step> ensure(String role, boolean roleExists, Map<String, String> desired, boolean transactor) {
+        List<Step> steps = new ArrayList<>();
+        for (Map.Entry<String, String> p : desired.entrySet()) {
+            String policy = p.getKey();
+            String document = p.getValue();
+            String label = role + "/" + policy;
+            Optional<String> current = roleExists ? get(role, policy) : Optional.empty();
+            if (current.isPresent() && PolicyDocuments.same(current.get(), document)) {
+                steps.add(Step.report(ResourceChange.of(ResourceChange.Kind.IAM_POLICY, label, ResourceChange.Action.UNCHANGED, null,
+                        List.of(), null)));
+                continue;
+            }
+            ResourceChange change = ResourceChange.of(ResourceChange.Kind.IAM_POLICY, label,
+                    current.isPresent() ? ResourceChange.Action.UPDATE : ResourceChange.Action.CREATE, null,
+                    List.of("Iam:PutRolePolicy"), null);
+            if (current.isPresent()) {
+                change = change.withDifferences(List.of(new ResourceChange.Difference("document",
+                        PolicyDocuments.compact(current.get()), PolicyDocuments.compact(document))));
+            }
+            steps.add(Step.of(change, () -> ctx.aws.iam().putRolePolicy(r -> r.roleName(role).policyName(policy).policyDocument(document))));
+        }
+        if (roleExists) {
+            for (String policy : ctx.aws.iam().listRolePoliciesPaginator(r -> r.roleName(role)).policyNames()) {
+                if (!desired.containsKey(policy) && PolicyDocuments.managedName(policy, transactor)) {
+                    steps.add(Step.report(ResourceChange.of(ResourceChange.Kind.IAM_POLICY, role + "/" + policy,
+                            ResourceChange.Action.STALE_POLICY_KEPT, null, List.of(),
+                            "in Datomic's naming scheme but no longer asked for by the file; not deleted (remove it by hand once unused: "
+                                    + "aws iam delete-role-policy --role-name " + role + " --policy-name " + policy + ")")));
+                }
+            }
+        }
+        return steps;
+    }
+
+    private Optional<String> get(String role, String policy) {
+        try {
+            return Optional.of(ctx.aws.iam().getRolePolicy(r -> r.roleName(role).policyName(policy)).policyDocument());
+        } catch (NoSuchEntityException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.datomicgitops.ensure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One planned step: the change the plan reports, the calls that make it (run only by apply), and the keys to set in
+ * the file once those calls succeeded.
+ */
+final class Step {
+    /** Makes the planned calls. */
+    @FunctionalInterface
+    interface Action {
+        void run();
+    }
+
+    final ResourceChange change;
+    final Action action;
+    final Map<String, String> keys;
+
+    private Step(ResourceChange change, Action action, Map<String, String> keys) {
+        this.change = change;
+        this.action = action;
+        this.keys = keys;
+    }
+
+    static Step of(ResourceChange change, Action action) {
+        return new Step(change, action, new LinkedHashMap<>());
+    }
+
+    /** A step that only reports (nothing to call). */
+    static Step report(ResourceChange change) {
+        return new Step(change, null, new LinkedHashMap<>());
+    }
+
+    /** Sets the key to the value once the step's calls succeeded (a no-op when the file already says so). */
+    Step writes(String key, String value) {
+        keys.put(key, value);
+        return this;
+    }
+}
