@@ -72,7 +72,7 @@ final class DynamoTables {
         if (!hashIdOnly || !idIsString) {
             throw new ToolException(ExitCode.INVALID_CONFIG, "DynamoDB table " + t.tableName() + " in " + region
                     + " exists with key schema " + describeKeys(t) + ", not Datomic's (hash key id of type S): it is not a Datomic table",
-                    where, "choose another aws-dynamodb-table (ensure never changes or deletes an existing table)");
+                    where, "choose another aws-dynamodb-table; ensure never changes or deletes an existing table");
         }
     }
 

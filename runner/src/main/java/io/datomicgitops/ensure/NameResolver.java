@@ -32,11 +32,11 @@ final class NameResolver {
         Map<String, Name> names = new LinkedHashMap<>();
         List<Missing> remaining = new ArrayList<>();
         for (Missing m : missing) {
-            List<String> tagged = m.findTagged().get();
+            List<String> tagged = m.findTagged().get().stream().sorted().toList();
             if (tagged.size() > 1) {
                 throw new ToolException(ExitCode.INVALID_CONFIG, "several resources are tagged for system " + ctx.system()
                         + " and key " + m.key() + ": " + tagged, plan.file.name(),
-                        "set " + m.key() + " to the one in use (the others are leftovers to remove by hand)");
+                        "set " + m.key() + " to the one in use; the others are leftovers to remove by hand");
             }
             if (tagged.size() == 1) {
                 names.put(m.key(), new Name(m.key(), tagged.get(0), Name.Source.RECOVERED,
