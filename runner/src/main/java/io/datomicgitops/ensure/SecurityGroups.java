@@ -150,7 +150,7 @@ final class SecurityGroups {
         String name = group;
         SecurityGroup g = find(region, vpc, name).orElseThrow(() -> new ToolException(ExitCode.INVALID_CONFIG,
                 "aws-ingress-groups names security group '" + name + "', which does not exist in " + vpc, where,
-                "create it first, fix the name, or give its id (sg-...)"));
+                "create it first, fix the name, or give its id, sg-..."));
         return new Source(null, g.groupId(), null, name + " (" + g.groupId() + ")");
     }
 
