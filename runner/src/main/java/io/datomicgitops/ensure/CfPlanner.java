@@ -39,9 +39,10 @@ final class CfPlanner {
 
     /**
      * @param tx                      the transactor file (for the role and port), or null
-     * @param versionFromDistribution the datomic engine fills datomic-version in from the distribution
+     * @param forDatomicEngine        bin/datomic fills datomic-version in from its distribution, and its ensure-cf
+     *                                knows no instance profile (nor needs the transactor file)
      */
-    Plan plan(PropertiesFile cf, PropertiesFile tx, boolean versionFromDistribution) {
+    Plan plan(PropertiesFile cf, PropertiesFile tx, boolean forDatomicEngine) {
         Plan plan = new Plan(PHASE, cf);
         Validator.requireValid(cf, Schema.CF);
         if (tx != null) Validator.requireValid(tx, Schema.TRANSACTOR);
@@ -64,7 +65,7 @@ final class CfPlanner {
         String vpc = sgs.vpc(region, cf.get("aws-vpc-id"), cf.where("aws-security-group"));
         sgs.ensure(region, vpc, cf.get(SecurityGroups.KEY).orElseThrow(), port, groups, cidrs, account, cf.where("aws-ingress-groups"))
                 .forEach(plan::add);
-        plan.add(profileStep(cf, tx));
+        if (tx != null || cf.get(PROFILE).isPresent() || !forDatomicEngine) plan.add(profileStep(cf, tx));
 
         Step defaults = plan.add(Step.report(null));
         if (cf.get(XMX).isEmpty()) defaults.writes(XMX, xmx(cf, region));
@@ -73,7 +74,7 @@ final class CfPlanner {
         if (version.isEmpty()) {
             if (ctx.options.datomicVersion().isPresent()) {
                 defaults.writes(VERSION, ctx.options.datomicVersion().get());
-            } else if (!versionFromDistribution) {
+            } else if (!forDatomicEngine) {
                 throw new ToolException(ExitCode.INVALID_CONFIG, "datomic-version is missing, and the native engine has no Datomic "
                         + "distribution to take it from (bin/datomic fills in its own version)", cf.where(VERSION),
                         "set datomic-version in " + cf.name() + " (e.g. datomic-version=1.0.7277), or pass --datomic-version");
@@ -105,7 +106,7 @@ final class CfPlanner {
         if (tx == null) {
             String profile = configured.orElseThrow(() -> new ToolException(ExitCode.INVALID_CONFIG,
                     "ensure-cf needs the transactor role for the instance profile, and has neither a transactor file nor "
-                            + PROFILE, cf.name(), "pass --transactor transactor.properties (or set " + PROFILE + " in " + cf.name() + ")"));
+                            + PROFILE, cf.name(), "pass --transactor transactor.properties, or set " + PROFILE + " in " + cf.name()));
             InstanceProfile p = profiles.get(profile).orElseThrow(() -> new ToolException(ExitCode.INVALID_CONFIG,
                     "instance profile " + profile + " does not exist", cf.where(PROFILE),
                     "pass --transactor transactor.properties so ensure-cf can create it for the transactor role"));

@@ -127,7 +127,8 @@ public final class EnsureService {
                 String was = plannedValues.get(g.getKey());
                 if (was != null && !was.isEmpty() && !was.equals(g.getValue())) name = name.replace(was, g.getValue());
             }
-            resources.add(c.withName(name).withCalls(List.of(), "as planned before bin/datomic ran; the calls were its own"));
+            String note = (c.note() == null ? "" : c.note() + "; ") + "as planned before bin/datomic ran (the AWS calls were its own)";
+            resources.add(c.withName(name).withCalls(List.of(), note));
         }
         return new EnsureResult(phase, file.name(), "datomic", false, resources, written, plan.warnings, outcome.output());
     }
