@@ -9,7 +9,9 @@ import io.datomicgitops.config.ValueType;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -52,28 +54,12 @@ final class CfPlanner {
                     + (missing.size() > 1 ? " are" : " is") + " missing or blank", cf.name(),
                     "set " + (missing.size() > 1 ? "them" : "it") + " (see Datomic's cf-template.properties sample)");
         }
-        String region = cf.get("aws-region").orElseThrow();
-        String account = ctx.accountId(region);
-        List<String> groups = ValueType.splitList(cf.get("aws-ingress-groups", ""));
-        List<String> cidrs = ValueType.splitList(cf.get("aws-ingress-cidrs", ""));
-        if (groups.isEmpty() && cidrs.isEmpty()) {
-            plan.warnings.add(cf.name() + ": neither aws-ingress-groups nor aws-ingress-cidrs is set: no peer can reach the transactor");
-        }
-        int port = tx == null ? DEFAULT_PORT : tx.get("port").map(Integer::parseInt).orElse(DEFAULT_PORT);
-
-        SecurityGroups sgs = new SecurityGroups(ctx);
-        String vpc = sgs.vpc(region, cf.get("aws-vpc-id"), cf.where("aws-security-group"));
-        sgs.ensure(region, vpc, cf.get(SecurityGroups.KEY).orElseThrow(), port, groups, cidrs, account, cf.where("aws-ingress-groups"))
-                .forEach(plan::add);
-        if (tx != null || cf.get(PROFILE).isPresent() || !forDatomicEngine) plan.add(profileStep(cf, tx));
-
-        Step defaults = plan.add(Step.report(null));
-        if (cf.get(XMX).isEmpty()) defaults.writes(XMX, xmx(cf, region));
-        if (cf.raw(JAVA_OPTS).isEmpty()) defaults.writes(JAVA_OPTS, "");
+        // file problems first, before any AWS call
+        Map<String, String> derived = new LinkedHashMap<>();
         Optional<String> version = cf.get(VERSION);
         if (version.isEmpty()) {
             if (ctx.options.datomicVersion().isPresent()) {
-                defaults.writes(VERSION, ctx.options.datomicVersion().get());
+                derived.put(VERSION, ctx.options.datomicVersion().get());
             } else if (!forDatomicEngine) {
                 throw new ToolException(ExitCode.INVALID_CONFIG, "datomic-version is missing, and the native engine has no Datomic "
                         + "distribution to take it from (bin/datomic fills in its own version)", cf.where(VERSION),
@@ -83,6 +69,37 @@ final class CfPlanner {
             plan.warnings.add(cf.where(VERSION) + ": datomic-version=" + version.get() + " is kept; --datomic-version "
                     + ctx.options.datomicVersion().get() + " only fills in a missing value");
         }
+        boolean profile = !forDatomicEngine || cf.get(PROFILE).isPresent() || (tx != null && tx.get(Roles.TRANSACTOR_KEY).isPresent());
+        if (profile && tx == null && cf.get(PROFILE).isEmpty()) {
+            throw new ToolException(ExitCode.INVALID_CONFIG, "ensure-cf needs the transactor role for the instance profile, and has "
+                    + "neither a transactor file nor " + PROFILE, cf.name(),
+                    "pass --transactor transactor.properties, or set " + PROFILE + " in " + cf.name());
+        }
+        if (profile && tx != null && tx.get(Roles.TRANSACTOR_KEY).isEmpty()) {
+            throw Validator.missing(tx, Roles.TRANSACTOR_KEY, "run ensure-transactor first: it names and creates the transactor role");
+        }
+        String region = cf.get("aws-region").orElseThrow();
+        String account = ctx.accountId(region);
+        List<String> groups = ValueType.splitList(cf.get("aws-ingress-groups", ""));
+        List<String> cidrs = ValueType.splitList(cf.get("aws-ingress-cidrs", ""));
+        if (groups.isEmpty() && cidrs.isEmpty()) {
+            plan.warnings.add(cf.name() + ": neither aws-ingress-groups nor aws-ingress-cidrs is set: no peer can reach the transactor");
+        }
+        int port = tx == null ? DEFAULT_PORT : tx.get("port").map(Integer::parseInt).orElse(DEFAULT_PORT);
+
+        Map<String, String> defaults = new LinkedHashMap<>();
+        if (cf.get(XMX).isEmpty()) defaults.put(XMX, xmx(cf, region));
+        if (cf.raw(JAVA_OPTS).isEmpty()) defaults.put(JAVA_OPTS, "");
+        defaults.putAll(derived); // Datomic's order: java-xmx, java-opts, datomic-version
+
+        SecurityGroups sgs = new SecurityGroups(ctx);
+        String vpc = sgs.vpc(region, cf.get("aws-vpc-id"), cf.where("aws-security-group"));
+        sgs.ensure(region, vpc, cf.get(SecurityGroups.KEY).orElseThrow(), port, groups, cidrs, account, cf.where("aws-ingress-groups"))
+                .forEach(plan::add);
+        if (profile) plan.add(profileStep(cf, tx));
+
+        Step fill = plan.add(Step.report(null));
+        defaults.forEach(fill::writes);
         return plan;
     }
 
@@ -104,9 +121,7 @@ final class CfPlanner {
         InstanceProfiles profiles = new InstanceProfiles(ctx);
         Optional<String> configured = cf.get(PROFILE);
         if (tx == null) {
-            String profile = configured.orElseThrow(() -> new ToolException(ExitCode.INVALID_CONFIG,
-                    "ensure-cf needs the transactor role for the instance profile, and has neither a transactor file nor "
-                            + PROFILE, cf.name(), "pass --transactor transactor.properties, or set " + PROFILE + " in " + cf.name()));
+            String profile = configured.orElseThrow();
             InstanceProfile p = profiles.get(profile).orElseThrow(() -> new ToolException(ExitCode.INVALID_CONFIG,
                     "instance profile " + profile + " does not exist", cf.where(PROFILE),
                     "pass --transactor transactor.properties so ensure-cf can create it for the transactor role"));
@@ -118,8 +133,7 @@ final class CfPlanner {
             return Step.report(ResourceChange.of(ResourceChange.Kind.INSTANCE_PROFILE, profile, ResourceChange.Action.UNCHANGED, PROFILE,
                     List.of(), "holds role " + roles.get(0)));
         }
-        String role = tx.get(Roles.TRANSACTOR_KEY).orElseThrow(() -> Validator.missing(tx, Roles.TRANSACTOR_KEY,
-                "run ensure-transactor first: it names (and creates) the transactor role"));
+        String role = tx.get(Roles.TRANSACTOR_KEY).orElseThrow();
         if (new Roles(ctx).get(role).isEmpty()) {
             throw new ToolException(ExitCode.INVALID_CONFIG, "IAM role " + role + " does not exist", tx.where(Roles.TRANSACTOR_KEY),
                     "run ensure-transactor first: it creates the transactor role");
