@@ -98,7 +98,7 @@ public final class EnsureTransactorCommand extends BaseCommand {
             return stackName(deploy).orElseGet(fallback);
         }
 
-        EnsureOptions options(BaseCommand cmd, String system, Optional<DeploySettings> deploy, Path out, boolean sameFile) {
+        EnsureOptions options(BaseCommand cmd, String system, Optional<DeploySettings> deploy, Path out) {
             String region = cmd.aws.explicitRegion() != null ? cmd.aws.explicitRegion() : deploy.flatMap(DeploySettings::region).orElse(null);
             EnsureOptions o = EnsureOptions.apply(system)
                     .withPlan(plan)
@@ -129,7 +129,7 @@ public final class EnsureTransactorCommand extends BaseCommand {
         ExitCode run(BaseCommand cmd, String phase, Path in, Path out, PropertiesFile file, Optional<DeploySettings> deploy,
                      String system, Function<EnsureOptions, EnsureResult> call) {
             boolean sameFile = in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
-            EnsureOptions options = options(cmd, system, deploy, out, sameFile);
+            EnsureOptions options = options(cmd, system, deploy, out);
             Instant start = cmd.clock().instant();
             cmd.console.println(phase + " " + in + (plan ? " (plan" : " (apply") + ", " + options.engine().label()
                     + " engine, system " + system + options.stackName().map(s -> ", stack " + s).orElse("") + ")");

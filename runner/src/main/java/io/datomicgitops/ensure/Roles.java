@@ -84,8 +84,9 @@ final class Roles {
     }
 
     /**
-     * The role step: create (with the EC2 trust policy and our tags) when missing; an existing role is left as is
-     * unless EC2 cannot assume it, in which case the EC2 statement is added to its trust policy.
+     * The role step: create (with the EC2 trust policy and our tags) when missing. An existing role is left as is,
+     * except that the transactor's role, which must run on EC2, gets the EC2 statement added to its trust policy
+     * when EC2 cannot assume it (a peer role may serve peers elsewhere: its trust is not ours to judge).
      */
     Step ensure(Name name, Optional<Role> existing) {
         String role = name.value();
@@ -95,7 +96,7 @@ final class Roles {
             return Step.of(change, () -> create(role, name.key())).writes(name.key(), role);
         }
         String trust = PolicyDocuments.decode(existing.get().assumeRolePolicyDocument());
-        if (trust != null && !PolicyDocuments.trustsEc2(trust)) {
+        if (TRANSACTOR_KEY.equals(name.key()) && trust != null && !PolicyDocuments.trustsEc2(trust)) {
             String updated = PolicyDocuments.withEc2Trust(trust);
             ResourceChange change = ResourceChange.of(ResourceChange.Kind.IAM_ROLE, role, ResourceChange.Action.UPDATE, name.key(),
                     List.of("Iam:UpdateAssumeRolePolicy"), appendNote(name, "EC2 may not assume it yet: the EC2 statement is added"))

@@ -30,11 +30,6 @@ final class Tags {
         return TOOL_VALUE.equals(tags.get(TOOL)) && system.equals(tags.get(SYSTEM)) && key.equals(tags.get(KEY));
     }
 
-    /** Tagged by this tool (for any system or key). */
-    static boolean ours(Map<String, String> tags) {
-        return TOOL_VALUE.equals(tags.get(TOOL));
-    }
-
     static String describe(Map<String, String> tags) {
         return "system " + tags.get(SYSTEM) + ", key " + tags.get(KEY);
     }

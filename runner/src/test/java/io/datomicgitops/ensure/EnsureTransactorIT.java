@@ -295,17 +295,21 @@ class EnsureTransactorIT {
     }
 
     @Test
-    void aRoleEc2CannotAssumeGetsTheEc2StatementAddedToItsTrustPolicy() {
+    void aTransactorRoleEc2CannotAssumeGetsTheEc2StatementAddedAPeerRoleIsLeftAlone() {
         String lambdaTrust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
+        withAws(aws -> aws.iam().createRole(r -> r.roleName("shop-transactor").assumeRolePolicyDocument(lambdaTrust)));
         withAws(aws -> aws.iam().createRole(r -> r.roleName("shop-peer").assumeRolePolicyDocument(lambdaTrust)));
-        PropertiesFile tx = Fixtures.file("transactor.properties", "aws-peer-role=\n", "aws-peer-role=shop-peer\n");
+        PropertiesFile tx = Fixtures.file("transactor.properties", "# aws-transactor-role=\n", "aws-transactor-role=shop-transactor\n",
+                "aws-peer-role=\n", "aws-peer-role=shop-peer\n");
         Run plan = run(tx, EnsureOptions.apply(SYSTEM).withPlan(true));
-        ResourceChange role = plan.result().resources().stream().filter(c -> c.name().equals("shop-peer")).findFirst().orElseThrow();
+        ResourceChange role = plan.result().resources().stream().filter(c -> c.name().equals("shop-transactor")).findFirst().orElseThrow();
         assertThat(role.action()).isEqualTo(ResourceChange.Action.UPDATE);
         assertThat(role.calls()).containsExactly("Iam:UpdateAssumeRolePolicy");
+        assertThat(role.differences().get(0).field()).isEqualTo("trust policy");
         assertThat(role.differences().get(0).to()).contains("lambda.amazonaws.com").contains("ec2.amazonaws.com");
+        assertThat(Fixtures.lines(plan.result())).contains("unchanged iam-role shop-peer");
         run(tx, EnsureOptions.apply(SYSTEM));
-        String trust = withAws(aws -> aws.iam().getRole(r -> r.roleName("shop-peer")).role().assumeRolePolicyDocument());
+        String trust = withAws(aws -> aws.iam().getRole(r -> r.roleName("shop-transactor")).role().assumeRolePolicyDocument());
         assertThat(PolicyDocuments.trustsEc2(trust)).isTrue();
         assertThat(PolicyDocuments.decode(trust)).contains("lambda.amazonaws.com");
     }
