@@ -113,13 +113,18 @@ final class CfPlanner {
         return InstanceMemory.xmx(mib.getAsInt());
     }
 
+    /** An instance profile ARN ({@code arn:aws:iam::<account>:instance-profile/<path>/<name>}) names the profile last. */
+    static String profileName(String value) {
+        return value.startsWith("arn:") ? value.substring(value.lastIndexOf('/') + 1) : value;
+    }
+
     /**
      * The template runs the transactor with an instance profile: aws-instance-profile, else the transactor role's
      * name (as Datomic's template does). With the transactor file it is created or completed; without it, it must exist.
      */
     private Step profileStep(PropertiesFile cf, PropertiesFile tx) {
         InstanceProfiles profiles = new InstanceProfiles(ctx);
-        Optional<String> configured = cf.get(PROFILE);
+        Optional<String> configured = cf.get(PROFILE).map(CfPlanner::profileName);
         if (tx == null) {
             String profile = configured.orElseThrow();
             InstanceProfile p = profiles.get(profile).orElseThrow(() -> new ToolException(ExitCode.INVALID_CONFIG,

@@ -50,12 +50,12 @@ final class DynamoTables {
         if (existing.isPresent()) {
             requireDatomicKeySchema(existing.get(), region, where);
             return Step.report(ResourceChange.of(ResourceChange.Kind.DYNAMODB_TABLE, table, name.existingAction(), KEY, List.of(),
-                    note(name, "in " + region))).writes(KEY, table);
+                    note(name, "in " + region))).writes(name);
         }
         ResourceChange change = ResourceChange.of(ResourceChange.Kind.DYNAMODB_TABLE, table, ResourceChange.Action.CREATE, KEY,
                 List.of("DynamoDb:CreateTable"), "in " + region + ", hash key id (S), provisioned " + READ_CAPACITY + " read / "
                         + WRITE_CAPACITY + " write");
-        return Step.of(change, () -> create(region, table)).writes(KEY, table);
+        return Step.of(change, () -> create(region, table)).writes(name);
     }
 
     private static String note(Name name, String base) {

@@ -65,6 +65,14 @@ public record EnsureOptions(
         engineEnvironment = engineEnvironment == null ? Map.of() : Map.copyOf(engineEnvironment);
     }
 
+    /** The engine's environment holds credentials: only its variable names are shown. */
+    @Override
+    public String toString() {
+        return "EnsureOptions[plan=" + plan + ", system=" + system + ", stackName=" + stackName + ", stackRegion=" + stackRegion
+                + ", adopt=" + adopt + ", allowNewResources=" + allowNewResources + ", datomicVersion=" + datomicVersion
+                + ", engine=" + engine.label() + ", datomicHome=" + datomicHome + ", engineEnvironment=" + new java.util.TreeSet<>(engineEnvironment.keySet()) + "]";
+    }
+
     /** Apply with the native engine, no stack check, no listener. */
     public static EnsureOptions apply(String system) {
         return new EnsureOptions(false, system, Optional.empty(), Optional.empty(), false, false, KeyListener.NONE,

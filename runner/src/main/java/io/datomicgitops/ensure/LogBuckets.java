@@ -62,12 +62,12 @@ final class LogBuckets {
         }
         if (state == State.OURS_OR_OWNED) {
             return Step.report(ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, name.existingAction(), KEY, List.of(),
-                    name.note())).writes(KEY, bucket);
+                    name.note())).writes(name);
         }
         ResourceChange change = ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, ResourceChange.Action.CREATE, KEY,
                 List.of("S3:CreateBucket", "S3:PutBucketTagging"),
                 "in " + region + (name.source() == Name.Source.GENERATED ? "; generated name (a new one is drawn at apply)" : ""));
-        return Step.of(change, () -> create(region, bucket)).writes(KEY, bucket);
+        return Step.of(change, () -> create(region, bucket)).writes(name);
     }
 
     private void create(String region, String bucket) {

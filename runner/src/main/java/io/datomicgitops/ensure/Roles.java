@@ -93,7 +93,7 @@ final class Roles {
         if (existing.isEmpty()) {
             ResourceChange change = ResourceChange.of(ResourceChange.Kind.IAM_ROLE, role, ResourceChange.Action.CREATE, name.key(),
                     List.of("Iam:CreateRole"), "trusted by EC2");
-            return Step.of(change, () -> create(role, name.key())).writes(name.key(), role);
+            return Step.of(change, () -> create(role, name.key())).writes(name);
         }
         String trust = PolicyDocuments.decode(existing.get().assumeRolePolicyDocument());
         if (TRANSACTOR_KEY.equals(name.key()) && trust != null && !PolicyDocuments.trustsEc2(trust)) {
@@ -102,10 +102,10 @@ final class Roles {
                     List.of("Iam:UpdateAssumeRolePolicy"), appendNote(name, "EC2 may not assume it yet: the EC2 statement is added"))
                     .withDifferences(List.of(new ResourceChange.Difference("trust policy", PolicyDocuments.compact(trust), updated)));
             return Step.of(change, () -> ctx.aws.iam().updateAssumeRolePolicy(r -> r.roleName(role).policyDocument(updated)))
-                    .writes(name.key(), role);
+                    .writes(name);
         }
         return Step.report(ResourceChange.of(ResourceChange.Kind.IAM_ROLE, role, name.existingAction(), name.key(), List.of(),
-                name.note())).writes(name.key(), role);
+                name.note())).writes(name);
     }
 
     private static String appendNote(Name name, String note) {

@@ -33,6 +33,15 @@ final class Step {
         return new Step(change, null, new LinkedHashMap<>());
     }
 
+    /**
+     * Writes a name the file did not give (recovered, adopted, default or generated) once the step's calls
+     * succeeded. A name from the file is not rewritten: its text stays byte for byte as the operator wrote it.
+     */
+    Step writes(Name name) {
+        if (name.source() != Name.Source.FILE) keys.put(name.key(), name.value());
+        return this;
+    }
+
     /** Sets the key to the value once the step's calls succeeded (a no-op when the file already says so). */
     Step writes(String key, String value) {
         keys.put(key, value);

@@ -153,12 +153,12 @@ class EnsureTransactorIT {
             return null;
         });
         PropertiesFile tx = Fixtures.file("transactor.properties", "aws-dynamodb-table=orders-datomic", "aws-dynamodb-table=shop",
-                "# aws-transactor-role=\n", "aws-transactor-role=shop-transactor\n", "aws-peer-role=\n", "aws-peer-role=shop-peer\n",
+                "# aws-transactor-role=\n", "aws-transactor-role=shop-transactor\n", "aws-peer-role=\n", "aws-peer-role=shop-peer  \n",
                 "aws-s3-log-bucket-id=\n", "aws-s3-log-bucket-id=shop-logs\n", "aws-cloudwatch-region=us-east-1\n", "");
         String before = tx.text();
         Run r = run(tx, EnsureOptions.apply(SYSTEM));
         assertThat(r.counter().mutating()).isEmpty();
-        assertThat(tx.text()).isEqualTo(before);
+        assertThat(tx.text()).as("names from the file stay as written, trailing blanks included").isEqualTo(before);
         assertThat(Fixtures.lines(r.result())).as("roles it did not create get no instance profile (as Datomic)").containsExactly(
                 "unchanged dynamodb-table shop",
                 "unchanged s3-bucket shop-logs",
