@@ -1,0 +1,23 @@
+package io.datomicgitops.jenkins.harness;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A describable written by its symbol, e.g. {@code string(credentialsId: 'x', variable: 'Y')}: a value, not a step. */
+public record Symbol(String name, Map<String, Object> args) implements Serializable {
+    static Symbol of(String name, Object[] argv) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        if (argv.length == 1 && argv[0] instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> args.put(String.valueOf(k), v));
+        } else if (argv.length > 0) {
+            throw new IllegalArgumentException(name + " takes named arguments only");
+        }
+        return new Symbol(name, args);
+    }
+
+    String string(String key) {
+        Object v = args.get(key);
+        return v == null ? null : v.toString();
+    }
+}
