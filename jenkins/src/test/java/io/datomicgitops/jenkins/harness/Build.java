@@ -335,7 +335,10 @@ public final class Build {
         for (Iterator<Frame> it = frames.descendingIterator(); it.hasNext(); ) {
             Frame f = it.next();
             if (f instanceof Frame.Env e) env.putAll(e.vars());
-            if (f instanceof Frame.Node n) env.put("WORKSPACE", n.workspace().toString());
+            if (f instanceof Frame.Node n) {
+                env.put("WORKSPACE", n.workspace().toString());
+                env.put("NODE_NAME", "agent-1");
+            }
         }
         return env;
     }

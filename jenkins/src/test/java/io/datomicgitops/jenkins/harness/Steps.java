@@ -311,7 +311,13 @@ final class Steps {
         Map<String, String> vars = new LinkedHashMap<>();
         List<String> secrets = new ArrayList<>();
         List<Path> files = new ArrayList<>();
-        for (Object o : bindings) {
+        for (Object binding : bindings) {
+            Object o = binding;
+            if (o instanceof Map<?, ?> m && "AmazonWebServicesCredentialsBinding".equals(m.get("$class"))) {
+                Map<String, Object> named = new LinkedHashMap<>();
+                m.forEach((k, v) -> { if (!"$class".equals(k)) named.put(String.valueOf(k), v); });
+                o = new Symbol("aws", named);
+            }
             if (!(o instanceof Symbol s)) throw new IllegalArgumentException("not a credentials binding: " + o);
             String id = s.string("credentialsId");
             Credentials.Credential c = credential(b, id);

@@ -1,0 +1,54 @@
+package io.datomicgitops.jenkins
+
+/**
+ * Turns an argument list into a POSIX sh command line in which every argument arrives literally: each one is put
+ * in single quotes (inside which sh expands nothing), and an embedded single quote becomes '"'"' (close, a quoted
+ * quote, reopen). An {@link EnvRef} becomes "$NAME", so a secret is expanded by the shell, never by Groovy.
+ */
+class ShellQuote implements Serializable {
+    private static final long serialVersionUID = 1L
+
+    /** One argument, quoted for sh. */
+    @NonCPS
+    static String quote(Object arg) {
+        if (arg == null) {
+            throw new IllegalArgumentException('a command argument is null')
+        }
+        if (arg instanceof EnvRef) {
+            return '"$' + ((EnvRef) arg).name + '"'
+        }
+        String s = arg.toString()
+        if (s.indexOf((int) 0) >= 0) {
+            throw new IllegalArgumentException('a command argument contains a NUL character, which sh cannot pass')
+        }
+        return "'" + s.replace("'", "'\"'\"'") + "'"
+    }
+
+    /** The whole command line: the quoted arguments joined by spaces. */
+    @NonCPS
+    static String command(List args) {
+        if (args == null || args.isEmpty()) {
+            throw new IllegalArgumentException('an empty command')
+        }
+        StringBuilder line = new StringBuilder()
+        for (Object a : args) {
+            if (line.length() > 0) {
+                line.append(' ')
+            }
+            line.append(quote(a))
+        }
+        return line.toString()
+    }
+
+    /**
+     * A script that runs the command with its standard error saved to ERRFILE as well as shown, and exits with the
+     * command's status (so the caller can read back the runner's one-line error).
+     */
+    @NonCPS
+    static String script(List args, String errFile) {
+        String err = quote(errFile)
+        return 'status=0\n' + command(args) + ' 2>' + err + ' || status=$?\n' +
+                'cat ' + err + ' >&2\n' +
+                'exit $status\n'
+    }
+}

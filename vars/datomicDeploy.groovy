@@ -1,0 +1,42 @@
+import io.datomicgitops.jenkins.Params
+import io.datomicgitops.jenkins.Plan
+
+/*
+ * The whole flow in one call, for a two-line Jenkinsfile: plan on an agent; on the deploy branch (not on a pull
+ * request), approval outside any agent, then apply on an agent. See vars/datomicDeploy.txt.
+ */
+
+/** Returns the apply step's deployment records, or [:] for a plan-only build or a plan without changes. */
+Map call(Map args = [:]) {
+    List<String> planKeys = ['repo', 'branch', 'dir', 'stacks', 'since', 'checkout']
+    List<String> approveKeys = ['submitter', 'timeout', 'timeoutUnit', 'message', 'ok']
+    Params.check(args, Params.RUNNER + planKeys + approveKeys + ['deployBranch', 'label', 'lock'], 'datomicDeploy')
+    String deployBranch = args.deployBranch ?: 'main'
+    Map runner = Params.pick(args, Params.RUNNER)
+
+    Plan plan = null
+    stage('Plan') {
+        node(args.label) {
+            plan = datomicPlan(runner + Params.pick(args, planKeys))
+        }
+    }
+    if (env.CHANGE_ID != null || env.BRANCH_NAME != deployBranch) {
+        echo "datomic-gitops: plan only (${env.CHANGE_ID != null ? 'pull request' : "branch ${env.BRANCH_NAME}"}; " +
+                "deployments run on ${deployBranch})"
+        return [:]
+    }
+    if (!plan.hasChanges()) {
+        return [:]
+    }
+    String approver = null
+    stage('Approve') {
+        approver = datomicApprove(Params.pick(args, approveKeys) + [plan: plan])
+    }
+    Map deployed = null
+    stage('Apply') {
+        node(args.label) {
+            deployed = datomicApply(runner + Params.pick(args, ['lock']) + [plan: plan, approvedBy: approver])
+        }
+    }
+    return deployed
+}
