@@ -60,6 +60,7 @@ Map call(Map args) {
     }
     List envs = args.awsRegion ? ["AWS_REGION=${args.awsRegion}", "AWS_DEFAULT_REGION=${args.awsRegion}"] : []
 
+    writeFile(file: errFile, text: '')
     int code = -1
     withEnv(envs) {
         withCredentials(bindings) {
