@@ -1,3 +1,4 @@
+import com.cloudbees.groovy.cps.NonCPS
 import io.datomicgitops.jenkins.Params
 import io.datomicgitops.jenkins.Plan
 import io.datomicgitops.jenkins.Reports

@@ -1,5 +1,7 @@
 package io.datomicgitops.jenkins
 
+import com.cloudbees.groovy.cps.NonCPS
+
 /** A command argument whose value the shell takes from an environment variable (e.g. a key file bound by Jenkins). */
 class EnvRef implements Serializable {
     private static final long serialVersionUID = 1L

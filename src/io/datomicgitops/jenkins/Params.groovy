@@ -1,5 +1,7 @@
 package io.datomicgitops.jenkins
 
+import com.cloudbees.groovy.cps.NonCPS
+
 /** Named-parameter checks shared by the steps: an unknown name is a typo, and a typo must not pass silently. */
 class Params implements Serializable {
     private static final long serialVersionUID = 1L

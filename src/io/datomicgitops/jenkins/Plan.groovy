@@ -1,5 +1,7 @@
 package io.datomicgitops.jenkins
 
+import com.cloudbees.groovy.cps.NonCPS
+
 /**
  * What datomicPlan found, as the approval gate shows it and datomicApply applies it: the planned revision, and per
  * stack the changes from the runner's plan report. Only plain data (serializable, kept across the approval wait).

@@ -1,5 +1,6 @@
 package io.datomicgitops.jenkins
 
+import com.cloudbees.groovy.cps.NonCPS
 import groovy.json.JsonSlurperClassic
 
 /** Reading the runner's JSON report: plain HashMaps and ArrayLists (serializable), never lazy maps. */

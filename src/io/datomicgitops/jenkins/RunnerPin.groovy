@@ -1,5 +1,7 @@
 package io.datomicgitops.jenkins
 
+import com.cloudbees.groovy.cps.NonCPS
+
 /** The runner version this library release was tested with, and its jar's SHA-256 (resources/.../runner.properties). */
 class RunnerPin implements Serializable {
     private static final long serialVersionUID = 1L

@@ -1,5 +1,7 @@
 package io.datomicgitops.jenkins
 
+import com.cloudbees.groovy.cps.NonCPS
+
 /**
  * Turns an argument list into a POSIX sh command line in which every argument arrives literally: each one is put
  * in single quotes (inside which sh expands nothing), and an embedded single quote becomes '"'"' (close, a quoted
