@@ -25,7 +25,7 @@ abstract class PipelineTestSupport {
     }
 
     static Path runnerJar() {
-        Path jar = Path.of(System.getProperty("runner.jar", root().resolve("runner/target/datomic-gitops.jar").toString()));
+        Path jar = Path.of(System.getProperty("runner.jar", root().resolve("runner/target/datomic-gitops.jar").toString())).toAbsolutePath().normalize();
         assertThat(jar).as("the runner jar (built by the runner module before this one)").exists();
         return jar;
     }
