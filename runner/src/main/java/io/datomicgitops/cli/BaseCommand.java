@@ -62,6 +62,11 @@ public abstract class BaseCommand implements Callable<Integer> {
         return new Secrets(env()::get, Redactor.global());
     }
 
+    /** What the GitOps flow's phases share. */
+    protected io.datomicgitops.deploy.DeployContext deployContext() {
+        return new io.datomicgitops.deploy.DeployContext(aws(), console, clock(), secrets(), env(), aws.explicitRegion());
+    }
+
     /** Created on first use, so commands that never call AWS need no credentials. */
     protected AwsClients aws() {
         if (clients == null) clients = new AwsClients(aws.settings(env()), counter);

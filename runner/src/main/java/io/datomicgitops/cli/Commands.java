@@ -9,6 +9,8 @@ final class Commands {
     static void register(CommandLine cl) {
         for (Object command : new Object[]{
                 new CheckoutCommand(),
+                new PlanCommand(),
+                new ApplyCommand(),
                 new ValidateCommand(),
                 new CreateCfTemplateCommand(),
                 new ForceUnlockCommand(),

@@ -327,6 +327,16 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /** The last commit that changed a path (e.g. a stack's template), for the stack's tags; empty when never committed. */
+    public Optional<String> lastCommitTouching(String path) {
+        try {
+            for (RevCommit c : git.log().addPath(path).setMaxCount(1).call()) return Optional.of(c.name());
+            return Optional.empty();
+        } catch (GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "git log failed: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
     /** Reads a file as it is at HEAD (not the working copy); empty when absent. */
     public Optional<String> readAtHead(String path) {
         Repository repo = git.getRepository();

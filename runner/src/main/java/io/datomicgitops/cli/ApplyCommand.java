@@ -1,0 +1,65 @@
+package io.datomicgitops.cli;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.config.ValueType;
+import io.datomicgitops.deploy.ApplyResult;
+import io.datomicgitops.deploy.Approval;
+import io.datomicgitops.deploy.Deployments;
+import io.datomicgitops.deploy.Publisher;
+import io.datomicgitops.git.GitRepo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Deploys the selected stacks: ensure, template, stack update, instance replacement, each step committed to git. */
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = "Apply the selected stacks in order: ensure-transactor, ensure-cf, create-cf-template, update-stack, "
+                + "replace-instances. Generated names and the template are committed and pushed before the stack changes; "
+                + "a deployment record is committed and tagged at the end. A stack with nothing to do is left alone.")
+public final class ApplyCommand extends BaseCommand {
+    @Mixin
+    StackOptions stacks;
+
+    @Mixin
+    GitOptions git;
+
+    @Option(names = "--approved-by", paramLabel = "ID", description = "who approved the deployment (recorded as the Approved-by trailer)")
+    String approvedBy;
+
+    @Option(names = "--build-url", paramLabel = "URL", description = "the build that runs it (recorded as the Build-URL trailer)")
+    String buildUrl;
+
+    @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0s",
+            description = "how long to wait for another deployment's lock on the stack (default: ${DEFAULT-VALUE}: fail at once, naming the holder)")
+    String lockWait;
+
+    @Override
+    protected Path defaultReportPath() {
+        return Path.of("report.json");
+    }
+
+    @Override
+    protected ExitCode execute() {
+        try (GitRepo repo = GitRepo.open(stacks.dir, git.auth(), env(), console)) {
+            return run(this, repo, stacks, git, new Approval(approvedBy, buildUrl), ValueType.parseDuration(lockWait));
+        }
+    }
+
+    static ExitCode run(BaseCommand cmd, GitRepo repo, StackOptions stacks, GitOptions git, Approval approval, java.time.Duration lockWait) {
+        Publisher publisher = new Publisher(repo, git.committer(cmd.env()), cmd.report);
+        List<ApplyResult> results = new Deployments(cmd.deployContext(), cmd.report)
+                .apply(repo, stacks.select(repo), approval, publisher, lockWait);
+        for (ApplyResult r : results) {
+            if (r.record() == null) {
+                cmd.console.println(r.stack() + ": nothing to do");
+            } else {
+                cmd.console.println(r.stack() + ": " + r.record().stackName() + " " + r.record().status() + ", "
+                        + r.record().instancesReplaced().size() + " instance(s) replaced, tagged " + r.tag());
+            }
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,50 @@
+package io.datomicgitops.cli;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.config.AtomicFiles;
+import io.datomicgitops.deploy.Deployments;
+import io.datomicgitops.deploy.PlanMarkdown;
+import io.datomicgitops.deploy.StackFolder;
+import io.datomicgitops.deploy.StackPlan;
+import io.datomicgitops.git.GitAuth;
+import io.datomicgitops.git.GitRepo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The read-only plan of a config change: what a reviewer reads in the PR and the approver sees in Jenkins. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Plan the selected stacks without changing anything: ensure plans, template diff, change set, "
+                + "instances to replace, drift. Exit 0: nothing to do, 2: changes pending, other: error.")
+public final class PlanCommand extends BaseCommand {
+    @Mixin
+    StackOptions stacks;
+
+    @Option(names = "--plan-md", paramLabel = "FILE", defaultValue = "plan.md", description = "write the Markdown plan here (default: ${DEFAULT-VALUE})")
+    Path planMd;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "stacks planned at once (default: ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Override
+    protected Path defaultReportPath() {
+        return Path.of("report.json");
+    }
+
+    @Override
+    protected ExitCode execute() {
+        try (GitRepo repo = GitRepo.open(stacks.dir, GitAuth.none(), env(), console)) {
+            List<StackFolder> selected = stacks.select(repo);
+            console.progress("plan: " + selected.size() + " stack(s): " + selected.stream().map(StackFolder::name).toList());
+            List<StackPlan> plans = new Deployments(deployContext(), report).plan(repo, selected, parallel);
+            AtomicFiles.write(planMd, console.redactor().redact(PlanMarkdown.render(plans, repo.head())));
+            boolean changes = plans.stream().anyMatch(StackPlan::changes);
+            for (StackPlan p : plans) console.println(p.stack() + ": " + p.summary().oneLine());
+            console.println((changes ? "changes pending" : "nothing to do") + "; plan written to " + planMd);
+            return changes ? ExitCode.CHANGES_PENDING : ExitCode.OK;
+        }
+    }
+}

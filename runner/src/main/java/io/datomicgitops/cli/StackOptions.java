@@ -1,0 +1,27 @@
+package io.datomicgitops.cli;
+
+import io.datomicgitops.deploy.StackFolder;
+import io.datomicgitops.deploy.StackSelection;
+import io.datomicgitops.git.GitRepo;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Which config repo clone and which of its stacks a flow command works on. */
+public final class StackOptions {
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "the config repo clone (see checkout)")
+    Path dir;
+
+    @Option(names = "--stack", paramLabel = "NAME", description = "a stack folder under stacks/ (repeatable; default: all, or those changed since --since)")
+    List<String> stacks = new ArrayList<>();
+
+    @Option(names = "--since", paramLabel = "REV", description = "only the stacks whose folder changed between REV and HEAD (e.g. origin/main on a PR)")
+    String since;
+
+    List<StackFolder> select(GitRepo repo) {
+        return StackSelection.select(repo.directory(), stacks, Optional.ofNullable(since), repo);
+    }
+}

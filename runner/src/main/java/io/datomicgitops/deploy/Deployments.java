@@ -1,0 +1,142 @@
+package io.datomicgitops.deploy;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+import io.datomicgitops.git.GitRepo;
+import io.datomicgitops.report.Report;
+import io.datomicgitops.template.TemplateGenerator;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The GitOps flow over a config repo clone: plan the selected stacks (read-only, side by side), or apply them one
+ * after the other, each under its deployment lock, after a read-only plan that skips stacks with nothing to do.
+ */
+public final class Deployments {
+    private final DeployContext ctx;
+    private final Report report;
+    private final TemplateGenerator generator = new TemplateGenerator();
+
+    public Deployments(DeployContext ctx, Report report) {
+        this.ctx = ctx;
+        this.report = report;
+    }
+
+    /** Plans every selected stack, at most {@code parallel} at once; results in the stacks' order. */
+    public List<StackPlan> plan(GitRepo repo, List<StackFolder> stacks, int parallel) {
+        StackSource sourceBase = new StackSource(Optional.ofNullable(repo.remoteUrl()), Optional.empty());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, stacks.size())));
+        try {
+            List<Future<StackPlan>> futures = new ArrayList<>();
+            for (StackFolder f : stacks) {
+                StackSource source = new StackSource(sourceBase.repoUrl(), repo.lastCommitTouching(f.gitPath(StackFolder.TEMPLATE)));
+                futures.add(pool.submit(() -> planOne(f, source)));
+            }
+            List<StackPlan> plans = new ArrayList<>();
+            for (Future<StackPlan> fu : futures) plans.add(unwrap(fu));
+            return plans;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private StackPlan planOne(StackFolder folder, StackSource source) {
+        Instant start = ctx.clock().instant();
+        DeployContext local = ctx.withLog(new PrefixedLog(ctx.log(), "[" + folder.name() + "] "));
+        StackInputs in = StackInputs.read(folder, ctx.regionOverride(), local.log());
+        StackPlan plan = new StackPlanner(local, generator).plan(in, source);
+        report.addPhase(folder.name(), "plan", plan.changes() ? "changes-pending" : "no-changes",
+                Duration.between(start, ctx.clock().instant()), plan.summary().oneLine(), plan);
+        report.putStack(folder.name(), plan.summary());
+        local.log().progress("plan: " + plan.summary().oneLine());
+        return plan;
+    }
+
+    /** Applies the selected stacks in order; stops at the first failure (the report says which). */
+    public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, Duration lockWait) {
+        refuseLocalEdits(repo, stacks);
+        List<ApplyResult> results = new ArrayList<>();
+        for (StackFolder folder : stacks) {
+            DeployContext local = ctx.withLog(new PrefixedLog(ctx.log(), "[" + folder.name() + "] "));
+            StackSource source = new StackSource(Optional.ofNullable(repo.remoteUrl()), repo.lastCommitTouching(folder.gitPath(StackFolder.TEMPLATE)));
+            StackInputs in = StackInputs.read(folder, ctx.regionOverride(), local.log());
+            StackPlan plan = new StackPlanner(local, generator).plan(in, source);
+            if (!plan.changes()) {
+                local.log().progress("apply: nothing to do");
+                report.putStack(folder.name(), Map.of("stackName", in.settings().stackName(), "status", "nothing-to-do"));
+                results.add(new ApplyResult(folder.name(), "nothing-to-do", null, null, null, null, null, null, null));
+                continue;
+            }
+            StackLock lock = new StackLock(ctx.aws(), in.region(), in.settings().lockTable(), local.log(), ctx.clock());
+            Instant start = ctx.clock().instant();
+            try (StackLock.Lease ignored = lock.acquire(in.settings().stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
+                ApplyResult r = new StackApplier(local, generator, publisher).apply(StackInputs.read(folder, ctx.regionOverride(), local.log()), approval);
+                report.addPhase(folder.name(), "apply", "deployed", Duration.between(start, ctx.clock().instant()),
+                        "deployed " + in.settings().stackName(), r);
+                report.putStack(folder.name(), summary(r));
+                results.add(r);
+            }
+        }
+        return results;
+    }
+
+    private static Map<String, Object> summary(ApplyResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        DeploymentRecord rec = r.record();
+        m.put("stackName", rec.stackName());
+        m.put("status", rec.status());
+        m.put("changeSetId", rec.changeSetId());
+        m.put("instancesReplaced", rec.instancesReplaced());
+        m.put("strategy", rec.strategy());
+        m.put("downtimeSeconds", rec.downtimeSeconds());
+        m.put("commit", rec.deployedCommit());
+        m.put("tag", r.tag());
+        return m;
+    }
+
+    /** The tool commits whole files: an operator's uncommitted edit in a stack folder would be committed under its name. */
+    private static void refuseLocalEdits(GitRepo repo, List<StackFolder> stacks) {
+        List<String> dirty = repo.uncommittedChanges().stream()
+                .filter(p -> stacks.stream().anyMatch(s -> p.startsWith(s.relativeDir() + "/"))).toList();
+        if (!dirty.isEmpty()) {
+            throw new ToolException(ExitCode.GIT, "uncommitted changes in the stack folders: " + String.join(", ", dirty),
+                    repo.directory().toString(), "commit and push them through a pull request, or remove them; apply deploys only what is in git");
+        }
+    }
+
+    private static String who() {
+        String user = System.getProperty("user.name", "unknown");
+        try {
+            return user + "@" + InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return user;
+        }
+    }
+
+    private static String where(Approval approval, GitRepo repo) {
+        return approval.buildUrl() != null ? approval.buildUrl() : repo.directory().toString();
+    }
+
+    private static <T> T unwrap(Future<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException(ExitCode.FAILED, "interrupted", "plan", "run again");
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.datomicgitops.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datomicgitops.config.PropertiesFile;
+import io.datomicgitops.ensure.EnsureResult;
+import io.datomicgitops.ensure.EnsureService;
+import io.datomicgitops.ensure.ResourceChange;
+import io.datomicgitops.instances.InstanceReplacer;
+import io.datomicgitops.instances.ReplacementPlan;
+import io.datomicgitops.report.Json;
+import io.datomicgitops.report.Log;
+import io.datomicgitops.stack.StackDeployer;
+import io.datomicgitops.stack.StackInfo;
+import io.datomicgitops.stack.StackPreview;
+import io.datomicgitops.stack.StackRequest;
+import io.datomicgitops.template.GeneratedTemplate;
+import io.datomicgitops.template.TemplateGenerator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Plans one stack without changing anything: the ensure plans (on copies of the files, so the template sees the
+ * names ensure would write), the regenerated template and its diff against the committed cf.json, the stack
+ * preview, the instances a deployment would replace, and drift.
+ */
+public final class StackPlanner {
+    /** Resource types whose change means the running transactors are on an old configuration. */
+    static final Set<String> LAUNCH_TYPES = Set.of("AWS::EC2::LaunchTemplate", "AWS::AutoScaling::LaunchConfiguration");
+
+    private final DeployContext ctx;
+    private final TemplateGenerator generator;
+
+    public StackPlanner(DeployContext ctx, TemplateGenerator generator) {
+        this.ctx = ctx;
+        this.generator = generator;
+    }
+
+    public StackPlan plan(StackInputs in, StackSource source) {
+        Log log = ctx.log();
+        EnsureService ensure = new EnsureService(ctx.aws(), log, ctx.clock());
+        PropertiesFile tx = StackInputs.copy(in.tx());
+        PropertiesFile cf = StackInputs.copy(in.cf());
+        EnsureResult txPlan = ensure.ensureTransactor(tx, in.ensureOptions(true, ctx.env()));
+        txPlan.keysWritten().forEach(tx::set);
+        EnsureResult cfPlan = ensure.ensureCf(cf, tx, in.ensureOptions(true, ctx.env()));
+        cfPlan.keysWritten().forEach(cf::set);
+
+        GeneratedTemplate template = generator.generate(tx, cf, in.templateOptions());
+        template.warnings().forEach(log::warn);
+        TextDiff.Result diff = TextDiff.diff("a/" + in.folder().gitPath(StackFolder.TEMPLATE), in.committedTemplate().orElse(""),
+                "b/" + in.folder().gitPath(StackFolder.TEMPLATE), template.json());
+
+        StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), log, ctx.clock());
+        Optional<StackInfo> info = deployer.describe(in.settings().stackName()).filter(i -> !i.isReviewOnly());
+        StackPreview preview = deployer.preview(request(in, template, tx, cf, source));
+
+        List<String> drift = new ArrayList<>();
+        if (info.isPresent()) {
+            templateDrift(deployer, in).ifPresent(drift::add);
+            drift.addAll(goneResources(txPlan, in.tx()));
+            drift.addAll(goneResources(cfPlan, in.cf()));
+        }
+
+        ReplacementPlan instances = null;
+        int toReplace = 0;
+        if (info.isPresent()) {
+            InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), log, ctx.clock());
+            String group = deployer.autoScalingGroupName(in.settings().stackName());
+            boolean launchChanges = launchChanges(preview);
+            instances = replacer.plan(group, launchChanges);
+            toReplace = instances.toReplace().size();
+        }
+
+        boolean recordUpToDate = DeploymentRecord.read(in.folder().file(StackFolder.RECORD))
+                .map(r -> r.configSha256().equals(ConfigHash.of(in.folder())) && !diff.changed())
+                .orElse(false);
+        boolean changes = txPlan.changed() || cfPlan.changed() || diff.changed() || preview.hasChanges() || toReplace > 0
+                || !recordUpToDate;
+        List<String> keys = new ArrayList<>();
+        txPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.TRANSACTOR + ":" + k));
+        cfPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.CF + ":" + k));
+        PlanSummary summary = new PlanSummary(in.settings().stackName(), in.region(), changes,
+                count(txPlan, cfPlan, ResourceChange.Action.CREATE), count(txPlan, cfPlan, ResourceChange.Action.UPDATE), keys,
+                diff.changed(), diff.lines(), info.isPresent(),
+                info.isPresent() ? preview.changes().size() : 0,
+                (int) preview.changes().stream().filter(c -> "True".equals(c.replacement())).count(),
+                toReplace, in.settings().replaceStrategy(), recordUpToDate, drift);
+        return new StackPlan(in.folder().name(), summary, txPlan, cfPlan, diff.unified(), preview, instances, drift, template.json());
+    }
+
+    /** The stack request both plan and apply send: every parameter explicit, secrets resolved in memory only. */
+    StackRequest request(StackInputs in, GeneratedTemplate template, PropertiesFile tx, PropertiesFile cf, StackSource source) {
+        Map<String, String> values = template.parameterValues(tx, cf, ctx.secrets());
+        return StackRequest.builder(in.settings().stackName(), template.json())
+                .parameters(values)
+                .noEcho(template.noEchoParameters())
+                .tags(io.datomicgitops.stack.StackTags.of(source.repoUrl(), source.templateCommit()))
+                .timeout(in.settings().stackTimeout())
+                .templateBucket(in.settings().templateBucket().orElse(null))
+                .terminationProtection(in.settings().terminationProtection())
+                .build();
+    }
+
+    static boolean launchChanges(StackPreview preview) {
+        return preview.changes().stream().anyMatch(c -> LAUNCH_TYPES.contains(c.resourceType()));
+    }
+
+    private static int count(EnsureResult a, EnsureResult b, ResourceChange.Action action) {
+        return (int) java.util.stream.Stream.concat(a.resources().stream(), b.resources().stream())
+                .filter(r -> r.action() == action).count();
+    }
+
+    /** The deployed template differs from the committed one: someone changed the stack outside the pipeline. */
+    private static Optional<String> templateDrift(StackDeployer deployer, StackInputs in) {
+        Optional<String> deployed = deployer.deployedTemplate(in.settings().stackName());
+        if (deployed.isEmpty() || in.committedTemplate().isEmpty()) return Optional.empty();
+        if (sameJson(deployed.get(), in.committedTemplate().get())) return Optional.empty();
+        return Optional.of("the deployed template of " + in.settings().stackName() + " differs from the committed "
+                + in.folder().gitPath(StackFolder.TEMPLATE) + " (changed outside the pipeline?)");
+    }
+
+    /** A resource the file names but that is gone from AWS (ensure would create it again). */
+    private static List<String> goneResources(EnsureResult plan, PropertiesFile file) {
+        List<String> out = new ArrayList<>();
+        for (ResourceChange r : plan.resources()) {
+            if (r.action() == ResourceChange.Action.CREATE && r.key() != null && file.get(r.key()).isPresent()) {
+                out.add(file.where(r.key()) + ": " + r.key() + "=" + r.name() + " names a " + r.kind().label()
+                        + " that does not exist in AWS");
+            }
+        }
+        return out;
+    }
+
+    static boolean sameJson(String a, String b) {
+        try {
+            JsonNode x = Json.mapper().readTree(a);
+            JsonNode y = Json.mapper().readTree(b);
+            return x.equals(y);
+        } catch (java.io.IOException e) {
+            return a.strip().equals(b.strip());
+        }
+    }
+}
