@@ -69,7 +69,14 @@ public final class StackApplier {
         String stackName = in.settings().stackName();
         boolean existed = deployer.describe(stackName).filter(i -> !i.isReviewOnly()).isPresent();
         InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
-        Set<String> before = existed ? instanceIds(replacer.plan(deployer.autoScalingGroupName(stackName), false)) : Set.of();
+        LaunchTemplateVersion launch = new LaunchTemplateVersion(ctx.aws(), in.region(), ctx.log());
+        Set<String> before = Set.of();
+        Optional<Long> versionBefore = Optional.empty();
+        if (existed) {
+            String group = deployer.autoScalingGroupName(stackName);
+            before = instanceIds(replacer.plan(group, false));
+            versionBefore = launch.latest(group);
+        }
 
         StackSource source = new StackSource(Optional.ofNullable(publisher.repo().remoteUrl()),
                 publisher.repo().lastCommitTouching(folder.gitPath(StackFolder.TEMPLATE)));
@@ -77,8 +84,11 @@ public final class StackApplier {
 
         ReplacementResult replacement = null;
         if (existed) {
-            boolean launchChanged = stackResult.preview() != null && StackPlanner.launchChanges(stackResult.preview());
             String group = deployer.autoScalingGroupName(stackName);
+            Optional<Long> versionAfter = launch.latest(group);
+            boolean launchChanged = (stackResult.preview() != null && StackPlanner.launchChanges(stackResult.preview()))
+                    || (versionBefore.isPresent() && versionAfter.isPresent() && versionAfter.get() > versionBefore.get());
+            if (launchChanged) launch.alignGroup(group);
             if (!launchChanged || !before.isEmpty()) {
                 replacement = replacer.replace(replacementRequest(in, group)
                         .withAll(launchChanged)

@@ -139,7 +139,15 @@ final class CfPlanner {
                     List.of(), "holds role " + roles.get(0)));
         }
         String role = tx.get(Roles.TRANSACTOR_KEY).orElseThrow();
-        if (new Roles(ctx).get(role).isEmpty()) {
+        boolean roleExists = new Roles(ctx).get(role).isPresent();
+        if (!roleExists && ctx.options.plan()) {
+            // planned together with ensure-transactor, which creates the role before this phase runs
+            return Step.report(ResourceChange.of(ResourceChange.Kind.INSTANCE_PROFILE, configured.orElse(role),
+                    ResourceChange.Action.CREATE, configured.isPresent() ? PROFILE : Roles.TRANSACTOR_KEY,
+                    List.of("iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"),
+                    "for role " + role + ", which ensure-transactor creates"));
+        }
+        if (!roleExists) {
             throw new ToolException(ExitCode.INVALID_CONFIG, "IAM role " + role + " does not exist", tx.where(Roles.TRANSACTOR_KEY),
                     "run ensure-transactor first: it creates the transactor role");
         }

@@ -1,0 +1,55 @@
+package io.datomicgitops.deploy;
+
+import io.datomicgitops.aws.AwsClients;
+import io.datomicgitops.report.Log;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
+
+import java.util.Optional;
+
+/**
+ * The launch template behind a stack's group, and its latest version: a stack update that adds a version changed
+ * what the transactors run, whatever the change set listed (a parameter-only change may list nothing). After the
+ * update the group must launch from that latest version, as the template's {@code LatestVersionNumber} says.
+ */
+final class LaunchTemplateVersion {
+    private final AwsClients aws;
+    private final String region;
+    private final Log log;
+
+    LaunchTemplateVersion(AwsClients aws, String region, Log log) {
+        this.aws = aws;
+        this.region = region;
+        this.log = log;
+    }
+
+    /** The group's launch template id and its latest version number; empty for a launch configuration. */
+    Optional<Long> latest(String groupName) {
+        return spec(groupName).map(s -> latestOf(s.launchTemplateId()));
+    }
+
+    /** Points the group at the template's latest version when CloudFormation left it on an older one. */
+    void alignGroup(String groupName) {
+        Optional<LaunchTemplateSpecification> spec = spec(groupName);
+        if (spec.isEmpty()) return;
+        long latest = latestOf(spec.get().launchTemplateId());
+        String version = spec.get().version();
+        if (version != null && (version.equals("$Latest") || version.equals(Long.toString(latest)))) return;
+        log.warn("group " + groupName + " launches from version " + version + " of " + spec.get().launchTemplateId()
+                + ", the template says the latest (" + latest + "): pointing the group at version " + latest);
+        aws.autoScaling(region).updateAutoScalingGroup(r -> r.autoScalingGroupName(groupName)
+                .launchTemplate(t -> t.launchTemplateId(spec.get().launchTemplateId()).version(Long.toString(latest))));
+    }
+
+    private Optional<LaunchTemplateSpecification> spec(String groupName) {
+        AutoScalingGroup g = aws.autoScaling(region).describeAutoScalingGroups(r -> r.autoScalingGroupNames(groupName))
+                .autoScalingGroups().stream().findFirst().orElse(null);
+        if (g == null || g.launchTemplate() == null || g.launchTemplate().launchTemplateId() == null) return Optional.empty();
+        return Optional.of(g.launchTemplate());
+    }
+
+    private long latestOf(String templateId) {
+        return aws.ec2(region).describeLaunchTemplates(r -> r.launchTemplateIds(templateId))
+                .launchTemplates().get(0).latestVersionNumber();
+    }
+}
