@@ -1,0 +1,183 @@
+package io.datomicgitops.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datomicgitops.aws.AwsClients;
+import io.datomicgitops.cli.CliRun;
+import io.datomicgitops.report.Json;
+import io.datomicgitops.testing.ConfigRepoFixture;
+import io.datomicgitops.testing.GitDaemon;
+import io.datomicgitops.testing.Sandbox;
+import io.datomicgitops.testing.SandboxExtension;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The GitOps flow end to end: the runner's CLI in-process, the example config repo in real git repositories (bare
+ * repos on disk, git daemon on loopback), AWS in the sandbox.
+ */
+@ExtendWith(SandboxExtension.class)
+class FlowIT {
+    private static final String TX = "stacks/demo/transactor.properties";
+    private static final String CF = "stacks/demo/cf.properties";
+    private static final String DEPLOY = "stacks/demo/deploy.properties";
+
+    @TempDir
+    Path tmp;
+
+    Sandbox sandbox;
+
+    @BeforeEach
+    void reset(Sandbox sandbox) {
+        this.sandbox = sandbox;
+        sandbox.reset();
+    }
+
+    private static JsonNode json(Path p) throws Exception {
+        return Json.mapper().readTree(Files.readString(p));
+    }
+
+    @Test
+    void firstDeployThenNoOpThenAChangedInstanceTypeReplacedBySurge() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        try (GitDaemon daemon = GitDaemon.start(tmp)) {
+            String url = daemon.url(repo.bare);
+            assertThat(repo.run("checkout", "--repo", url, "--dir", repo.clone.toString(), "--report", tmp.resolve("c.json").toString()).exitCode()).isZero();
+
+            Path planReport = tmp.resolve("plan.json");
+            Path planMd = tmp.resolve("plan.md");
+            CliRun plan = repo.run("plan", "--dir", repo.clone.toString(), "--report", planReport.toString(), "--plan-md", planMd.toString());
+            assertThat(plan.exitCode()).as(plan.err()).isEqualTo(2);
+            JsonNode summary = json(planReport).path("stacks").path("demo");
+            assertThat(summary.path("changes").asBoolean()).isTrue();
+            assertThat(summary.path("stackExists").asBoolean()).isFalse();
+            assertThat(json(planReport).path("awsCalls").path("mutating").asLong()).isZero();
+            assertThat(Files.readString(planMd)).contains("## demo: stack `demo-datomic-transactor`", "| **create** | iam-role | datomic-aws-transactor |", "+++ b/stacks/demo/cf.json");
+            assertThat(repo.remoteLog()).hasSize(1);
+
+            Path applyReport = tmp.resolve("apply.json");
+            CliRun apply = repo.run("apply", "--dir", repo.clone.toString(), "--approved-by", "alice", "--build-url", "https://ci.example/job/7/",
+                    "--report", applyReport.toString());
+            assertThat(apply.exitCode()).as(apply.err()).isZero();
+            List<RevCommit> log = repo.remoteLog();
+            assertThat(log).extracting(RevCommit::getShortMessage).containsExactly(
+                    "deploy(demo): deployed demo-datomic-transactor (created, no instances replaced)",
+                    "create-cf-template(demo): regenerate cf.json (+" + repo.remoteFile("stacks/demo/cf.json").lines().count() + " -0 lines)",
+                    "ensure-cf(demo): write java-xmx, java-opts",
+                    "ensure-transactor(demo): write aws-peer-role",
+                    "ensure-transactor(demo): write aws-transactor-role",
+                    "initial config");
+            assertThat(log.get(0).getFullMessage()).contains("Phase: deploy\nStack: demo\nApproved-by: alice\nBuild-URL: https://ci.example/job/7/\nChange-Set: arn:aws:cloudformation:");
+            assertThat(log.get(0).getCommitterIdent().getName()).as("the approver is recorded, not impersonated").isEqualTo("datomic-gitops");
+            assertThat(repo.remoteFile(TX)).contains("# aws-transactor-role=\naws-transactor-role=datomic-aws-transactor\n");
+            assertThat(repo.remoteTags()).singleElement().asString().startsWith("refs/tags/deploy/demo/");
+            JsonNode record = Json.mapper().readTree(repo.remoteFile("stacks/demo/deployment.json"));
+            assertThat(record.path("status").asText()).isEqualTo("CREATE_COMPLETE");
+            assertThat(record.path("approvedBy").asText()).isEqualTo("alice");
+            assertThat(json(applyReport).path("stacks").path("demo").path("tag").asText()).startsWith("deploy/demo/");
+
+            // nothing changed: no mutating call, no commit
+            Path noop = tmp.resolve("noop.json");
+            CliRun again = repo.run("apply", "--dir", repo.clone.toString(), "--approved-by", "alice", "--report", noop.toString());
+            assertThat(again.exitCode()).as(again.err()).isZero();
+            assertThat(again.out()).contains("demo: nothing to do");
+            assertThat(json(noop).path("awsCalls").path("mutating").asLong()).as(json(noop).path("awsCalls").toString()).isZero();
+            assertThat(repo.remoteLog()).hasSize(6);
+
+            // a bigger instance, replaced by surge
+            String groupBefore;
+            List<String> instancesBefore;
+            try (AwsClients aws = sandbox.clients()) {
+                groupBefore = aws.cloudFormation(null).describeStackResources(r -> r.stackName("demo-datomic-transactor")).stackResources()
+                        .stream().filter(r -> r.resourceType().equals("AWS::AutoScaling::AutoScalingGroup")).findFirst().orElseThrow().physicalResourceId();
+                instancesBefore = aws.autoScaling(null).describeAutoScalingGroups(r -> r.autoScalingGroupNames(groupBefore))
+                        .autoScalingGroups().get(0).instances().stream().map(i -> i.instanceId()).toList();
+            }
+            repo.push(Map.of(CF, repo.remoteFile(CF).replace("aws-instance-type=m5.large", "aws-instance-type=m5.xlarge"),
+                    DEPLOY, repo.remoteFile(DEPLOY).replace("replace-strategy=terminate", "replace-strategy=surge")), "m5.xlarge, surge");
+            assertThat(repo.run("checkout", "--repo", url, "--dir", repo.clone.toString(), "--report", tmp.resolve("c2.json").toString()).exitCode()).isZero();
+            Path changed = tmp.resolve("changed.json");
+            CliRun third = repo.run("apply", "--dir", repo.clone.toString(), "--approved-by", "bob", "--report", changed.toString());
+            assertThat(third.exitCode()).as(third.err()).isZero();
+            JsonNode rec = Json.mapper().readTree(repo.remoteFile("stacks/demo/deployment.json"));
+            assertThat(rec.path("strategy").asText()).isEqualTo("surge");
+            assertThat(rec.path("instancesReplaced")).extracting(JsonNode::asText).containsExactlyElementsOf(instancesBefore);
+            assertThat(rec.path("downtimeSeconds").asDouble()).isZero();
+            try (AwsClients aws = sandbox.clients()) {
+                List<String> now = aws.autoScaling(null).describeAutoScalingGroups(r -> r.autoScalingGroupNames(groupBefore))
+                        .autoScalingGroups().get(0).instances().stream().map(i -> i.instanceId()).toList();
+                assertThat(now).hasSameSizeAs(instancesBefore).doesNotContainAnyElementsOf(instancesBefore);
+            }
+        }
+    }
+
+    @Test
+    void planOnAPullRequestBranchOnlyReadsAndPicksTheChangedStacks() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox, "other");
+        assertThat(repo.checkout().exitCode()).isZero();
+        // the PR: a change to the "other" stack only, on a branch
+        try (Git git = Git.open(repo.clone.toFile())) {
+            git.checkout().setCreateBranch(true).setName("bigger-other").call();
+            Path cf = repo.clone.resolve("stacks/other/cf.properties");
+            Files.writeString(cf, Files.readString(cf).replace("m5.large", "m5.xlarge"));
+            git.commit().setAll(true).setMessage("bigger other").setAuthor("Olga", "o@x").setCommitter("Olga", "o@x").setSign(false).call();
+        }
+        Path report = tmp.resolve("pr.json");
+        CliRun plan = repo.run("plan", "--dir", repo.clone.toString(), "--since", "origin/main", "--report", report.toString(),
+                "--plan-md", tmp.resolve("pr.md").toString());
+        assertThat(plan.exitCode()).as(plan.err()).isEqualTo(2);
+        JsonNode r = json(report);
+        assertThat(r.path("stacks").fieldNames()).toIterable().containsExactly("other");
+        assertThat(r.path("awsCalls").path("mutating").asLong()).as("a plan makes no mutating call").isZero();
+        assertThat(repo.remoteLog()).hasSize(1);
+        try (AwsClients aws = sandbox.clients()) {
+            assertThat(aws.iam().listRoles().roles()).as("nothing was created").isEmpty();
+            assertThat(aws.cloudFormation(null).listStacks().stackSummaries()).isEmpty();
+        }
+    }
+
+    @Test
+    void whenTheRemoteMovesDuringTheApplyTheToolRebasesAndKeepsEveryCommit() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        assertThat(repo.checkout().exitCode()).isZero();
+        String theirs = repo.push(Map.of("README.md", "# our config\nreviewed by the team\n"), "readme: team note");
+        CliRun apply = repo.run("apply", "--dir", repo.clone.toString(), "--approved-by", "alice", "--report", tmp.resolve("a.json").toString());
+        assertThat(apply.exitCode()).as(apply.err()).isZero();
+        List<RevCommit> log = repo.remoteLog();
+        assertThat(log).extracting(RevCommit::getName).contains(theirs);
+        assertThat(log).allSatisfy(c -> assertThat(c.getParentCount()).as("linear history").isLessThanOrEqualTo(1));
+        assertThat(repo.remoteFile("README.md")).contains("reviewed by the team");
+        assertThat(repo.remoteFile(TX)).contains("aws-transactor-role=datomic-aws-transactor");
+    }
+
+    @Test
+    void aConflictingChangeToTheSameKeyStopsAndLosesNothing() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        assertThat(repo.checkout().exitCode()).isZero();
+        String tx = repo.remoteFile(TX);
+        String theirs = repo.push(Map.of(TX, tx.replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=team-transactor\n")),
+                "use the team's transactor role");
+        CliRun apply = repo.run("apply", "--dir", repo.clone.toString(), "--approved-by", "alice", "--report", tmp.resolve("a.json").toString());
+        assertThat(apply.exitCode()).isEqualTo(4);
+        assertThat(apply.err()).contains("conflict: the local commit").contains(theirs.substring(0, 10)).contains("datomic-gitops/unpushed-");
+        assertThat(repo.remoteLog().get(0).getName()).as("the remote keeps their commit on top").isEqualTo(theirs);
+        assertThat(Files.readString(repo.clone.resolve(TX))).as("the generated name is kept locally").contains("aws-transactor-role=datomic-aws-transactor");
+        try (AwsClients aws = sandbox.clients()) {
+            var tags = aws.iam().listRoleTags(r -> r.roleName("datomic-aws-transactor")).tags();
+            assertThat(tags).as("the created role is tagged, so a later run finds it again").isNotEmpty();
+        }
+        try (Git git = Git.open(repo.clone.toFile())) {
+            assertThat(git.branchList().call()).extracting(r -> r.getName()).anyMatch(n -> n.startsWith("refs/heads/datomic-gitops/unpushed-"));
+        }
+    }
+}
