@@ -11,6 +11,8 @@ final class Commands {
                 new CheckoutCommand(),
                 new PlanCommand(),
                 new ApplyCommand(),
+                new DeployCommand(),
+                new StatusCommand(),
                 new ValidateCommand(),
                 new CreateCfTemplateCommand(),
                 new ForceUnlockCommand(),
