@@ -1,6 +1,7 @@
 package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
+import io.datomicgitops.deploy.Publisher;
 import io.datomicgitops.git.GitRepo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,6 +35,12 @@ public final class CheckoutCommand extends BaseCommand {
 
     @Override
     protected ExitCode execute() {
+        if (java.nio.file.Files.isDirectory(dir.resolve(".git"))) {
+            // a build killed mid-apply may have left its own writes here: finish them instead of refusing the clone
+            try (GitRepo existing = GitRepo.open(dir, git.auth(), env(), console)) {
+                new Publisher(existing, git.committer(env()), report).resume().forEach(l -> console.progress("recovered: " + l));
+            }
+        }
         try (GitRepo clone = GitRepo.checkout(repo, branch, dir, git.auth(), env(), console)) {
             String head = clone.head();
             console.println("checked out " + branch + " at " + head.substring(0, 10) + " in " + dir);

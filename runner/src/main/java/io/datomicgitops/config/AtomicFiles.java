@@ -13,7 +13,29 @@ import java.nio.file.attribute.PosixFileAttributeView;
 
 /** Writes a file so that a crash leaves either the old or the new content, never a mix of both. */
 public final class AtomicFiles {
+    /** Names the temp files of an interrupted write, so a later run can tell them from anyone else's files. */
+    static final String TEMP_MARK = ".datomic-gitops-";
+    private static final java.util.regex.Pattern LEFTOVER = java.util.regex.Pattern.compile("\\..+\\.datomic-gitops-\\d+\\.tmp");
+
     private AtomicFiles() {}
+
+    /**
+     * Deletes the temp files a killed write left in a folder (never renamed, so they hold nothing the target lacks).
+     * Returns how many were removed.
+     */
+    public static int removeLeftovers(Path dir) {
+        if (!Files.isDirectory(dir)) return 0;
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.filter(f -> LEFTOVER.matcher(f.getFileName().toString()).matches()).toList()) {
+                Files.deleteIfExists(p);
+                removed++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not clean " + dir + ": " + e.getMessage(), e);
+        }
+        return removed;
+    }
 
     public static void write(Path target, byte[] content) {
         Path abs = target.toAbsolutePath();
@@ -21,7 +43,7 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + TEMP_MARK, ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) ch.write(buf);

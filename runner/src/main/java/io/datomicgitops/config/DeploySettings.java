@@ -60,6 +60,6 @@ public record DeploySettings(
                 ValueType.parseDuration(p.get("health-timeout", "10m")),
                 Boolean.parseBoolean(p.get("termination-protection", "true")),
                 p.get("lock-table", "datomic-gitops-locks"),
-                ValueType.parseDuration(p.get("lock-lease", "2h")));
+                ValueType.parseDuration(p.get("lock-lease", "10m")));
     }
 }

@@ -6,7 +6,6 @@ import io.datomicgitops.git.GitRepo;
 import io.datomicgitops.report.Report;
 import io.datomicgitops.template.TemplateGenerator;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,6 +64,7 @@ public final class Deployments {
 
     /** Applies the selected stacks in order; stops at the first failure (the report says which). */
     public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, Duration lockWait) {
+        publisher.resume().forEach(line -> ctx.log().progress("recovered: " + line));
         refuseLocalEdits(repo, stacks);
         List<ApplyResult> results = new ArrayList<>();
         for (StackFolder folder : stacks) {
@@ -116,12 +116,7 @@ public final class Deployments {
     }
 
     private static String who() {
-        String user = System.getProperty("user.name", "unknown");
-        try {
-            return user + "@" + InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return user;
-        }
+        return System.getProperty("user.name", "unknown");
     }
 
     private static String where(Approval approval, GitRepo repo) {

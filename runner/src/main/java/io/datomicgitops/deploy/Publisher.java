@@ -7,6 +7,7 @@ import io.datomicgitops.report.Report;
 import org.eclipse.jgit.lib.PersonIdent;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,27 +21,72 @@ public final class Publisher {
     private final GitRepo repo;
     private final PersonIdent committer;
     private final Report report;
+    private final WriteJournal journal;
 
     public Publisher(GitRepo repo, PersonIdent committer, Report report) {
         this.repo = repo;
         this.committer = committer;
         this.report = report;
+        this.journal = new WriteJournal(repo.gitDirectory());
     }
 
-    /** Writes the content atomically, then commits and pushes it; empty when the file already held it. */
+    /**
+     * Writes the content atomically, then commits and pushes it; empty when the file already held it. The journal
+     * covers the gap between the write and the commit.
+     */
     public Optional<String> publish(StackFolder stack, String fileName, byte[] content, String phase, CommitMessage message) {
+        String path = stack.gitPath(fileName);
+        journal.record(path, content);
         AtomicFiles.write(stack.file(fileName), content);
-        return commitAndPush(stack, List.of(fileName), phase, message);
+        Optional<String> id = repo.commit(List.of(path), message, committer);
+        journal.clear(path);
+        if (id.isEmpty()) return Optional.empty();
+        return Optional.of(push(stack.name(), phase, message.subject()));
     }
 
-    /** Commits the stack's files as they are on disk, and pushes; empty when none of them changed. */
-    public Optional<String> commitAndPush(StackFolder stack, List<String> fileNames, String phase, CommitMessage message) {
-        List<String> paths = fileNames.stream().map(stack::gitPath).toList();
-        Optional<String> id = repo.commit(paths, message, committer);
-        if (id.isEmpty()) return Optional.empty();
+    /**
+     * Finishes what a killed run left in this clone: deletes its temp files, commits the files it wrote but did not
+     * commit (recognised by the journal), and pushes its unpushed commits. Returns a line per thing recovered.
+     */
+    public List<String> resume() {
+        List<String> done = new java.util.ArrayList<>();
+        for (StackFolder f : StackSelection.all(repo.directory())) {
+            int removed = AtomicFiles.removeLeftovers(f.dir());
+            if (removed > 0) done.add("removed " + removed + " temp file(s) of an interrupted write in " + f.relativeDir());
+        }
+        Map<String, String> dirty = new java.util.HashMap<>();
+        repo.uncommittedChanges().forEach(p -> dirty.put(p, p));
+        for (Map.Entry<String, String> e : journal.pending().entrySet()) {
+            String path = e.getKey();
+            java.nio.file.Path file = repo.directory().resolve(path);
+            if (dirty.containsKey(path) && java.nio.file.Files.exists(file) && WriteJournal.sha256(read(file)).equals(e.getValue())) {
+                String stack = path.split("/").length > 1 ? path.split("/")[1] : path;
+                CommitMessage m = CommitMessage.of("recover", stack, "commit " + path + " written by an interrupted run")
+                        .line("The previous run wrote this file and stopped before committing it.");
+                repo.commit(List.of(path), m, committer);
+                done.add("committed " + path + ", written by an interrupted run");
+            }
+            journal.clear(path);
+        }
+        if (repo.commitsAheadOfRemote() > 0) {
+            done.add("pushed " + repo.commitsAheadOfRemote() + " commit(s) an interrupted run had not pushed");
+            push(null, "recover", "push commits of an interrupted run");
+        }
+        return done;
+    }
+
+    private String push(String stack, String phase, String subject) {
         GitRepo.PushOutcome pushed = repo.push(PUSH_ATTEMPTS);
-        report.addCommit(new Report.Commit(stack.name(), phase, pushed.head(), message.subject(), true, null));
-        return Optional.of(pushed.head());
+        report.addCommit(new Report.Commit(stack, phase, pushed.head(), subject, true, null));
+        return pushed.head();
+    }
+
+    private static byte[] read(java.nio.file.Path p) {
+        try {
+            return java.nio.file.Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Tags HEAD (already pushed) and records the tag on the report's last commit. */

@@ -45,27 +45,53 @@ public final class StackLock {
         this.clock = clock;
     }
 
-    /** Who holds a lock. */
-    public record Holder(String lockId, String stack, String who, String where, Instant acquired, Instant expires) {
+    /** Who holds a lock: a person or build, the machine and process, since when, and until when unless renewed. */
+    public record Holder(String lockId, String stack, String who, String where, String host, long pid, Instant acquired, Instant expires) {
         String describe() {
-            return who + " (" + where + ") since " + acquired + ", lease until " + expires + ", lock id " + lockId;
+            return who + " (" + where + ", pid " + pid + " on " + host + ") since " + acquired + ", lease until " + expires
+                    + ", lock id " + lockId;
+        }
+
+        /** A holder on this machine whose process is gone died without releasing: its lock can be taken over at once. */
+        boolean diedOnThisHost() {
+            return host.equals(thisHost()) && pid > 0 && ProcessHandle.of(pid).map(ph -> !ph.isAlive()).orElse(true);
         }
     }
 
-    /** A held lock; closing it releases it (only if it is still ours). */
+    /** A held lock, renewed in the background while held; closing it releases it (only if it is still ours). */
     public final class Lease implements AutoCloseable {
         private final Holder holder;
+        private final java.util.concurrent.ScheduledExecutorService renewer;
 
-        private Lease(Holder holder) {
+        private Lease(Holder holder, Duration lease) {
             this.holder = holder;
+            this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lock-renewer");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.max(1, lease.toSeconds() / 3);
+            renewer.scheduleAtFixedRate(() -> renew(lease), every, every, java.util.concurrent.TimeUnit.SECONDS);
         }
 
         public Holder holder() {
             return holder;
         }
 
+        private void renew(Duration lease) {
+            try {
+                db().updateItem(r -> r.tableName(table).key(key(holder.stack()))
+                        .updateExpression("SET Expires = :e")
+                        .conditionExpression("LockOwner = :id")
+                        .expressionAttributeValues(Map.of(":e", n(clock.instant().plus(lease).getEpochSecond()), ":id", s(holder.lockId()))));
+            } catch (RuntimeException e) {
+                log.warn("could not renew the lock on " + holder.stack() + ": " + e.getMessage());
+            }
+        }
+
         @Override
         public void close() {
+            renewer.shutdownNow();
             try {
                 db().deleteItem(r -> r.tableName(table).key(key(holder.stack()))
                         .conditionExpression("LockOwner = :id")
@@ -78,23 +104,36 @@ public final class StackLock {
 
     /**
      * Takes the stack's lock, waiting up to {@code wait} for a holder to release it (zero: fail at once). A lock
-     * whose lease has expired is taken over.
+     * whose lease has expired, or whose holder died on this machine, is taken over. The lease is renewed while held,
+     * so it only runs out when the holder is gone.
      */
     public Lease acquire(String stack, String who, String where, Duration lease, Duration wait) {
         ensureTable();
         Instant deadline = clock.instant().plus(wait);
         while (true) {
             Instant now = clock.instant();
-            Holder mine = new Holder(UUID.randomUUID().toString(), stack, who, where, now, now.plus(lease));
+            Holder mine = new Holder(UUID.randomUUID().toString(), stack, who, where, thisHost(), ProcessHandle.current().pid(),
+                    now, now.plus(lease));
             try {
                 db().putItem(r -> r.tableName(table).item(item(mine))
                         .conditionExpression("attribute_not_exists(" + KEY + ") OR Expires < :now")
                         .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
-                log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ")");
-                return new Lease(mine);
+                log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ", renewed while held)");
+                return new Lease(mine, lease);
             } catch (ConditionalCheckFailedException e) {
                 Optional<Holder> holder = holder(stack);
                 if (holder.isEmpty()) continue; // released between our write and our read
+                if (holder.get().diedOnThisHost()) {
+                    log.warn("lock: " + stack + " was held by a process that died: " + holder.get().describe() + "; taking it over");
+                    try {
+                        db().putItem(r -> r.tableName(table).item(item(mine))
+                                .conditionExpression("LockOwner = :old")
+                                .expressionAttributeValues(Map.of(":old", s(holder.get().lockId()))));
+                        return new Lease(mine, lease);
+                    } catch (ConditionalCheckFailedException raced) {
+                        continue; // someone else took it over first
+                    }
+                }
                 if (!clock.instant().isBefore(deadline)) {
                     throw new ToolException(ExitCode.LOCKED, "stack " + stack + " is locked by " + holder.get().describe(),
                             "lock table " + table,
@@ -112,6 +151,8 @@ public final class StackLock {
             var item = db().getItem(r -> r.tableName(table).key(key(stack)).consistentRead(true)).item();
             if (item == null || item.isEmpty()) return Optional.empty();
             return Optional.of(new Holder(item.get("LockOwner").s(), stack, item.get("Who").s(), item.get("Where").s(),
+                    item.containsKey("Host") ? item.get("Host").s() : "-",
+                    item.containsKey("Pid") ? Long.parseLong(item.get("Pid").n()) : 0,
                     Instant.ofEpochSecond(Long.parseLong(item.get("Acquired").n())),
                     Instant.ofEpochSecond(Long.parseLong(item.get("Expires").n()))));
         } catch (ResourceNotFoundException e) {
@@ -159,7 +200,16 @@ public final class StackLock {
 
     private static Map<String, AttributeValue> item(Holder h) {
         return Map.of(KEY, s(h.stack()), "LockOwner", s(h.lockId()), "Who", s(h.who()), "Where", s(h.where()),
+                "Host", s(h.host()), "Pid", n(h.pid()),
                 "Acquired", n(h.acquired().getEpochSecond()), "Expires", n(h.expires().getEpochSecond()));
+    }
+
+    static String thisHost() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown-host";
+        }
     }
 
     private static AttributeValue s(String v) {

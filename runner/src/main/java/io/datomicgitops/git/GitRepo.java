@@ -156,6 +156,24 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    public Path gitDirectory() {
+        return git.getRepository().getDirectory().toPath();
+    }
+
+    /** Local commits of the current branch that its remote-tracking branch does not have. */
+    public int commitsAheadOfRemote() {
+        try {
+            ObjectId local = git.getRepository().resolve(Constants.HEAD);
+            ObjectId remote = git.getRepository().resolve(remoteRef(branch()));
+            if (local == null || remote == null) return 0;
+            int n = 0;
+            for (RevCommit ignored : git.log().addRange(remote, local).call()) n++;
+            return n;
+        } catch (IOException | GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "cannot compare with the remote: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
     /** The clone's origin URL, for stack tags. */
     public String remoteUrl() {
         return git.getRepository().getConfig().getString("remote", REMOTE, "url");

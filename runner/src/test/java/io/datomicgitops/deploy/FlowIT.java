@@ -180,4 +180,34 @@ class FlowIT {
             assertThat(git.branchList().call()).extracting(r -> r.getName()).anyMatch(n -> n.startsWith("refs/heads/datomic-gitops/unpushed-"));
         }
     }
+
+    @Test
+    void anApplyKilledMidwayIsResumedByTheNextOneWithoutDuplicates() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        assertThat(repo.checkout().exitCode()).isZero();
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", System.getProperty("runner.jar"), "apply", "--dir", repo.clone.toString(),
+                "--approved-by", "alice", "--report", tmp.resolve("killed.json").toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile());
+        pb.environment().putAll(repo.env);
+        Process p = pb.start();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (repo.remoteLog().stream().noneMatch(c -> c.getShortMessage().startsWith("ensure-cf(demo)"))) {
+            assertThat(p.isAlive()).as("the apply ended before it could be killed: %s", Files.readString(tmp.resolve("killed.log"))).isTrue();
+            assertThat(System.currentTimeMillis()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        p.destroyForcibly().waitFor();
+
+        CliRun resumed = repo.run("apply", "--dir", repo.clone.toString(), "--approved-by", "alice", "--report", tmp.resolve("resumed.json").toString());
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(Json.mapper().readTree(repo.remoteFile("stacks/demo/deployment.json")).path("status").asText()).endsWith("_COMPLETE");
+        try (AwsClients aws = sandbox.clients()) {
+            assertThat(aws.iam().listRoles().roles()).extracting(r -> r.roleName())
+                    .containsExactlyInAnyOrder("datomic-aws-transactor", "datomic-aws-peer");
+            assertThat(aws.cloudFormation(null).listStacks().stackSummaries()).hasSize(1);
+            assertThat(aws.ec2(null).describeSecurityGroups(r -> r.filters(f -> f.name("group-name").values("demo-datomic-transactor")))
+                    .securityGroups()).hasSize(1);
+        }
+        assertThat(repo.remoteFile(TX)).contains("aws-transactor-role=datomic-aws-transactor").endsWith("# heartbeat-interval-msec=5000\n");
+    }
 }

@@ -87,4 +87,32 @@ class StackLockIT {
             assertThat(lock.holder("prod")).isEmpty();
         }
     }
+
+    @Test
+    void aHolderThatDiedOnThisMachineIsTakenOverAtOnce(Sandbox sandbox) throws Exception {
+        try (AwsClients aws = sandbox.clients()) {
+            StackLock lock = new StackLock(aws, "us-east-1", "locks-dead", Log.NONE, Clock.systemUTC());
+            lock.acquire("warm-up", "t", "t", Duration.ofMinutes(1), Duration.ZERO).close(); // creates the table
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            long now = Instant.now().getEpochSecond();
+            aws.dynamoDb("us-east-1").putItem(r -> r.tableName("locks-dead").item(java.util.Map.of(
+                    "LockID", s("prod"), "LockOwner", s("old-id"), "Who", s("killed"), "Where", s("build 1"),
+                    "Host", s(StackLock.thisHost()), "Pid", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(gone.pid())).build(),
+                    "Acquired", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(now)).build(),
+                    "Expires", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(now + 3600)).build())));
+            try (StackLock.Lease taken = lock.acquire("prod", "next", "build 2", Duration.ofHours(1), Duration.ZERO)) {
+                assertThat(lock.holder("prod")).get().extracting(StackLock.Holder::who).isEqualTo("next");
+            }
+            // a live holder on this machine (this very process) is not taken over
+            try (StackLock.Lease mine = lock.acquire("prod", "alive", "build 3", Duration.ofHours(1), Duration.ZERO)) {
+                assertThatThrownBy(() -> lock.acquire("prod", "other", "build 4", Duration.ofHours(1), Duration.ZERO))
+                        .hasMessageContaining("stack prod is locked by alive");
+            }
+        }
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.AttributeValue s(String v) {
+        return software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().s(v).build();
+    }
 }
