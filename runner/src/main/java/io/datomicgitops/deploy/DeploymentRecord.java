@@ -12,10 +12,10 @@ import java.util.Optional;
 /**
  * The last deployment of a stack, committed in its folder ({@code deployment.json}) and tagged: which config was
  * deployed (commit and a hash of the stack's files), to which stack and change set, with what result, who
- * approved it and which build ran it.
+ * approved it and which build ran it, and what the group launches from afterwards.
  */
 @JsonPropertyOrder({"stack", "stackName", "stackId", "region", "deployedCommit", "configSha256", "changeSetId", "status",
-        "strategy", "instancesReplaced", "instancesLaunched", "downtimeSeconds", "approvedBy", "buildUrl", "startedAt", "finishedAt"})
+        "strategy", "launchSource", "instancesReplaced", "instancesLaunched", "downtimeSeconds", "approvedBy", "buildUrl", "startedAt", "finishedAt"})
 public record DeploymentRecord(
         String stack,
         String stackName,
@@ -26,6 +26,7 @@ public record DeploymentRecord(
         String changeSetId,
         String status,
         String strategy,
+        String launchSource,
         List<String> instancesReplaced,
         List<String> instancesLaunched,
         Double downtimeSeconds,
@@ -33,6 +34,15 @@ public record DeploymentRecord(
         String buildUrl,
         String startedAt,
         String finishedAt) {
+
+    /**
+     * The instances this deployment launched, while the group still launches from the same source: they run the
+     * current configuration whatever their launch tags say (the sandbox tags them with the template's default
+     * version), so they are never "old".
+     */
+    public List<String> currentInstances(String groupLaunchSource) {
+        return launchSource != null && launchSource.equals(groupLaunchSource) && instancesLaunched != null ? instancesLaunched : List.of();
+    }
 
     public String toJson() {
         return Json.write(this);

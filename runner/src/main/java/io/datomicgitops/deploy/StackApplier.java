@@ -83,22 +83,26 @@ public final class StackApplier {
         StackResult stackResult = deployer.apply(new StackPlanner(ctx, generator).request(in, template, in.tx(), in.cf(), source));
 
         ReplacementResult replacement = null;
+        String launchSource = null;
         if (existed) {
             String group = deployer.autoScalingGroupName(stackName);
             Optional<Long> versionAfter = launch.latest(group);
             boolean launchChanged = (stackResult.preview() != null && StackPlanner.launchChanges(stackResult.preview()))
                     || (versionBefore.isPresent() && versionAfter.isPresent() && versionAfter.get() > versionBefore.get());
             if (launchChanged) launch.alignGroup(group);
-            if (!launchChanged || !before.isEmpty()) {
-                replacement = replacer.replace(replacementRequest(in, group)
-                        .withAll(launchChanged)
-                        .withOnlyInstances(launchChanged ? before : Set.of()));
+            // launch changed: every instance running before the update is old; else only those still old from an
+            // earlier, interrupted deployment (not the ones it launched)
+            Set<String> old = launchChanged ? before : Set.copyOf(StackPlanner.withoutCurrent(replacer.plan(group, false),
+                    DeploymentRecord.read(folder.file(StackFolder.RECORD))).toReplace());
+            if (!old.isEmpty()) {
+                replacement = replacer.replace(replacementRequest(in, group).withAll(launchChanged).withOnlyInstances(old));
             }
+            launchSource = replacer.plan(group, false).launchSource();
         }
 
         DeploymentRecord record = new DeploymentRecord(stack, stackName, stackResult.stackId(), in.region(),
                 publisher.repo().head(), ConfigHash.of(folder), stackResult.changeSetId(), stackResult.stackStatus(),
-                in.settings().replaceStrategy(),
+                in.settings().replaceStrategy(), launchSource != null ? launchSource : launchSourceOf(replacer, deployer, stackName),
                 replacement == null ? java.util.List.of() : replacement.replaced(),
                 replacement == null ? java.util.List.of() : replacement.launched(),
                 replacement == null ? null : replacement.zeroInServiceSeconds(),
@@ -134,6 +138,10 @@ public final class StackApplier {
 
     private static CommitMessage withApproval(CommitMessage m, Approval approval) {
         return m.trailer("Approved-by", approval.approvedBy()).trailer("Build-URL", approval.buildUrl());
+    }
+
+    private static String launchSourceOf(InstanceReplacer replacer, StackDeployer deployer, String stackName) {
+        return replacer.plan(deployer.autoScalingGroupName(stackName), false).launchSource();
     }
 
     private ReplacementRequest replacementRequest(StackInputs in, String group) {

@@ -71,7 +71,7 @@ public final class StackPlanner {
             InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), log, ctx.clock());
             String group = deployer.autoScalingGroupName(in.settings().stackName());
             boolean launchChanges = launchChanges(preview);
-            instances = replacer.plan(group, launchChanges);
+            instances = withoutCurrent(replacer.plan(group, launchChanges), DeploymentRecord.read(in.folder().file(StackFolder.RECORD)));
             toReplace = instances.toReplace().size();
         }
 
@@ -103,6 +103,14 @@ public final class StackPlanner {
                 .templateBucket(in.settings().templateBucket().orElse(null))
                 .terminationProtection(in.settings().terminationProtection())
                 .build();
+    }
+
+    /** The plan without the instances the last deployment launched from the group's current launch source. */
+    static ReplacementPlan withoutCurrent(ReplacementPlan plan, Optional<DeploymentRecord> record) {
+        List<String> current = record.map(r -> r.currentInstances(plan.launchSource())).orElse(List.of());
+        if (current.isEmpty()) return plan;
+        return new ReplacementPlan(plan.groupName(), plan.capacity(), plan.launchSource(), plan.instances(),
+                plan.toReplace().stream().filter(id -> !current.contains(id)).toList());
     }
 
     static boolean launchChanges(StackPreview preview) {

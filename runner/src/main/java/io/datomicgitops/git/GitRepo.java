@@ -82,8 +82,8 @@ public final class GitRepo implements AutoCloseable {
         if (!existing) {
             log.progress("git: cloning " + url + " (" + branch + ") into " + dir);
             try {
-                Git git = auth.apply(Git.cloneRepository().setURI(url).setBranch(branch).setDirectory(dir.toFile())
-                        .setBranchesToClone(List.of(Constants.R_HEADS + branch)), env).call();
+                // every branch: a pull request's plan compares with its target branch (--since origin/main)
+                Git git = auth.apply(Git.cloneRepository().setURI(url).setBranch(branch).setDirectory(dir.toFile()), env).call();
                 if (git.getRepository().resolve(Constants.HEAD) == null) {
                     git.close();
                     throw branchNotFound(url, branch);
@@ -374,7 +374,7 @@ public final class GitRepo implements AutoCloseable {
     private void fetch(String branch) {
         try {
             auth.apply(git.fetch().setRemote(REMOTE)
-                    .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + remoteRef(branch))), env).call();
+                    .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + REMOTE + "/*")), env).call();
         } catch (GitAPIException e) {
             throw translate(e, remoteUrl(), branch);
         }
