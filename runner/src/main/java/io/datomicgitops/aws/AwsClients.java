@@ -108,6 +108,15 @@ public final class AwsClients implements AutoCloseable {
         return get("cloudformation/" + r, () -> configure(CloudFormationClient.builder(), r).build());
     }
 
+    /**
+     * CloudFormation with two attempts, for a call whose failure only warns (e.g. turning termination protection on):
+     * an endpoint that does not implement it must not hold the deployment through a full retry schedule.
+     */
+    public CloudFormationClient cloudFormationBestEffort(String region) {
+        Region r = regionOr(region);
+        return get("cloudformation-best-effort/" + r, () -> configure(CloudFormationClient.builder(), r, 2).build());
+    }
+
     public AutoScalingClient autoScaling(String region) {
         Region r = regionOr(region);
         return get("autoscaling/" + r, () -> configure(AutoScalingClient.builder(), r).build());
@@ -125,13 +134,18 @@ public final class AwsClients implements AutoCloseable {
 
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
     B configure(B builder, Region region) {
+        return configure(builder, region, settings.maxAttempts());
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+    B configure(B builder, Region region, int maxAttempts) {
         builder.region(region)
                 .credentialsProvider(credentials())
                 .httpClient(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .addExecutionInterceptor(counter)
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(settings.maxAttempts())
+                                .maxAttempts(maxAttempts)
                                 // a long deployment must ride out a burst of throttling, not give up on it
                                 .circuitBreakerEnabled(false)
                                 .build())

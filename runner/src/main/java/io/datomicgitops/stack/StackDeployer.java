@@ -336,7 +336,7 @@ public final class StackDeployer {
         if (current) return true;
         if (!request.terminationProtection()) return false;
         try {
-            cf().updateTerminationProtection(r -> r.stackName(stackName).enableTerminationProtection(true));
+            aws.cloudFormationBestEffort(region).updateTerminationProtection(r -> r.stackName(stackName).enableTerminationProtection(true));
             log.progress("stack " + stackName + ": termination protection on");
             return true;
         } catch (SdkException e) {
