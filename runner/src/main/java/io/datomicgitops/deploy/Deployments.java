@@ -71,7 +71,10 @@ public final class Deployments {
             DeployContext local = ctx.withLog(new PrefixedLog(ctx.log(), "[" + folder.name() + "] "));
             StackSource source = new StackSource(Optional.ofNullable(repo.remoteUrl()), repo.lastCommitTouching(folder.gitPath(StackFolder.TEMPLATE)));
             StackInputs in = StackInputs.read(folder, ctx.regionOverride(), local.log());
+            Instant planned = ctx.clock().instant();
             StackPlan plan = new StackPlanner(local, generator).plan(in, source);
+            report.addPhase(folder.name(), "plan", plan.changes() ? "changes-pending" : "no-changes",
+                    Duration.between(planned, ctx.clock().instant()), plan.summary().oneLine(), plan.summary());
             if (!plan.changes()) {
                 local.log().progress("apply: nothing to do");
                 report.putStack(folder.name(), Map.of("stackName", in.settings().stackName(), "status", "nothing-to-do"));

@@ -78,7 +78,8 @@ public final class StackPlanner {
         boolean recordUpToDate = DeploymentRecord.read(in.folder().file(StackFolder.RECORD))
                 .map(r -> r.configSha256().equals(ConfigHash.of(in.folder())) && !diff.changed())
                 .orElse(false);
-        boolean changes = txPlan.changed() || cfPlan.changed() || diff.changed() || preview.hasChanges() || toReplace > 0
+        boolean stackChanges = info.isEmpty() || stackChanges(preview, deployer, info.get(), template.json(), log);
+        boolean changes = txPlan.changed() || cfPlan.changed() || diff.changed() || stackChanges || toReplace > 0
                 || !recordUpToDate;
         List<String> keys = new ArrayList<>();
         txPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.TRANSACTOR + ":" + k));
@@ -90,6 +91,41 @@ public final class StackPlanner {
                 (int) preview.changes().stream().filter(c -> "True".equals(c.replacement())).count(),
                 toReplace, in.settings().replaceStrategy(), recordUpToDate, drift);
         return new StackPlan(in.folder().name(), summary, txPlan, cfPlan, diff.unified(), preview, instances, drift, template.json());
+    }
+
+    /**
+     * Whether the stack update would change anything. A change set that lists changes does; one that is executable
+     * but lists none (a parameter-only change can look like that) is checked the way CloudFormation decides a no-op:
+     * the deployed template and the parameters (secret ones cannot be read back).
+     */
+    private static boolean stackChanges(StackPreview preview, StackDeployer deployer, StackInfo info, String template, Log log) {
+        if (!preview.hasChanges()) return false;
+        if (!preview.changes().isEmpty()) return true;
+        Optional<String> deployed = deployer.deployedTemplate(info.stackName());
+        if (deployed.isEmpty() || !sameJson(deployed.get(), template)) {
+            log.progress("stack: the template differs from the deployed one");
+            return true;
+        }
+        var types = io.datomicgitops.stack.StackTemplate.parse(template, "cf.json").parameters();
+        for (StackPreview.ParameterValue v : preview.parameters()) {
+            if (v.noEcho() || !v.changed()) continue;
+            var type = types.get(v.key());
+            boolean list = type != null && type.type().equals("CommaDelimitedList");
+            if (!(list ? listItems(v.previous()).equals(listItems(v.value())) : java.util.Objects.equals(v.previous(), v.value()))) {
+                log.progress("stack: parameter " + v.key() + " changes from " + v.previous() + " to " + v.value());
+                return true;
+            }
+        }
+        // tags alone are not a change: the commit tag moves only when the template does
+        return false;
+    }
+
+    /** A list parameter's items, whether written "a,b" or read back as "['a', 'b']" (as some endpoints answer). */
+    static List<String> listItems(String value) {
+        if (value == null) return List.of();
+        String v = value.strip();
+        if (v.startsWith("[") && v.endsWith("]")) v = v.substring(1, v.length() - 1);
+        return java.util.Arrays.stream(v.split(",")).map(s -> s.strip().replaceAll("^['\"]|['\"]$", "")).filter(s -> !s.isEmpty()).toList();
     }
 
     /** The stack request both plan and apply send: every parameter explicit, secrets resolved in memory only. */
