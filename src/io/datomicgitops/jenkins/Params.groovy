@@ -9,7 +9,7 @@ class Params implements Serializable {
     /** Parameters every step that runs the runner accepts (see datomicRunner). */
     static final List<String> RUNNER = ['jar', 'java', 'runnerVersion', 'runnerSha256', 'repositoryUrl',
             'awsCredentialsId', 'awsRegion', 'gitCredentialsId', 'gitCredentialsType', 'sshAcceptNewHostKey',
-            'knownHosts', 'workDir'].asImmutable()
+            'knownHosts', 'workDir', 'secrets'].asImmutable()
 
     /** Throws when ARGS names a parameter not in KNOWN. */
     @NonCPS
