@@ -8,19 +8,22 @@ final class Commands {
 
     static void register(CommandLine cl) {
         for (Object command : new Object[]{
+                // the GitOps flow
                 new CheckoutCommand(),
                 new PlanCommand(),
                 new ApplyCommand(),
                 new DeployCommand(),
                 new StatusCommand(),
-                new ValidateCommand(),
-                new CreateCfTemplateCommand(),
-                new ForceUnlockCommand(),
+                // bin/datomic's commands, in the runbook's order, and the steps after them
                 new EnsureTransactorCommand(),
                 new EnsureCfCommand(),
-                new UpdateStackCommand(),
+                new CreateCfTemplateCommand(),
                 new CreateCfStackCommand(),
+                new UpdateStackCommand(),
                 new ReplaceInstancesCommand(),
+                // tools
+                new ValidateCommand(),
+                new ForceUnlockCommand(),
         }) {
             cl.addSubcommand(command);
         }

@@ -20,8 +20,8 @@ import java.util.Properties;
         versionProvider = Main.VersionProvider.class,
         description = "GitOps deployment of Datomic Pro transactors on AWS: ensure, template, stack update, instance replacement.",
         subcommands = {CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 failed, 2 changes pending (plan), 3 invalid config, 4 git, 5 AWS access,",
-                "6 locked, 7 timeout, 64 usage."})
+        footer = {"", "Exit codes: 0 ok, 1 failed, 2 changes pending (plan), 3 invalid config, 4 git,",
+                "5 AWS access, 6 locked, 7 timeout, 64 usage."})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--debug", description = "print stack traces of errors", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
