@@ -28,6 +28,7 @@ class JenkinsfileExampleIT extends PipelineTestSupport {
         sandbox.env().forEach(jenkins::agentEnv);
         jenkins.agentEnv("DATOMIC_GITOPS_JAR", runnerJar().toString());
         jenkins.credentials().add("datomic-aws", new Credentials.AwsKeys("testing", "testing"));
+        jenkins.credentials().add("datomic-license-key", new Credentials.SecretText("license-in-a-jenkins-credential"));
         Path key = tmp.resolve("deploy_key");
         GitSshServer.keygen(key, "pass phrase");
         jenkins.credentials().add("datomic-config-repo", new Credentials.SshKey("git", Files.readString(key), "pass phrase"));
