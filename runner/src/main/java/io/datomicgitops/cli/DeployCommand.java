@@ -55,7 +55,7 @@ public final class DeployCommand extends BaseCommand {
     @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.checkout(repoUrl, branch, stacks.dir, git.auth(), env(), console)) {
-            List<StackPlan> plans = new Deployments(deployContext(), report).plan(repo, stacks.select(repo), 8);
+            List<StackPlan> plans = new Deployments(deployContext(stacks.missingNames()), report).plan(repo, stacks.select(repo), 8);
             AtomicFiles.write(planMd, console.redactor().redact(PlanMarkdown.render(plans, repo.head())));
             plans.forEach(p -> console.println(p.stack() + ": " + p.summary().oneLine()));
             List<String> changed = plans.stream().filter(StackPlan::changes).map(StackPlan::stack).toList();

@@ -39,7 +39,7 @@ public final class PlanCommand extends BaseCommand {
         try (GitRepo repo = GitRepo.open(stacks.dir, GitAuth.none(), env(), console)) {
             List<StackFolder> selected = stacks.select(repo);
             console.progress("plan: " + selected.size() + " stack(s): " + selected.stream().map(StackFolder::name).toList());
-            List<StackPlan> plans = new Deployments(deployContext(), report).plan(repo, selected, parallel);
+            List<StackPlan> plans = new Deployments(deployContext(stacks.missingNames()), report).plan(repo, selected, parallel);
             AtomicFiles.write(planMd, console.redactor().redact(PlanMarkdown.render(plans, repo.head())));
             boolean changes = plans.stream().anyMatch(StackPlan::changes);
             for (StackPlan p : plans) console.println(p.stack() + ": " + p.summary().oneLine());

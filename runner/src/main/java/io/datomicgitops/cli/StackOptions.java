@@ -21,6 +21,16 @@ public final class StackOptions {
     @Option(names = "--since", paramLabel = "REV", description = "only the stacks whose folder changed between REV and HEAD (e.g. origin/main on a PR)")
     String since;
 
+    @Option(names = "--adopt", description = "a stack exists but generated keys are missing from its files: take the names from the stack")
+    boolean adopt;
+
+    @Option(names = "--allow-new-resources", description = "a stack exists but generated keys are missing from its files: create new resources anyway")
+    boolean allowNewResources;
+
+    io.datomicgitops.deploy.DeployContext.MissingNames missingNames() {
+        return new io.datomicgitops.deploy.DeployContext.MissingNames(adopt, allowNewResources);
+    }
+
     List<StackFolder> select(GitRepo repo) {
         return StackSelection.select(repo.directory(), stacks, Optional.ofNullable(since), repo);
     }

@@ -51,11 +51,11 @@ public final class StackApplier {
         EnsureService ensure = new EnsureService(ctx.aws(), ctx.log(), ctx.clock());
 
         EnsureResult tx = ensure.ensureTransactor(in.tx(),
-                in.ensureOptions(false, ctx.env()).withListener(persist(folder, StackFolder.TRANSACTOR, "ensure-transactor", approval)));
+                in.ensureOptions(false, ctx).withListener(persist(folder, StackFolder.TRANSACTOR, "ensure-transactor", approval)));
         publishFile(folder, StackFolder.TRANSACTOR, in.tx(), "ensure-transactor", tx.keysWritten(), approval);
 
         EnsureResult cf = ensure.ensureCf(in.cf(), in.tx(),
-                in.ensureOptions(false, ctx.env()).withListener(persist(folder, StackFolder.CF, "ensure-cf", approval)));
+                in.ensureOptions(false, ctx).withListener(persist(folder, StackFolder.CF, "ensure-cf", approval)));
         publishFile(folder, StackFolder.CF, in.cf(), "ensure-cf", cf.keysWritten(), approval);
 
         GeneratedTemplate template = generator.generate(in.tx(), in.cf(), in.templateOptions());

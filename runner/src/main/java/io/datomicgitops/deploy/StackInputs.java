@@ -50,8 +50,10 @@ public record StackInputs(StackFolder folder, DeploySettings settings, Propertie
     }
 
     /** The ensure phases' options for this stack: tagged with the stack name, checked against the stack. */
-    public EnsureOptions ensureOptions(boolean plan, java.util.Map<String, String> env) {
-        EnsureOptions o = EnsureOptions.apply(settings.stackName()).withPlan(plan).withStack(settings.stackName(), region);
+    public EnsureOptions ensureOptions(boolean plan, DeployContext ctx) {
+        java.util.Map<String, String> env = ctx.env();
+        EnsureOptions o = EnsureOptions.apply(settings.stackName()).withPlan(plan).withStack(settings.stackName(), region)
+                .withAdopt(ctx.missingNames().adopt()).withAllowNewResources(ctx.missingNames().allowNewResources());
         if (settings.engine().equals("datomic")) o = o.withDatomicEngine(Path.of(settings.datomicHome().orElseThrow()), env);
         return o;
     }

@@ -44,9 +44,9 @@ public final class StackPlanner {
         EnsureService ensure = new EnsureService(ctx.aws(), log, ctx.clock());
         PropertiesFile tx = StackInputs.copy(in.tx());
         PropertiesFile cf = StackInputs.copy(in.cf());
-        EnsureResult txPlan = ensure.ensureTransactor(tx, in.ensureOptions(true, ctx.env()));
+        EnsureResult txPlan = ensure.ensureTransactor(tx, in.ensureOptions(true, ctx));
         txPlan.keysWritten().forEach(tx::set);
-        EnsureResult cfPlan = ensure.ensureCf(cf, tx, in.ensureOptions(true, ctx.env()));
+        EnsureResult cfPlan = ensure.ensureCf(cf, tx, in.ensureOptions(true, ctx));
         cfPlan.keysWritten().forEach(cf::set);
 
         GeneratedTemplate template = generator.generate(tx, cf, in.templateOptions());

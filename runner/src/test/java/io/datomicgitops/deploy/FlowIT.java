@@ -210,4 +210,28 @@ class FlowIT {
         }
         assertThat(repo.remoteFile(TX)).contains("aws-transactor-role=datomic-aws-transactor").endsWith("# heartbeat-interval-msec=5000\n");
     }
+
+    @Test
+    void aGeneratedNameLostFromTheFileIsRecoveredByTagNotCreatedTwice() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        assertThat(repo.checkout().exitCode()).isZero();
+        assertThat(repo.run("apply", "--dir", repo.clone.toString(), "--report", tmp.resolve("a.json").toString()).exitCode()).isZero();
+        // someone's merge drops the generated peer role name
+        String tx = repo.remoteFile(TX);
+        repo.push(Map.of(TX, tx.replace("aws-peer-role=datomic-aws-peer\n", "")), "tidy up (drops a generated key by mistake)");
+        assertThat(repo.checkout().exitCode()).isZero();
+
+        Path planReport = tmp.resolve("plan.json");
+        CliRun plan = repo.run("plan", "--dir", repo.clone.toString(), "--report", planReport.toString(), "--plan-md", tmp.resolve("p.md").toString());
+        assertThat(plan.exitCode()).as(plan.err()).isEqualTo(2);
+        assertThat(json(planReport).path("stacks").path("demo").path("keysToWrite")).extracting(JsonNode::asText)
+                .containsExactly("transactor.properties:aws-peer-role");
+        CliRun apply = repo.run("apply", "--dir", repo.clone.toString(), "--report", tmp.resolve("b.json").toString());
+        assertThat(apply.exitCode()).as(apply.err()).isZero();
+        assertThat(repo.remoteFile(TX)).contains("aws-peer-role=datomic-aws-peer\n");
+        try (AwsClients aws = sandbox.clients()) {
+            assertThat(aws.iam().listRoles().roles()).extracting(r -> r.roleName())
+                    .containsExactlyInAnyOrder("datomic-aws-transactor", "datomic-aws-peer");
+        }
+    }
 }
