@@ -1,7 +1,6 @@
 package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
-import io.datomicgitops.config.ValueType;
 import io.datomicgitops.deploy.ApplyResult;
 import io.datomicgitops.deploy.Approval;
 import io.datomicgitops.deploy.Deployments;
@@ -9,7 +8,6 @@ import io.datomicgitops.deploy.Publisher;
 import io.datomicgitops.git.GitRepo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -26,15 +24,8 @@ public final class ApplyCommand extends BaseCommand {
     @Mixin
     GitOptions git;
 
-    @Option(names = "--approved-by", paramLabel = "ID", description = "who approved the deployment (recorded as the Approved-by trailer)")
-    String approvedBy;
-
-    @Option(names = "--build-url", paramLabel = "URL", description = "the build that runs it (recorded as the Build-URL trailer)")
-    String buildUrl;
-
-    @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0s",
-            description = "how long to wait for another deployment's lock on the stack (default: ${DEFAULT-VALUE}: fail at once, naming the holder)")
-    String lockWait;
+    @Mixin
+    ApplyOptions apply;
 
     @Override
     protected Path defaultReportPath() {
@@ -44,7 +35,7 @@ public final class ApplyCommand extends BaseCommand {
     @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.open(stacks.dir, git.auth(), env(), console)) {
-            return run(this, repo, stacks, git, new Approval(approvedBy, buildUrl), ValueType.parseDuration(lockWait));
+            return run(this, repo, stacks, git, apply.approval(null), apply.lockWait());
         }
     }
 

@@ -1,11 +1,7 @@
 package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
-import io.datomicgitops.config.AtomicFiles;
-import io.datomicgitops.config.ValueType;
-import io.datomicgitops.deploy.Approval;
 import io.datomicgitops.deploy.Deployments;
-import io.datomicgitops.deploy.PlanMarkdown;
 import io.datomicgitops.deploy.StackPlan;
 import io.datomicgitops.git.GitRepo;
 import picocli.CommandLine.Command;
@@ -35,17 +31,11 @@ public final class DeployCommand extends BaseCommand {
     @Option(names = "--auto-approve", description = "apply the plan without a person approving it")
     boolean autoApprove;
 
-    @Option(names = "--approved-by", paramLabel = "ID", description = "recorded as the approver (default with --auto-approve: auto-approve)")
-    String approvedBy;
-
-    @Option(names = "--build-url", paramLabel = "URL", description = "recorded as the Build-URL trailer")
-    String buildUrl;
+    @Mixin
+    ApplyOptions apply;
 
     @Option(names = "--plan-md", paramLabel = "FILE", defaultValue = "plan.md", description = "write the Markdown plan here (default: ${DEFAULT-VALUE})")
     Path planMd;
-
-    @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0s", description = "wait this long for a stack's lock (default: ${DEFAULT-VALUE})")
-    String lockWait;
 
     @Override
     protected Path defaultReportPath() {
@@ -56,21 +46,15 @@ public final class DeployCommand extends BaseCommand {
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.checkout(repoUrl, branch, stacks.dir, git.auth(), env(), console)) {
             List<StackPlan> plans = new Deployments(deployContext(stacks.missingNames()), report).plan(repo, stacks.select(repo), 8);
-            AtomicFiles.write(planMd, console.redactor().redact(PlanMarkdown.render(plans, repo.head())));
-            plans.forEach(p -> console.println(p.stack() + ": " + p.summary().oneLine()));
             List<String> changed = plans.stream().filter(StackPlan::changes).map(StackPlan::stack).toList();
-            if (changed.isEmpty()) {
-                console.println("nothing to do");
-                return ExitCode.OK;
-            }
+            if (!PlanCommand.writePlan(this, repo, plans, planMd)) return ExitCode.OK;
             if (!autoApprove) {
-                console.println("changes pending (plan in " + planMd + "); run again with --auto-approve to apply, or use plan/apply with an approval step");
+                console.println("run again with --auto-approve to apply, or use plan and apply with an approval step in between");
                 return ExitCode.CHANGES_PENDING;
             }
             stacks.stacks = changed;
             stacks.since = null;
-            return ApplyCommand.run(this, repo, stacks, git, new Approval(approvedBy == null ? "auto-approve" : approvedBy, buildUrl),
-                    ValueType.parseDuration(lockWait));
+            return ApplyCommand.run(this, repo, stacks, git, apply.approval("auto-approve"), apply.lockWait());
         }
     }
 }

@@ -34,16 +34,22 @@ public final class PlanCommand extends BaseCommand {
         return Path.of("report.json");
     }
 
+    /** Writes plan.md, prints a line per stack; true when a stack has changes. */
+    static boolean writePlan(BaseCommand cmd, GitRepo repo, List<StackPlan> plans, Path planMd) {
+        AtomicFiles.write(planMd, cmd.console.redactor().redact(PlanMarkdown.render(plans, repo.head())));
+        boolean changes = plans.stream().anyMatch(StackPlan::changes);
+        for (StackPlan p : plans) cmd.console.println(p.stack() + ": " + p.summary().oneLine());
+        cmd.console.println((changes ? "changes pending" : "nothing to do") + "; plan written to " + planMd);
+        return changes;
+    }
+
     @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.open(stacks.dir, GitAuth.none(), env(), console)) {
             List<StackFolder> selected = stacks.select(repo);
             console.progress("plan: " + selected.size() + " stack(s): " + selected.stream().map(StackFolder::name).toList());
             List<StackPlan> plans = new Deployments(deployContext(stacks.missingNames()), report).plan(repo, selected, parallel);
-            AtomicFiles.write(planMd, console.redactor().redact(PlanMarkdown.render(plans, repo.head())));
-            boolean changes = plans.stream().anyMatch(StackPlan::changes);
-            for (StackPlan p : plans) console.println(p.stack() + ": " + p.summary().oneLine());
-            console.println((changes ? "changes pending" : "nothing to do") + "; plan written to " + planMd);
+            boolean changes = writePlan(this, repo, plans, planMd);
             return changes ? ExitCode.CHANGES_PENDING : ExitCode.OK;
         }
     }

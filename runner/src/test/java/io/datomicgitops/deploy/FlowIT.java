@@ -234,4 +234,21 @@ class FlowIT {
                     .containsExactlyInAnyOrder("datomic-aws-transactor", "datomic-aws-peer");
         }
     }
+
+    @Test
+    void deployStopsAfterThePlanUnlessAutoApproved() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        Path dir = tmp.resolve("deploy");
+        CliRun planned = repo.run("deploy", "--repo", repo.url(), "--dir", dir.toString(), "--report", tmp.resolve("d1.json").toString(),
+                "--plan-md", tmp.resolve("d1.md").toString());
+        assertThat(planned.exitCode()).as(planned.err()).isEqualTo(2);
+        assertThat(planned.out()).contains("--auto-approve");
+        assertThat(repo.remoteLog()).hasSize(1);
+        assertThat(json(tmp.resolve("d1.json")).path("awsCalls").path("mutating").asLong()).isZero();
+
+        CliRun applied = repo.run("deploy", "--repo", repo.url(), "--dir", dir.toString(), "--auto-approve", "--report", tmp.resolve("d2.json").toString(),
+                "--plan-md", tmp.resolve("d2.md").toString());
+        assertThat(applied.exitCode()).as(applied.err()).isZero();
+        assertThat(repo.remoteLog().get(0).getFullMessage()).contains("Approved-by: auto-approve");
+    }
 }

@@ -1,0 +1,28 @@
+package io.datomicgitops.cli;
+
+import io.datomicgitops.config.ValueType;
+import io.datomicgitops.deploy.Approval;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** Who approved an apply, which build runs it, and how long it waits for a stack's lock. */
+public final class ApplyOptions {
+    @Option(names = "--approved-by", paramLabel = "ID", description = "who approved the deployment (recorded as the Approved-by trailer)")
+    String approvedBy;
+
+    @Option(names = "--build-url", paramLabel = "URL", description = "the build that runs it (recorded as the Build-URL trailer)")
+    String buildUrl;
+
+    @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0s",
+            description = "how long to wait for another deployment's lock on the stack (default: ${DEFAULT-VALUE}: fail at once, naming the holder)")
+    String lockWait;
+
+    Approval approval(String defaultApprover) {
+        return new Approval(approvedBy == null ? defaultApprover : approvedBy, buildUrl);
+    }
+
+    Duration lockWait() {
+        return ValueType.parseDuration(lockWait);
+    }
+}
