@@ -41,7 +41,7 @@ public final class ApplyCommand extends BaseCommand {
 
     static ExitCode run(BaseCommand cmd, GitRepo repo, StackOptions stacks, GitOptions git, Approval approval, java.time.Duration lockWait) {
         Publisher publisher = new Publisher(repo, git.committer(cmd.env()), cmd.report);
-        List<ApplyResult> results = new Deployments(cmd.deployContext(stacks.missingNames()), cmd.report)
+        List<ApplyResult> results = new Deployments(cmd.deployContext(stacks.allowances()), cmd.report)
                 .apply(repo, stacks.select(repo), approval, publisher, lockWait);
         for (ApplyResult r : results) {
             if (r.record() == null) {

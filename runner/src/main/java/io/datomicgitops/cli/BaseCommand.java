@@ -63,8 +63,8 @@ public abstract class BaseCommand implements Callable<Integer> {
     }
 
     /** What the GitOps flow's phases share. */
-    protected io.datomicgitops.deploy.DeployContext deployContext(io.datomicgitops.deploy.DeployContext.MissingNames missingNames) {
-        return new io.datomicgitops.deploy.DeployContext(aws(), console, clock(), secrets(), env(), aws.explicitRegion(), missingNames);
+    protected io.datomicgitops.deploy.DeployContext deployContext(io.datomicgitops.deploy.DeployContext.Allowances allowances) {
+        return new io.datomicgitops.deploy.DeployContext(aws(), console, clock(), secrets(), env(), aws.explicitRegion(), allowances);
     }
 
     /** Created on first use, so commands that never call AWS need no credentials. */

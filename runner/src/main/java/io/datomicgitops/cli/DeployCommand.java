@@ -45,7 +45,7 @@ public final class DeployCommand extends BaseCommand {
     @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.checkout(repoUrl, branch, stacks.dir, git.auth(), env(), console)) {
-            List<StackPlan> plans = new Deployments(deployContext(stacks.missingNames()), report).plan(repo, stacks.select(repo), 8);
+            List<StackPlan> plans = new Deployments(deployContext(stacks.allowances()), report).plan(repo, stacks.select(repo), 8);
             List<String> changed = plans.stream().filter(StackPlan::changes).map(StackPlan::stack).toList();
             if (!PlanCommand.writePlan(this, repo, plans, planMd)) return ExitCode.OK;
             if (!autoApprove) {

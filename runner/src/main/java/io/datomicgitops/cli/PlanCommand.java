@@ -48,7 +48,7 @@ public final class PlanCommand extends BaseCommand {
         try (GitRepo repo = GitRepo.open(stacks.dir, GitAuth.none(), env(), console)) {
             List<StackFolder> selected = stacks.select(repo);
             console.progress("plan: " + selected.size() + " stack(s): " + selected.stream().map(StackFolder::name).toList());
-            List<StackPlan> plans = new Deployments(deployContext(stacks.missingNames()), report).plan(repo, selected, parallel);
+            List<StackPlan> plans = new Deployments(deployContext(stacks.allowances()), report).plan(repo, selected, parallel);
             boolean changes = writePlan(this, repo, plans, planMd);
             return changes ? ExitCode.CHANGES_PENDING : ExitCode.OK;
         }

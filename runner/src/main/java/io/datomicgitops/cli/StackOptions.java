@@ -27,8 +27,11 @@ public final class StackOptions {
     @Option(names = "--allow-new-resources", description = "a stack exists but generated keys are missing from its files: create new resources anyway")
     boolean allowNewResources;
 
-    io.datomicgitops.deploy.DeployContext.MissingNames missingNames() {
-        return new io.datomicgitops.deploy.DeployContext.MissingNames(adopt, allowNewResources);
+    @Option(names = "--allow-launch-change", description = "let the template switch the stack between a launch configuration and a launch template (template.launch)")
+    boolean allowLaunchChange;
+
+    io.datomicgitops.deploy.DeployContext.Allowances allowances() {
+        return new io.datomicgitops.deploy.DeployContext.Allowances(adopt, allowNewResources, allowLaunchChange);
     }
 
     List<StackFolder> select(GitRepo repo) {

@@ -12,17 +12,19 @@ import java.util.Map;
  * environment (for the datomic engine and secret placeholders), and a region given on the command line.
  */
 public record DeployContext(AwsClients aws, Log log, Clock clock, Secrets secrets, Map<String, String> env, String regionOverride,
-                            MissingNames missingNames) {
+                            Allowances allowances) {
 
     /**
-     * What the ensure phases do when the stack exists but generated keys are missing from the files: refuse (the
-     * default), take the names from the stack (adopt), or create new resources.
+     * What an operator allows beyond the safe default. When the stack exists but generated keys are missing from the
+     * files, the ensure phases refuse, unless told to take the names from the stack (adopt) or to create new
+     * resources. A template whose launch resource type differs from the stack's (launch configuration vs launch
+     * template) is refused unless the change is allowed.
      */
-    public record MissingNames(boolean adopt, boolean allowNewResources) {
-        public static final MissingNames REFUSE = new MissingNames(false, false);
+    public record Allowances(boolean adopt, boolean allowNewResources, boolean launchChange) {
+        public static final Allowances NONE = new Allowances(false, false, false);
     }
 
     public DeployContext withLog(Log other) {
-        return new DeployContext(aws, other, clock, secrets, env, regionOverride, missingNames);
+        return new DeployContext(aws, other, clock, secrets, env, regionOverride, allowances);
     }
 }

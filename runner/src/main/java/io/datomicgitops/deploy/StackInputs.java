@@ -53,7 +53,7 @@ public record StackInputs(StackFolder folder, DeploySettings settings, Propertie
     public EnsureOptions ensureOptions(boolean plan, DeployContext ctx) {
         java.util.Map<String, String> env = ctx.env();
         EnsureOptions o = EnsureOptions.apply(settings.stackName()).withPlan(plan).withStack(settings.stackName(), region)
-                .withAdopt(ctx.missingNames().adopt()).withAllowNewResources(ctx.missingNames().allowNewResources());
+                .withAdopt(ctx.allowances().adopt()).withAllowNewResources(ctx.allowances().allowNewResources());
         if (settings.engine().equals("datomic")) o = o.withDatomicEngine(Path.of(settings.datomicHome().orElseThrow()), env);
         return o;
     }

@@ -56,11 +56,13 @@ public final class StackPlanner {
 
         StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), log, ctx.clock());
         Optional<StackInfo> info = deployer.describe(in.settings().stackName()).filter(i -> !i.isReviewOnly());
+        Optional<String> deployed = info.isPresent() ? deployer.deployedTemplate(in.settings().stackName()) : Optional.empty();
+        deployed.ifPresent(d -> refuseLaunchChange(d, in, template));
         StackPreview preview = deployer.preview(request(in, template, tx, cf, source));
 
         List<String> drift = new ArrayList<>();
         if (info.isPresent()) {
-            templateDrift(deployer, in).ifPresent(drift::add);
+            templateDrift(deployed, in).ifPresent(drift::add);
             drift.addAll(goneResources(txPlan, in.tx()));
             drift.addAll(goneResources(cfPlan, in.cf()));
         }
@@ -78,7 +80,7 @@ public final class StackPlanner {
         boolean recordUpToDate = DeploymentRecord.read(in.folder().file(StackFolder.RECORD))
                 .map(r -> r.configSha256().equals(ConfigHash.of(in.folder())) && !diff.changed())
                 .orElse(false);
-        boolean stackChanges = info.isEmpty() || stackChanges(preview, deployer, info.get(), template.json(), log);
+        boolean stackChanges = info.isEmpty() || stackChanges(preview, deployed, template.json(), log);
         boolean changes = txPlan.changed() || cfPlan.changed() || diff.changed() || stackChanges || toReplace > 0
                 || !recordUpToDate;
         List<String> keys = new ArrayList<>();
@@ -98,10 +100,9 @@ public final class StackPlanner {
      * but lists none (a parameter-only change can look like that) is checked the way CloudFormation decides a no-op:
      * the deployed template and the parameters (secret ones cannot be read back).
      */
-    private static boolean stackChanges(StackPreview preview, StackDeployer deployer, StackInfo info, String template, Log log) {
+    private static boolean stackChanges(StackPreview preview, Optional<String> deployed, String template, Log log) {
         if (!preview.hasChanges()) return false;
         if (!preview.changes().isEmpty()) return true;
-        Optional<String> deployed = deployer.deployedTemplate(info.stackName());
         if (deployed.isEmpty() || !sameJson(deployed.get(), template)) {
             log.progress("stack: the template differs from the deployed one");
             return true;
@@ -158,9 +159,27 @@ public final class StackPlanner {
                 .filter(r -> r.action() == action).count();
     }
 
+    /**
+     * An update never swaps the stack's launch resource type by surprise: a stack with a launch configuration keeps
+     * one (template.launch=configuration) until the operator allows the move to a launch template.
+     */
+    private void refuseLaunchChange(String deployed, StackInputs in, GeneratedTemplate template) {
+        if (ctx.allowances().launchChange()) return;
+        List<String> types = io.datomicgitops.stack.StackTemplate.parse(deployed, "deployed template").resources().stream()
+                .map(io.datomicgitops.stack.StackTemplate.Resource::type).filter(LAUNCH_TYPES::contains).toList();
+        String wanted = template.launchResourceId().equals(TemplateGenerator.LAUNCH_CONFIGURATION)
+                ? "AWS::AutoScaling::LaunchConfiguration" : "AWS::EC2::LaunchTemplate";
+        if (!types.isEmpty() && !types.contains(wanted)) {
+            String has = types.get(0).equals("AWS::AutoScaling::LaunchConfiguration") ? "configuration" : "template";
+            throw new io.datomicgitops.ToolException(io.datomicgitops.ExitCode.INVALID_CONFIG,
+                    "stack " + in.settings().stackName() + " runs a launch " + has + ", and the template would replace it with a launch "
+                            + (has.equals("template") ? "configuration" : "template"), in.folder().gitPath(StackFolder.DEPLOY),
+                    "set template.launch=" + has + " to keep it, or pass --allow-launch-change to move the stack on purpose");
+        }
+    }
+
     /** The deployed template differs from the committed one: someone changed the stack outside the pipeline. */
-    private static Optional<String> templateDrift(StackDeployer deployer, StackInputs in) {
-        Optional<String> deployed = deployer.deployedTemplate(in.settings().stackName());
+    private static Optional<String> templateDrift(Optional<String> deployed, StackInputs in) {
         if (deployed.isEmpty() || in.committedTemplate().isEmpty()) return Optional.empty();
         if (sameJson(deployed.get(), in.committedTemplate().get())) return Optional.empty();
         return Optional.of("the deployed template of " + in.settings().stackName() + " differs from the committed "

@@ -251,4 +251,24 @@ class FlowIT {
         assertThat(applied.exitCode()).as(applied.err()).isZero();
         assertThat(repo.remoteLog().get(0).getFullMessage()).contains("Approved-by: auto-approve");
     }
+
+    @Test
+    void anUpdateNeverSwapsTheLaunchResourceTypeBySurprise() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        repo.push(Map.of(DEPLOY, repo.remoteFile(DEPLOY) + "template.launch=configuration\n"), "this stack keeps its launch configuration");
+        assertThat(repo.checkout().exitCode()).isZero();
+        CliRun first = repo.run("apply", "--dir", repo.clone.toString(), "--report", tmp.resolve("a.json").toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+
+        repo.push(Map.of(DEPLOY, repo.remoteFile(DEPLOY).replace("template.launch=configuration", "template.launch=template")), "launch templates");
+        assertThat(repo.checkout().exitCode()).isZero();
+        CliRun refused = repo.run("plan", "--dir", repo.clone.toString(), "--report", tmp.resolve("p.json").toString(),
+                "--plan-md", tmp.resolve("p.md").toString());
+        assertThat(refused.exitCode()).isEqualTo(3);
+        assertThat(refused.err()).contains("stack demo-datomic-transactor runs a launch configuration, and the template would replace it with a launch template")
+                .contains("--allow-launch-change");
+        CliRun allowed = repo.run("plan", "--dir", repo.clone.toString(), "--allow-launch-change", "--report", tmp.resolve("p2.json").toString(),
+                "--plan-md", tmp.resolve("p2.md").toString());
+        assertThat(allowed.exitCode()).as(allowed.err()).isEqualTo(2);
+    }
 }
