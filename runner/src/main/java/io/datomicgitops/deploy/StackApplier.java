@@ -87,7 +87,7 @@ public final class StackApplier {
         if (existed) {
             String group = deployer.autoScalingGroupName(stackName);
             Optional<Long> versionAfter = launch.latest(group);
-            boolean launchChanged = (stackResult.preview() != null && StackPlanner.launchChanges(stackResult.preview()))
+            boolean launchChanged = (stackResult.preview() != null && StackPlanner.listsLaunchChange(stackResult.preview()))
                     || (versionBefore.isPresent() && versionAfter.isPresent() && versionAfter.get() > versionBefore.get());
             if (launchChanged) launch.alignGroup(group);
             // launch changed: every instance running before the update is old; else only those still old from an

@@ -72,7 +72,7 @@ public final class StackPlanner {
         if (info.isPresent()) {
             InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), log, ctx.clock());
             String group = deployer.autoScalingGroupName(in.settings().stackName());
-            boolean launchChanges = launchChanges(preview);
+            boolean launchChanges = launchChanges(preview, deployed, template.json());
             instances = withoutCurrent(replacer.plan(group, launchChanges), DeploymentRecord.read(in.folder().file(StackFolder.RECORD)));
             toReplace = instances.toReplace().size();
         }
@@ -107,26 +107,14 @@ public final class StackPlanner {
             log.progress("stack: the template differs from the deployed one");
             return true;
         }
-        var types = io.datomicgitops.stack.StackTemplate.parse(template, "cf.json").parameters();
         for (StackPreview.ParameterValue v : preview.parameters()) {
-            if (v.noEcho() || !v.changed()) continue;
-            var type = types.get(v.key());
-            boolean list = type != null && type.type().equals("CommaDelimitedList");
-            if (!(list ? listItems(v.previous()).equals(listItems(v.value())) : java.util.Objects.equals(v.previous(), v.value()))) {
+            if (v.changed()) {
                 log.progress("stack: parameter " + v.key() + " changes from " + v.previous() + " to " + v.value());
                 return true;
             }
         }
         // tags alone are not a change: the commit tag moves only when the template does
         return false;
-    }
-
-    /** A list parameter's items, whether written "a,b" or read back as "['a', 'b']" (as some endpoints answer). */
-    static List<String> listItems(String value) {
-        if (value == null) return List.of();
-        String v = value.strip();
-        if (v.startsWith("[") && v.endsWith("]")) v = v.substring(1, v.length() - 1);
-        return java.util.Arrays.stream(v.split(",")).map(s -> s.strip().replaceAll("^['\"]|['\"]$", "")).filter(s -> !s.isEmpty()).toList();
     }
 
     /** The stack request both plan and apply send: every parameter explicit, secrets resolved in memory only. */
@@ -150,8 +138,50 @@ public final class StackPlanner {
                 plan.toReplace().stream().filter(id -> !current.contains(id)).toList());
     }
 
-    static boolean launchChanges(StackPreview preview) {
+    /** The change set lists a change to the launch template or configuration. */
+    static boolean listsLaunchChange(StackPreview preview) {
         return preview.changes().stream().anyMatch(c -> LAUNCH_TYPES.contains(c.resourceType()));
+    }
+
+    /**
+     * Whether the update changes what the transactors run: the change set says so, or (when it lists nothing, as a
+     * parameter-only change can) the launch resource's definition differs from the deployed one, or a parameter it
+     * refers to changes.
+     */
+    static boolean launchChanges(StackPreview preview, Optional<String> deployed, String template) {
+        if (listsLaunchChange(preview)) return true;
+        if (!preview.hasChanges() || deployed.isEmpty()) return false;
+        try {
+            JsonNode now = Json.mapper().readTree(template).path("Resources");
+            JsonNode before = Json.mapper().readTree(deployed.get()).path("Resources");
+            for (var it = now.fields(); it.hasNext(); ) {
+                var resource = it.next();
+                if (!LAUNCH_TYPES.contains(resource.getValue().path("Type").asText())) continue;
+                if (!resource.getValue().equals(before.path(resource.getKey()))) return true;
+                java.util.Set<String> refs = new java.util.HashSet<>();
+                referencedParameters(resource.getValue(), refs);
+                if (preview.parameters().stream().anyMatch(p -> p.changed() && refs.contains(p.key()))) return true;
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            return true; // cannot tell: treat the instances as old rather than leave them on an old configuration
+        }
+    }
+
+    /** Names used with Ref or inside Fn::Sub strings. */
+    private static void referencedParameters(JsonNode node, java.util.Set<String> out) {
+        if (node.isObject()) {
+            if (node.size() == 1 && node.has("Ref")) out.add(node.get("Ref").asText());
+            JsonNode sub = node.get("Fn::Sub");
+            String text = sub == null ? null : sub.isTextual() ? sub.asText() : sub.path(0).asText(null);
+            if (text != null) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(text);
+                while (m.find()) out.add(m.group(1));
+            }
+            node.elements().forEachRemaining(child -> referencedParameters(child, out));
+        } else if (node.isArray()) {
+            node.elements().forEachRemaining(child -> referencedParameters(child, out));
+        }
     }
 
     private static int count(EnsureResult a, EnsureResult b, ResourceChange.Action action) {

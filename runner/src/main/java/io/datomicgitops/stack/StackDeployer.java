@@ -391,7 +391,8 @@ public final class StackDeployer {
         p.parameters.forEach((key, value) -> {
             boolean secret = p.noEcho.contains(key);
             String previous = existing == null || secret ? null : existing.parameters().get(key);
-            boolean changed = existing != null && !secret && !Objects.equals(previous, value);
+            StackTemplate.Parameter declared = p.template.parameters().get(key);
+            boolean changed = existing != null && !secret && !StackTemplate.sameValue(declared == null ? null : declared.type(), previous, value);
             out.add(new ParameterValue(key, secret ? MASK : value, previous, changed, secret));
         });
         return out;

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -97,6 +98,22 @@ public final class StackTemplate {
         List<String> parts = new ArrayList<>();
         array.forEach(n -> parts.add(n.asText()));
         return String.join(",", parts);
+    }
+
+    /**
+     * Whether a parameter's deployed value equals a new one. A list parameter compares its items, whether written
+     * "a,b" or read back as "['a', 'b']" (as some endpoints answer).
+     */
+    public static boolean sameValue(String type, String previous, String value) {
+        if (!"CommaDelimitedList".equals(type) && (type == null || !type.startsWith("List<"))) return Objects.equals(previous, value);
+        return listItems(previous).equals(listItems(value));
+    }
+
+    static List<String> listItems(String value) {
+        if (value == null) return List.of();
+        String v = value.strip();
+        if (v.startsWith("[") && v.endsWith("]")) v = v.substring(1, v.length() - 1);
+        return java.util.Arrays.stream(v.split(",")).map(x -> x.strip().replaceAll("^['\"]|['\"]$", "")).filter(x -> !x.isEmpty()).toList();
     }
 
     public String body() { return body; }

@@ -106,6 +106,11 @@ class FlowIT {
             repo.push(Map.of(CF, repo.remoteFile(CF).replace("aws-instance-type=m5.large", "aws-instance-type=m5.xlarge"),
                     DEPLOY, repo.remoteFile(DEPLOY).replace("replace-strategy=terminate", "replace-strategy=surge")), "m5.xlarge, surge");
             assertThat(repo.run("checkout", "--repo", url, "--dir", repo.clone.toString(), "--report", tmp.resolve("c2.json").toString()).exitCode()).isZero();
+            Path replan = tmp.resolve("replan.json");
+            assertThat(repo.run("plan", "--dir", repo.clone.toString(), "--report", replan.toString(), "--plan-md", tmp.resolve("re.md").toString())
+                    .exitCode()).isEqualTo(2);
+            assertThat(json(replan).path("stacks").path("demo").path("instancesToReplace").asInt())
+                    .as("a new instance type means the running transactor is replaced").isEqualTo(instancesBefore.size());
             Path changed = tmp.resolve("changed.json");
             CliRun third = repo.run("apply", "--dir", repo.clone.toString(), "--approved-by", "bob", "--report", changed.toString());
             assertThat(third.exitCode()).as(third.err()).isZero();
