@@ -19,6 +19,7 @@ public final class Console implements io.datomicgitops.report.Log {
     private final PrintStream err;
     private final Redactor redactor;
     private final Clock clock;
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Console(PrintStream out, PrintStream err, Redactor redactor, Clock clock) {
         this.out = out;
@@ -40,9 +41,12 @@ public final class Console implements io.datomicgitops.report.Log {
         out.flush();
     }
 
+    /** Each distinct warning once per run: a file read by both plan and apply warns once, not twice. */
     @Override
     public void warn(String line) {
-        err.println("warning: " + redactor.redact(line));
+        String text = "warning: " + redactor.redact(line);
+        if (!warned.add(text)) return;
+        err.println(text);
         err.flush();
     }
 
