@@ -29,10 +29,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     private final Map<String, String> env;
     private final Console console;
     private final Clock clock;
+    private final PrintStream err;
 
     public Main(Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
         this.env = env;
         this.clock = clock;
+        this.err = err;
         this.console = new Console(out, err, Redactor.global(), clock);
     }
 
@@ -68,8 +70,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cl = commandLine(this);
-        console.error("a command is required; the commands are:");
-        cl.usage(System.err);
+        console.error("a command is required (one of the commands below; see: datomic-gitops COMMAND --help)");
+        cl.usage(err);
         return ExitCode.USAGE.code;
     }
 

@@ -1,0 +1,63 @@
+package io.datomicgitops.security;
+
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+import io.datomicgitops.aws.ApiCallCounter;
+import io.datomicgitops.aws.AwsClients;
+import io.datomicgitops.aws.AwsErrors;
+import io.datomicgitops.cli.CliRun;
+import io.datomicgitops.config.ValueType;
+import io.datomicgitops.git.GitAuth;
+import io.datomicgitops.testing.replay.ReplayServer;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The operator-facing error lines the bad-input corpus found wanting, each pinned where it is made: one line with
+ * what, where and what to do, the documented exit code, and nothing asked of AWS before the arguments are checked.
+ */
+class OperatorErrorsTest {
+    @TempDir
+    Path tmp;
+
+    /** The environment of a run whose AWS is a loopback server that answers nothing it was not told to. */
+    private static Map<String, String> env(ReplayServer aws) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_ENDPOINT_URL", aws.endpoint().toString());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "AKIAOPERATORERRORS01");
+        env.put("AWS_SECRET_ACCESS_KEY", "operator-errors-test-secret");
+        return env;
+    }
+
+    @Test
+    void noCommandSaysWhatToDoAndListsTheCommandsOnTheRunsOwnStream() {
+        CliRun run = CliRun.run();
+        assertThat(run.exitCode()).isEqualTo(64);
+        assertThat(run.err().lines().findFirst().orElseThrow())
+                .isEqualTo("error: a command is required (one of the commands below; see: datomic-gitops COMMAND --help)");
+        assertThat(run.err()).contains("Commands:").contains("checkout").contains("apply");
+    }
+
+    private static AwsServiceException serviceError(int status, String code) {
+        AwsErrorDetails.Builder details = AwsErrorDetails.builder().errorMessage("denied or rejected").serviceName("Sts");
+        if (code != null) details.errorCode(code);
+        return AwsServiceException.builder().statusCode(status).awsErrorDetails(details.build()).message("HTTP " + status).build();
+    }
+}
