@@ -1,6 +1,5 @@
 package io.datomicgitops.cli;
 
-import io.datomicgitops.config.ValueType;
 import io.datomicgitops.deploy.Approval;
 import picocli.CommandLine.Option;
 
@@ -23,6 +22,6 @@ public final class ApplyOptions {
     }
 
     Duration lockWait() {
-        return ValueType.parseDuration(lockWait);
+        return UpdateStackCommand.duration("--lock-wait", lockWait);
     }
 }

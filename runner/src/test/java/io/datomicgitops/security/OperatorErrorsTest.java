@@ -55,6 +55,18 @@ class OperatorErrorsTest {
         assertThat(run.err()).contains("Commands:").contains("checkout").contains("apply");
     }
 
+    @Test
+    void aLockWaitThatIsNoDurationIsAUsageErrorNamingTheOption() throws Exception {
+        Git.init().setDirectory(tmp.resolve("clone").toFile()).call().close();
+        try (ReplayServer aws = ReplayServer.start()) {
+            CliRun run = CliRun.run(env(aws), "apply", "--dir", tmp.resolve("clone").toString(), "--lock-wait", "soon",
+                    "--report", tmp.resolve("report.json").toString());
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(64);
+            assertThat(run.err()).contains("error: --lock-wait: 'soon' is not a duration (write it like 90s, 30m or 2h)");
+            assertThat(aws.calls()).isEmpty();
+        }
+    }
+
     private static AwsServiceException serviceError(int status, String code) {
         AwsErrorDetails.Builder details = AwsErrorDetails.builder().errorMessage("denied or rejected").serviceName("Sts");
         if (code != null) details.errorCode(code);
