@@ -77,6 +77,8 @@ public final class ReplaceInstancesCommand extends BaseCommand {
     protected ExitCode execute() {
         Optional<DeploySettings> settings = stackDir == null ? Optional.empty() : Optional.of(DeploySettings.read(stackDir));
         String region = aws.explicitRegion() != null ? aws.explicitRegion() : settings.flatMap(DeploySettings::region).orElse(null);
+        // the options (strategy, durations, transactor file) are checked before any AWS call
+        ReplacementRequest options = request(group != null ? group : "-", settings);
         String groupName = group != null ? group : groupOfStack(settings, region);
         InstanceReplacer replacer = new InstanceReplacer(aws(), region, console, clock());
         Instant start = clock().instant();
@@ -93,7 +95,7 @@ public final class ReplaceInstancesCommand extends BaseCommand {
             return p.nothingToReplace() ? ExitCode.OK : ExitCode.CHANGES_PENDING;
         }
 
-        ReplacementRequest request = request(groupName, settings);
+        ReplacementRequest request = options.withGroup(groupName);
         try {
             ReplacementResult r = replacer.replace(request);
             report.addPhase(settings.map(DeploySettings::stackName).orElse(stackName), "replace-instances", r.outcome(),

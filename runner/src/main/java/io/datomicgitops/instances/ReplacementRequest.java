@@ -39,6 +39,10 @@ public record ReplacementRequest(
         return new ReplacementRequest(groupName, strategy, false, Set.of(), null, null, null, null, null, null);
     }
 
+    public ReplacementRequest withGroup(String name) {
+        return new ReplacementRequest(name, strategy, all, onlyInstances, timeout, healthTimeout, endpoint, heartbeat, warmup, activeInstance);
+    }
+
     public ReplacementRequest withAll(boolean a) {
         return new ReplacementRequest(groupName, strategy, a, onlyInstances, timeout, healthTimeout, endpoint, heartbeat, warmup, activeInstance);
     }

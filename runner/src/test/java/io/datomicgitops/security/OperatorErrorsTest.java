@@ -67,6 +67,18 @@ class OperatorErrorsTest {
         }
     }
 
+    @Test
+    void replaceInstancesChecksTheStrategyBeforeLookingUpTheStack() throws Exception {
+        Files.writeString(tmp.resolve("deploy.properties"), "stack-name=prod-transactor\naws-region=us-east-1\n");
+        try (ReplayServer aws = ReplayServer.start()) {
+            CliRun run = CliRun.run(env(aws), "replace-instances", "--stack-dir", tmp.toString(), "--strategy", "sideways",
+                    "--report", tmp.resolve("report.json").toString());
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(64);
+            assertThat(run.err()).contains("unknown replacement strategy 'sideways'").contains("use surge, terminate or instance-refresh");
+            assertThat(aws.calls()).as("no AWS call before the options are checked").isEmpty();
+        }
+    }
+
     private static AwsServiceException serviceError(int status, String code) {
         AwsErrorDetails.Builder details = AwsErrorDetails.builder().errorMessage("denied or rejected").serviceName("Sts");
         if (code != null) details.errorCode(code);
