@@ -22,11 +22,17 @@ public class ToolException extends RuntimeException {
         this.todo = todo;
     }
 
+    /**
+     * "where: what (todo)". A what of several lines (every error of a file at once) keeps the first line whole —
+     * the first error and what to do — and lists the others below it.
+     */
     private static String format(String what, String where, String todo) {
         StringBuilder sb = new StringBuilder();
         if (where != null && !where.isEmpty()) sb.append(where).append(": ");
-        sb.append(what);
+        int newline = what == null ? -1 : what.indexOf('\n');
+        sb.append(newline < 0 ? what : what.substring(0, newline));
         if (todo != null && !todo.isEmpty()) sb.append(" (").append(todo).append(')');
+        if (newline >= 0) sb.append(what.substring(newline));
         return sb.toString();
     }
 

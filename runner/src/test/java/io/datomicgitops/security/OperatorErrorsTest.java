@@ -79,6 +79,14 @@ class OperatorErrorsTest {
         }
     }
 
+    @Test
+    void anErrorOfSeveralLinesKeepsWhatToDoOnItsFirstLine() {
+        ToolException e = new ToolException(ExitCode.INVALID_CONFIG, "'a' is wrong\n  cf.properties:9: 'b' is wrong (fix b)",
+                "cf.properties:3", "fix a");
+        assertThat(e.getMessage()).isEqualTo("cf.properties:3: 'a' is wrong (fix a)\n  cf.properties:9: 'b' is wrong (fix b)");
+        assertThat(new ToolException(ExitCode.FAILED, "one line", null, "do this").getMessage()).isEqualTo("one line (do this)");
+    }
+
     private static AwsServiceException serviceError(int status, String code) {
         AwsErrorDetails.Builder details = AwsErrorDetails.builder().errorMessage("denied or rejected").serviceName("Sts");
         if (code != null) details.errorCode(code);
