@@ -1,6 +1,9 @@
 package io.datomicgitops.cli;
 
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
 import io.datomicgitops.aws.AwsSettings;
+import io.datomicgitops.config.ValueType;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -25,6 +28,11 @@ public final class AwsOptions {
     int maxAttempts;
 
     public AwsSettings settings(Map<String, String> env) {
+        explicitRegion();
+        for (String variable : new String[]{"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) requireKnown(value.trim(), ExitCode.INVALID_CONFIG, variable);
+        }
         return AwsSettings.fromEnvironment(env)
                 .with(region, endpointUrl, profile, roleArn)
                 .withRetries(Math.max(1, maxAttempts), AwsSettings.DEFAULT_ATTEMPT_TIMEOUT);
@@ -32,7 +40,14 @@ public final class AwsOptions {
 
     /** Used by services that pin a region from the config (cf.properties, deploy.properties) unless --region is given. */
     public String explicitRegion() {
+        if (region != null) requireKnown(region, ExitCode.USAGE, "--region");
         return region;
+    }
+
+    /** A misspelt region fails here at once, not after a retried call to an endpoint that does not exist. */
+    static void requireKnown(String value, ExitCode code, String where) {
+        ValueType.REGION_NAME.check(value).ifPresent(expected ->
+                { throw new ToolException(code, "'" + value + "' is not an AWS region", where, "use " + expected); });
     }
 
     static Duration parse(String s) {

@@ -51,6 +51,9 @@ public final class CreateCfStackCommand extends BaseCommand {
             throw new ToolException(ExitCode.INVALID_CONFIG, "cannot read the template: " + e.getMessage(), json.toString(),
                     "pass the file create-cf-template wrote", e);
         }
+        // the arguments are checked before any AWS call, each error naming the argument
+        AwsOptions.requireKnown(region, ExitCode.USAGE, "REGION");
+        io.datomicgitops.stack.StackTemplate.parse(body, json.toString());
         StackDeployer deployer = new StackDeployer(aws(), region, console, clock());
         Optional<StackInfo> existing = deployer.describe(name);
         if (existing.isPresent() && !existing.get().isReviewOnly()) {

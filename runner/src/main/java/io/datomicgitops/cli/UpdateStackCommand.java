@@ -152,6 +152,7 @@ public final class UpdateStackCommand extends BaseCommand {
             throw new ToolException(ExitCode.INVALID_CONFIG, "cannot read the template: " + e.getMessage(), file.toString(),
                     "generate it (create-cf-template) or fix the path", e);
         }
+        io.datomicgitops.stack.StackTemplate.parse(body, file.toString()); // a broken file is named before any AWS call
         Map<String, String> all = new LinkedHashMap<>(StackTags.of(Optional.ofNullable(configRepo), Optional.ofNullable(commit)));
         all.putAll(tags);
         Optional<String> bucket = Optional.ofNullable(templateBucket).or(() -> settings.flatMap(DeploySettings::templateBucket));

@@ -6,7 +6,6 @@ import java.util.regex.Pattern;
 
 /** The type of a known property: checks a (non-blank) value and says what was expected. */
 public final class ValueType {
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d");
     private static final Pattern SIZE = Pattern.compile("\\d+[kKmMgG]?");
     private static final Pattern XMX = Pattern.compile("\\d+[gGmM]");
     private static final Pattern DURATION = Pattern.compile("\\d+(ms|s|m|h)?");
@@ -40,7 +39,11 @@ public final class ValueType {
     public static final ValueType SIZE_VALUE = new ValueType("a size such as 32m, 512m or 1g", v -> SIZE.matcher(v).matches());
     public static final ValueType JAVA_XMX = new ValueType("a heap size such as 2625m or 4g (digits then m or g)",
             v -> XMX.matcher(v).matches());
-    public static final ValueType REGION_NAME = new ValueType("an AWS region such as us-east-1", v -> REGION.matcher(v).matches());
+    /**
+     * A region the runner's AWS SDK knows: a typo (us-east1, us-esat-1) fails here, with file:line, not as retried calls to
+     * an endpoint that does not exist. (A region newer than the SDK needs a newer runner.)
+     */
+    public static final ValueType REGION_NAME = new ValueType("an AWS region such as us-east-1", ValueType::isKnownRegion);
     public static final ValueType CIDR_LIST = new ValueType("comma-separated IPv4 CIDRs such as 10.0.0.0/16,192.168.1.0/24",
             v -> splitList(v).stream().allMatch(ValueType::isCidr));
     public static final ValueType NAME_LIST = new ValueType("a comma-separated list of names", v -> !splitList(v).isEmpty());
@@ -59,6 +62,11 @@ public final class ValueType {
 
     public static List<String> splitList(String v) {
         return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static boolean isKnownRegion(String v) {
+        if (!v.matches("[a-z0-9-]+") || v.endsWith("-global")) return false;
+        return software.amazon.awssdk.regions.RegionMetadata.of(software.amazon.awssdk.regions.Region.of(v)) != null;
     }
 
     private static boolean isCidr(String s) {

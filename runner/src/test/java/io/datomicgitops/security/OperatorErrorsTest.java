@@ -80,6 +80,47 @@ class OperatorErrorsTest {
     }
 
     @Test
+    void aBrokenTemplateFileIsNamedBeforeAnyAwsCall() throws Exception {
+        Path broken = Files.writeString(tmp.resolve("broken.json"), "[1,");
+        try (ReplayServer aws = ReplayServer.start()) {
+            CliRun create = CliRun.run(env(aws), "create-cf-stack", "us-east-1", "prod-transactor", broken.toString(),
+                    "--report", tmp.resolve("r1.json").toString());
+            assertThat(create.exitCode()).as(create.err()).isEqualTo(3);
+            assertThat(create.err()).startsWith("error: " + broken + ": the template is not valid JSON");
+            CliRun update = CliRun.run(env(aws), "update-stack", "--stack-name", "prod-transactor", "--template", broken.toString(),
+                    "--report", tmp.resolve("r2.json").toString());
+            assertThat(update.exitCode()).as(update.err()).isEqualTo(3);
+            assertThat(update.err()).startsWith("error: " + broken + ": the template is not valid JSON");
+            assertThat(aws.calls()).isEmpty();
+        }
+    }
+
+    @Test
+    void regionsAreCheckedAgainstTheRegionsTheSdkKnows() throws Exception {
+        assertThat(ValueType.REGION_NAME.check("us-east-1")).isEmpty();
+        assertThat(ValueType.REGION_NAME.check("ap-southeast-5")).isEmpty();
+        assertThat(ValueType.REGION_NAME.check("us-gov-west-1")).isEmpty();
+        assertThat(ValueType.REGION_NAME.check("us-esat-1")).as("a typo of the right shape").isPresent();
+        assertThat(ValueType.REGION_NAME.check("us-east1")).isPresent();
+        assertThat(ValueType.REGION_NAME.check("aws-global")).as("IAM's signing region is no place for a stack").isPresent();
+
+        Git.init().setDirectory(tmp.resolve("clone").toFile()).call().close();
+        try (ReplayServer aws = ReplayServer.start()) {
+            CliRun option = CliRun.run(env(aws), "plan", "--dir", tmp.resolve("clone").toString(), "--region", "xx-mars-9",
+                    "--report", tmp.resolve("r1.json").toString(), "--plan-md", tmp.resolve("plan.md").toString());
+            assertThat(option.exitCode()).as(option.err()).isEqualTo(64);
+            assertThat(option.err()).contains("error: --region: 'xx-mars-9' is not an AWS region (use an AWS region such as us-east-1)");
+            Map<String, String> env = env(aws);
+            env.put("AWS_REGION", "us-esat-1");
+            CliRun variable = CliRun.run(env, "plan", "--dir", tmp.resolve("clone").toString(),
+                    "--report", tmp.resolve("r2.json").toString(), "--plan-md", tmp.resolve("plan.md").toString());
+            assertThat(variable.exitCode()).as(variable.err()).isEqualTo(3);
+            assertThat(variable.err()).contains("error: AWS_REGION: 'us-esat-1' is not an AWS region");
+            assertThat(aws.calls()).isEmpty();
+        }
+    }
+
+    @Test
     void anErrorOfSeveralLinesKeepsWhatToDoOnItsFirstLine() {
         ToolException e = new ToolException(ExitCode.INVALID_CONFIG, "'a' is wrong\n  cf.properties:9: 'b' is wrong (fix b)",
                 "cf.properties:3", "fix a");
