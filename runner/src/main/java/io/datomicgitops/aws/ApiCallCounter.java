@@ -22,6 +22,8 @@ public final class ApiCallCounter implements ExecutionInterceptor {
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final ThreadLocal<String> last = new ThreadLocal<>();
+    /** The call each failure came from: an error translated on another thread (a plan's worker) still names it. */
+    private final Map<Throwable, String> failed = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -32,10 +34,25 @@ public final class ApiCallCounter implements ExecutionInterceptor {
         counts.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
     }
 
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        failed.put(context.exception(), attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
+                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+    }
+
     /** The "Service:Operation" this thread called last: names the call an error came from. */
     public String lastOperation() {
         String l = last.get();
         return l == null ? "an AWS call" : l;
+    }
+
+    /** The "Service:Operation" that failed with this exception (or one of its causes); else this thread's last call. */
+    public String operationOf(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String op = failed.get(t);
+            if (op != null) return op;
+        }
+        return lastOperation();
     }
 
     public static boolean isMutating(String serviceOperation) {

@@ -128,6 +128,49 @@ class OperatorErrorsTest {
         assertThat(new ToolException(ExitCode.FAILED, "one line", null, "do this").getMessage()).isEqualTo("one line (do this)");
     }
 
+    @Test
+    void wrongOrExpiredCredentialsAreNotReportedAsAMissingPermission() {
+        for (String code : new String[]{"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException",
+                "ExpiredToken", "InvalidAccessKeyId", "AuthFailure"}) {
+            ToolException e = AwsErrors.translate(serviceError(403, code), null);
+            assertThat(e.exitCode()).isEqualTo(ExitCode.AWS_ACCESS);
+            assertThat(e.getMessage()).as(code).contains("AWS rejected the credentials (" + code + ")").doesNotContain("allow ");
+        }
+        ToolException denied = AwsErrors.translate(serviceError(403, null), null);
+        assertThat(denied.exitCode()).isEqualTo(ExitCode.AWS_ACCESS);
+        assertThat(denied.getMessage()).contains("access denied");
+    }
+
+    @Test
+    void theIamActionNamedIsOneAnOperatorCanPaste() {
+        assertThat(AwsErrors.iamAction("CloudFormation:CreateChangeSet")).isEqualTo("cloudformation:CreateChangeSet");
+        assertThat(AwsErrors.iamAction("AutoScaling:SetDesiredCapacity")).isEqualTo("autoscaling:SetDesiredCapacity");
+        assertThat(AwsErrors.iamAction("DynamoDb:PutItem")).isEqualTo("dynamodb:PutItem");
+        assertThat(AwsErrors.iamAction("Ec2:AuthorizeSecurityGroupIngress")).isEqualTo("ec2:AuthorizeSecurityGroupIngress");
+        assertThat(AwsErrors.iamAction("CloudWatch:GetMetricStatistics")).isEqualTo("cloudwatch:GetMetricStatistics");
+        assertThat(AwsErrors.iamAction("Iam:PassRole")).isEqualTo("iam:PassRole");
+        assertThat(AwsErrors.iamAction("S3:HeadBucket")).isEqualTo("s3:ListBucket");
+        assertThat(AwsErrors.iamAction("S3:ListBuckets")).isEqualTo("s3:ListAllMyBuckets");
+        assertThat(AwsErrors.iamAction("S3:PutPublicAccessBlock")).isEqualTo("s3:PutBucketPublicAccessBlock");
+    }
+
+    @Test
+    void aDeniedCallOnAnotherThreadIsStillNamed() throws Exception {
+        ApiCallCounter counter = new ApiCallCounter();
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        try (ReplayServer server = ReplayServer.start(); AwsClients aws = server.clients(counter)) {
+            // a plan's stacks are planned on worker threads; the error is translated on the command's thread
+            Future<?> call = worker.submit(() -> aws.cloudFormation(null).describeStacks(r -> r.stackName("prod")));
+            Throwable failure = assertThatThrownBy(call::get).extracting(Throwable::getCause).actual();
+            assertThat(failure).isInstanceOf(SdkException.class);
+            assertThat(counter.lastOperation()).as("this thread called nothing").isEqualTo("an AWS call");
+            assertThat(counter.operationOf(failure)).isEqualTo("CloudFormation:DescribeStacks");
+            assertThat(AwsErrors.translate((SdkException) failure, counter).getMessage()).contains("CloudFormation:DescribeStacks");
+        } finally {
+            worker.shutdownNow();
+        }
+    }
+
     private static AwsServiceException serviceError(int status, String code) {
         AwsErrorDetails.Builder details = AwsErrorDetails.builder().errorMessage("denied or rejected").serviceName("Sts");
         if (code != null) details.errorCode(code);
