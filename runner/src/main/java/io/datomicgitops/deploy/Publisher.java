@@ -1,5 +1,7 @@
 package io.datomicgitops.deploy;
 
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
 import io.datomicgitops.config.AtomicFiles;
 import io.datomicgitops.git.CommitMessage;
 import io.datomicgitops.git.GitRepo;
@@ -68,11 +70,24 @@ public final class Publisher {
             }
             journal.clear(path);
         }
-        if (repo.commitsAheadOfRemote() > 0) {
-            done.add("pushed " + repo.commitsAheadOfRemote() + " commit(s) an interrupted run had not pushed");
+        List<GitRepo.LocalCommit> unpushed = repo.commitsNotOnRemote();
+        if (!unpushed.isEmpty()) {
+            // only the tool's own commits are pushed for it: an operator's local commit is never published behind their back
+            List<String> foreign = unpushed.stream().filter(c -> !isOwn(c)).map(GitRepo.LocalCommit::describe).toList();
+            if (!foreign.isEmpty()) {
+                throw new ToolException(ExitCode.GIT, "the clone has local commits that are not the tool's and not on the remote: "
+                        + String.join(", ", foreign), repo.directory().toString(),
+                        "push them through a pull request, or move them to another branch; nothing is pushed or discarded automatically");
+            }
+            done.add("pushed " + unpushed.size() + " commit(s) an interrupted run had not pushed");
             push(null, "recover", "push commits of an interrupted run");
         }
         return done;
+    }
+
+    /** A commit this tool made: its committer, and the Phase trailer every one of its messages carries. */
+    private boolean isOwn(GitRepo.LocalCommit c) {
+        return c.committerEmail().equals(committer.getEmailAddress()) && c.message().contains("\nPhase: ");
     }
 
     private String push(String stack, String phase, String subject) {

@@ -174,6 +174,29 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /** A local commit: its id, its committer's email and its whole message. */
+    public record LocalCommit(String id, String committerEmail, String message) {
+        public String describe() {
+            return id.substring(0, 10) + " (" + message.lines().findFirst().orElse("") + ")";
+        }
+    }
+
+    /** The commits of the current branch that its remote-tracking branch does not have, oldest first. */
+    public List<LocalCommit> commitsNotOnRemote() {
+        try {
+            ObjectId local = git.getRepository().resolve(Constants.HEAD);
+            ObjectId remote = git.getRepository().resolve(remoteRef(branch()));
+            if (local == null || remote == null) return List.of();
+            List<LocalCommit> out = new ArrayList<>();
+            for (RevCommit c : git.log().addRange(remote, local).call()) {
+                out.add(0, new LocalCommit(c.name(), c.getCommitterIdent().getEmailAddress(), c.getFullMessage()));
+            }
+            return out;
+        } catch (IOException | GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "cannot compare with the remote: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
     /** The clone's origin URL, for stack tags. */
     public String remoteUrl() {
         return git.getRepository().getConfig().getString("remote", REMOTE, "url");
