@@ -57,6 +57,10 @@ public record GitAuth(
                         "check --ssh-key (in Jenkins: the sshUserPrivateKey credential's keyFileVariable)");
             }
             String passphrase = passphraseEnv.map(env::get).orElse(null);
+            if (passphraseEnv.isPresent() && (passphrase == null || passphrase.isEmpty())) {
+                throw new ToolException(ExitCode.GIT, "the SSH passphrase variable " + passphraseEnv.get() + " is not set", "git",
+                        "export " + passphraseEnv.get() + " (in Jenkins: the sshUserPrivateKey credential's passphraseVariable)");
+            }
             if (passphrase != null) Redactor.global().register(passphrase);
             SshdSessionFactory factory = sessionFactory(key);
             command.setTransportConfigCallback(transport -> {

@@ -446,10 +446,11 @@ public final class GitRepo implements AutoCloseable {
             return new ToolException(ExitCode.GIT, "repository not found or not reachable: " + msg, url,
                     "check --repo and that the server is up");
         }
-        if (e instanceof TransportException && (msg.contains("not authorized") || msg.contains("Auth fail")
+        if (e instanceof TransportException && (msg.contains("not authorized") || msg.contains("Auth fail") || msg.contains("Cannot log in")
                 || msg.contains("authentication") || msg.contains("Authentication") || msg.contains("401") || msg.contains("403"))) {
             return new ToolException(ExitCode.GIT, "git authentication failed", url,
-                    "check the token (--token-env) or SSH key (--ssh-key) and that it may read and push the repo");
+                    "check the token (--token-env) or SSH key (--ssh-key, with --ssh-passphrase-env when the key is encrypted) "
+                            + "and that it may read and push the repo");
         }
         return new ToolException(ExitCode.GIT, "git failed: " + msg, url, "check the repository URL, branch and credentials", e);
     }

@@ -171,6 +171,18 @@ class OperatorErrorsTest {
         }
     }
 
+    @Test
+    void aPassphraseVariableThatIsNotSetIsNamed() throws Exception {
+        Path key = Files.writeString(tmp.resolve("id_ed25519"), "not read before the variable is checked\n");
+        GitAuth auth = new GitAuth(Optional.empty(), "x-access-token", Optional.of(key), Optional.of("DEPLOY_KEY_PASSPHRASE"), false,
+                Optional.empty());
+        assertThatThrownBy(() -> auth.apply(Git.cloneRepository(), Map.of())).isInstanceOfSatisfying(ToolException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(ExitCode.GIT);
+            assertThat(e.getMessage()).isEqualTo("git: the SSH passphrase variable DEPLOY_KEY_PASSPHRASE is not set "
+                    + "(export DEPLOY_KEY_PASSPHRASE (in Jenkins: the sshUserPrivateKey credential's passphraseVariable))");
+        });
+    }
+
     private static AwsServiceException serviceError(int status, String code) {
         AwsErrorDetails.Builder details = AwsErrorDetails.builder().errorMessage("denied or rejected").serviceName("Sts");
         if (code != null) details.errorCode(code);
