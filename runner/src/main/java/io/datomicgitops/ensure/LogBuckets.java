@@ -56,9 +56,11 @@ final class LogBuckets {
         String bucket = name.value();
         State state = state(region, bucket);
         if (state == State.FOREIGN) {
-            throw new ToolException(ExitCode.INVALID_CONFIG, "S3 bucket " + bucket + " exists but this account may not use it "
-                    + "(HeadBucket answered 403: bucket names are global and it is probably another account's)", where,
-                    "choose another aws-s3-log-bucket-id, or leave it blank to have a name generated");
+            // AWS answers 403, not 404, both for another account's bucket and to a caller without s3:ListBucket
+            throw new ToolException(ExitCode.AWS_ACCESS, "S3 HeadBucket answered 403 for " + bucket + ": the bucket is another "
+                    + "account's (bucket names are global), or this runner may not list it", where,
+                    "allow s3:ListBucket in the runner's IAM policy (see resources/iam-policy.json) on arn:aws:s3:::" + bucket
+                            + "; if the bucket is another account's, choose another aws-s3-log-bucket-id or leave it blank to have a name generated");
         }
         if (state == State.OURS_OR_OWNED) {
             return Step.report(ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, name.existingAction(), KEY, List.of(),

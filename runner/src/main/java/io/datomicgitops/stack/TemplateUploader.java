@@ -91,8 +91,11 @@ final class TemplateUploader {
         } catch (S3Exception e) {
             if (e.statusCode() == 404) return false;
             if (e.statusCode() == 403) {
-                throw new ToolException(ExitCode.AWS_ACCESS, "the bucket " + bucket + " exists but this account cannot use it",
-                        "template bucket", "allow s3:PutObject on it, or set template-bucket to a bucket of this account");
+                // AWS answers 403, not 404, both for another account's bucket and to a caller without s3:ListBucket
+                throw new ToolException(ExitCode.AWS_ACCESS, "S3 HeadBucket answered 403 for the template bucket " + bucket
+                        + ": it is another account's (bucket names are global), or this runner may not list it", "template bucket",
+                        "allow s3:ListBucket in the runner's IAM policy (see resources/iam-policy.json) on arn:aws:s3:::" + bucket
+                                + "; if the bucket is another account's, set template-bucket to a bucket of this account");
             }
             throw e;
         }
