@@ -2,6 +2,7 @@ package io.datomicgitops.git;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
+import io.datomicgitops.config.Redactor;
 import io.datomicgitops.report.Log;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.RebaseCommand;
@@ -57,6 +58,25 @@ public final class GitRepo implements AutoCloseable {
         this.auth = auth;
         this.env = env;
         this.log = log;
+        registerCredentials(remoteUrl());
+    }
+
+    /**
+     * A URL may carry a credential (https://user:token@host/repo, or a token as the user of an https URL): it is a
+     * secret like --token-env's, so every output masks it, whichever line or stack trace the URL appears in.
+     */
+    static void registerCredentials(String url) {
+        if (url == null) return;
+        try {
+            org.eclipse.jgit.transport.URIish uri = new org.eclipse.jgit.transport.URIish(url);
+            if (uri.getPass() != null) {
+                Redactor.global().register(uri.getPass());
+            } else if (uri.getUser() != null && uri.getScheme() != null && uri.getScheme().startsWith("http")) {
+                Redactor.global().register(uri.getUser());
+            }
+        } catch (java.net.URISyntaxException e) {
+            // not a URL git can use: the clone fails with its own error, and there is no credential to find
+        }
     }
 
     /** Opens an existing working copy. */
@@ -74,6 +94,7 @@ public final class GitRepo implements AutoCloseable {
      * Refuses (instead of discarding) uncommitted changes and local commits that the remote does not have.
      */
     public static GitRepo checkout(String url, String branch, Path dir, GitAuth auth, Map<String, String> env, Log log) {
+        registerCredentials(url);
         boolean existing = Files.isDirectory(dir.resolve(".git"));
         if (!existing && Files.exists(dir) && !isEmptyDirectory(dir)) {
             throw new ToolException(ExitCode.GIT, "the directory exists and is not a git clone", dir.toString(),
