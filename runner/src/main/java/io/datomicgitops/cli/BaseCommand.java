@@ -100,7 +100,7 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     private ExitCode fail(ToolException e) {
         console.error(e.getMessage());
-        if (main.debug() && e.getCause() != null) e.getCause().printStackTrace();
+        if (main.debug() && e.getCause() != null) console.trace(e.getCause());
         report.error = new Report.ErrorInfo(e.what(), e.where(), e.todo(), e.exitCode().code);
         report.finish("failed", e.exitCode().code, counter);
         return e.exitCode();

@@ -55,6 +55,14 @@ public final class Console implements io.datomicgitops.report.Log {
         err.flush();
     }
 
+    /** A stack trace (--debug), redacted like every other line: an exception's message may quote a secret. */
+    public void trace(Throwable t) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(text));
+        err.print(redactor.redact(text.toString()));
+        err.flush();
+    }
+
     public Redactor redactor() {
         return redactor;
     }
