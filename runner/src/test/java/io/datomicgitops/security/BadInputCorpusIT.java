@@ -90,7 +90,7 @@ class BadInputCorpusIT {
             c("cf: unknown instance type and no java-xmx", 3, "m5.gigantic", edit(CF, "aws-instance-type=m5.large", "aws-instance-type=m5.gigantic"), "apply --dir {clone}"),
             c("cf: placeholder in a template value", 3, "placeholder", edit(CF, "datomic-deploy-s3-bucket=deploy-", "datomic-deploy-s3-bucket=${env:BUCKET}deploy-"), "apply --dir {clone}"),
             c("cf: create-cf-template with a missing key", 3, "aws-instance-type", edit(CF, "aws-instance-type=m5.large\n", ""), "create-cf-template {tx} {cf} {tmp}/cf.json"),
-            c("cf: region of another partition's shape", 3, "mars-north-9", edit(CF, "aws-region=us-east-1", "aws-region=xx-mars-north-9"), "plan --dir {clone}"),
+            c("cf: region that does not exist", 3, "mars-north-9", edit(CF, "aws-region=us-east-1", "aws-region=xx-mars-north-9"), "plan --dir {clone}"),
 
             // deploy.properties (3)
             c("deploy: stack-name missing", 3, "stack-name", edit(DEPLOY, "stack-name=demo-datomic-transactor\n", ""), "apply --dir {clone}"),
