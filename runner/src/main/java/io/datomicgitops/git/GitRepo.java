@@ -181,20 +181,6 @@ public final class GitRepo implements AutoCloseable {
         return git.getRepository().getDirectory().toPath();
     }
 
-    /** Local commits of the current branch that its remote-tracking branch does not have. */
-    public int commitsAheadOfRemote() {
-        try {
-            ObjectId local = git.getRepository().resolve(Constants.HEAD);
-            ObjectId remote = git.getRepository().resolve(remoteRef(branch()));
-            if (local == null || remote == null) return 0;
-            int n = 0;
-            for (RevCommit ignored : git.log().addRange(remote, local).call()) n++;
-            return n;
-        } catch (IOException | GitAPIException e) {
-            throw new ToolException(ExitCode.GIT, "cannot compare with the remote: " + e.getMessage(), directory().toString(), "check the clone", e);
-        }
-    }
-
     /** A local commit: its id, its committer's email and its whole message. */
     public record LocalCommit(String id, String committerEmail, String message) {
         public String describe() {
