@@ -41,6 +41,7 @@ public final class AwsClients implements AutoCloseable {
     private final ApiCallCounter counter;
     private final SdkHttpClient http;
     private final Map<String, SdkAutoCloseable> clients = new ConcurrentHashMap<>();
+    private final Map<Region, String> accounts = new ConcurrentHashMap<>();
     private volatile AwsCredentialsProvider credentials;
     private volatile Region defaultRegion;
 
@@ -101,6 +102,15 @@ public final class AwsClients implements AutoCloseable {
     public StsClient sts(String region) {
         Region r = regionOr(region);
         return get("sts/" + r, () -> configure(StsClient.builder(), r).build());
+    }
+
+    /**
+     * The account the credentials belong to (STS GetCallerIdentity: IAM GetUser fails under roles, SSO and instance
+     * profiles), asked once per run and region: every stack and phase of a run shares the answer.
+     */
+    public String accountId(String region) {
+        Region r = regionOr(region);
+        return accounts.computeIfAbsent(r, k -> sts(k.id()).getCallerIdentity().account());
     }
 
     public CloudFormationClient cloudFormation(String region) {

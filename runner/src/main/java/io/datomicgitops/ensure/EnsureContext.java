@@ -5,16 +5,13 @@ import io.datomicgitops.report.Log;
 import software.amazon.awssdk.services.iam.model.Role;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** What every planner needs during one run: the clients, the options, and read-only facts looked up once. */
 final class EnsureContext {
     final AwsClients aws;
     final Log log;
     final EnsureOptions options;
-    private final Map<String, String> accounts = new HashMap<>();
     private List<String> roleNames;
 
     EnsureContext(AwsClients aws, Log log, EnsureOptions options) {
@@ -27,10 +24,9 @@ final class EnsureContext {
         return options.system();
     }
 
-    /** The account id from STS GetCallerIdentity (IAM GetUser fails under roles, SSO and instance profiles). */
+    /** The account id (STS GetCallerIdentity, asked once per run). */
     String accountId(String region) {
-        return accounts.computeIfAbsent(region == null ? "" : region,
-                r -> aws.sts(region).getCallerIdentity().account());
+        return aws.accountId(region);
     }
 
     /** Every role name in the account, all pages of ListRoles. */

@@ -44,7 +44,7 @@ final class TemplateUploader {
                         "template-bucket", "create it in " + regionName + ", or remove template-bucket to use the runner's own bucket");
             }
         } else {
-            account = Optional.of(aws.sts(region).getCallerIdentity().account());
+            account = Optional.of(aws.accountId(region));
             bucket = defaultBucket(account.get(), regionName);
             if (!exists(bucket)) {
                 if (!mayCreateBucket) {
