@@ -40,13 +40,50 @@ public final class StackPlanner {
     }
 
     public StackPlan plan(StackInputs in, StackSource source) {
+        try (Parallel reads = new Parallel(4, ctx.aws().counter())) {
+            return plan(in, source, reads);
+        }
+    }
+
+    /**
+     * The reads of the running stack (the stack, its deployed template, its autoscaling group) do not depend on the
+     * ensure plans, and run beside them. So does the stack preview of the files as they are, ahead of the ensure
+     * plans: it is the right preview whenever they write no key (every plan of a deployed, unchanged stack), and is
+     * redone on the planned files otherwise.
+     */
+    private StackPlan plan(StackInputs in, StackSource source, Parallel reads) {
         Log log = ctx.log();
+        String stackName = in.settings().stackName();
+        StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), log, ctx.clock());
+        InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), log, ctx.clock());
+
+        var described = reads.supply(() -> deployer.describe(stackName));
+        var deployedTemplate = reads.then(described, deployer::deployedTemplate);
+        var group = reads.then(described, d -> d.filter(i -> !i.isReviewOnly())
+                .map(i -> replacer.read(deployer.autoScalingGroupName(stackName))));
+        StackRequest[] early = new StackRequest[1];
+        var earlyPreview = reads.then(deployedTemplate, deployed -> {
+            PropertiesFile tx = StackInputs.copy(in.tx());
+            PropertiesFile cf = StackInputs.copy(in.cf());
+            GeneratedTemplate t = generator.generate(tx, cf, in.templateOptions());
+            deployed.ifPresent(d -> refuseLaunchChange(d, in, t));
+            early[0] = request(in, t, tx, cf, source);
+            return deployer.preview(early[0], Parallel.join(described));
+        });
+        // ensure-cf reads the transactor file only for names ensure-transactor may write: planned beside it too
+        var earlyCfPlan = reads.supply(() -> new EnsureService(ctx.aws(), log, ctx.clock())
+                .ensureCf(StackInputs.copy(in.cf()), StackInputs.copy(in.tx()), in.ensureOptions(true, ctx)));
+
         EnsureService ensure = new EnsureService(ctx.aws(), log, ctx.clock());
         PropertiesFile tx = StackInputs.copy(in.tx());
         PropertiesFile cf = StackInputs.copy(in.cf());
         EnsureResult txPlan = ensure.ensureTransactor(tx, in.ensureOptions(true, ctx));
         txPlan.keysWritten().forEach(tx::set);
-        EnsureResult cfPlan = ensure.ensureCf(cf, tx, in.ensureOptions(true, ctx));
+        EnsureResult cfPlan = txPlan.keysWritten().isEmpty() ? Parallel.resultOrNull(earlyCfPlan) : null;
+        if (cfPlan == null) {
+            Parallel.resultOrNull(earlyCfPlan);
+            cfPlan = ensure.ensureCf(cf, tx, in.ensureOptions(true, ctx));
+        }
         cfPlan.keysWritten().forEach(cf::set);
 
         GeneratedTemplate template = generator.generate(tx, cf, in.templateOptions());
@@ -54,11 +91,12 @@ public final class StackPlanner {
         TextDiff.Result diff = TextDiff.diff("a/" + in.folder().gitPath(StackFolder.TEMPLATE), in.committedTemplate().orElse(""),
                 "b/" + in.folder().gitPath(StackFolder.TEMPLATE), template.json());
 
-        StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), log, ctx.clock());
-        Optional<StackInfo> info = deployer.describe(in.settings().stackName()).filter(i -> !i.isReviewOnly());
-        Optional<String> deployed = info.isPresent() ? deployer.deployedTemplate(in.settings().stackName()) : Optional.empty();
+        Optional<StackInfo> info = Parallel.join(described).filter(i -> !i.isReviewOnly());
+        Optional<String> deployed = Parallel.join(deployedTemplate);
         deployed.ifPresent(d -> refuseLaunchChange(d, in, template));
-        StackPreview preview = deployer.preview(request(in, template, tx, cf, source));
+        StackRequest request = request(in, template, tx, cf, source);
+        StackPreview preview = Parallel.resultOrNull(earlyPreview);
+        if (preview == null || !request.equals(early[0])) preview = deployer.preview(request, Parallel.join(described));
 
         List<String> drift = new ArrayList<>();
         if (info.isPresent()) {
@@ -69,11 +107,10 @@ public final class StackPlanner {
 
         ReplacementPlan instances = null;
         int toReplace = 0;
-        if (info.isPresent()) {
-            InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), log, ctx.clock());
-            String group = deployer.autoScalingGroupName(in.settings().stackName());
+        Optional<InstanceReplacer.GroupSnapshot> snapshot = Parallel.join(group);
+        if (snapshot.isPresent()) {
             boolean launchChanges = launchChanges(preview, deployed, template.json());
-            instances = withoutCurrent(replacer.plan(group, launchChanges), DeploymentRecord.read(in.folder().file(StackFolder.RECORD)));
+            instances = withoutCurrent(replacer.plan(snapshot.get(), launchChanges), DeploymentRecord.read(in.folder().file(StackFolder.RECORD)));
             toReplace = instances.toReplace().size();
         }
 
@@ -86,7 +123,7 @@ public final class StackPlanner {
         List<String> keys = new ArrayList<>();
         txPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.TRANSACTOR + ":" + k));
         cfPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.CF + ":" + k));
-        PlanSummary summary = new PlanSummary(in.settings().stackName(), in.region(), changes,
+        PlanSummary summary = new PlanSummary(stackName, in.region(), changes,
                 count(txPlan, cfPlan, ResourceChange.Action.CREATE), count(txPlan, cfPlan, ResourceChange.Action.UPDATE), keys,
                 diff.changed(), diff.lines(), info.isPresent(),
                 info.isPresent() ? preview.changes().size() : 0,

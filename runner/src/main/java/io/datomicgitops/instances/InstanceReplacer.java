@@ -55,10 +55,30 @@ public final class InstanceReplacer {
      * @param activeInstance the active transactor when known: replaced last
      */
     public ReplacementPlan plan(String groupName, boolean all, Set<String> onlyInstances, Optional<String> activeInstance) {
+        return plan(read(groupName), all, onlyInstances, activeInstance);
+    }
+
+    /** The group as it is now, with what it launches from and its instances' EC2 details: what a plan decides on. */
+    public record GroupSnapshot(String groupName, AutoScalingGroup group, LaunchSource current,
+                                Map<String, software.amazon.awssdk.services.ec2.model.Instance> ec2) {}
+
+    /** Reads the group once, so that a plan can be made from it later (e.g. when a preview has said what changes). */
+    public GroupSnapshot read(String groupName) {
         AutoScalingGroup g = reader.group(groupName);
         LaunchSource current = reader.current(g);
-        Map<String, software.amazon.awssdk.services.ec2.model.Instance> ec2 =
-                reader.ec2(g.instances().stream().map(Instance::instanceId).toList());
+        return new GroupSnapshot(groupName, g, current, reader.ec2(g.instances().stream().map(Instance::instanceId).toList()));
+    }
+
+    /** Which instances a replacement would replace, decided on a snapshot (no AWS call). */
+    public ReplacementPlan plan(GroupSnapshot snapshot, boolean all) {
+        return plan(snapshot, all, Set.of(), Optional.empty());
+    }
+
+    private ReplacementPlan plan(GroupSnapshot snapshot, boolean all, Set<String> onlyInstances, Optional<String> activeInstance) {
+        AutoScalingGroup g = snapshot.group();
+        String groupName = snapshot.groupName();
+        LaunchSource current = snapshot.current();
+        Map<String, software.amazon.awssdk.services.ec2.model.Instance> ec2 = snapshot.ec2();
         List<InstanceState> states = new ArrayList<>();
         List<InstanceState> candidates = new ArrayList<>();
         for (Instance i : g.instances()) {

@@ -76,8 +76,13 @@ public final class StackDeployer {
 
     /** The deployed template's body as it was submitted (GetTemplate, stage Original), to detect drift from cf.json. */
     public Optional<String> deployedTemplate(String stackName) {
-        Optional<StackInfo> info = describe(stackName);
+        return deployedTemplate(describe(stackName));
+    }
+
+    /** As {@link #deployedTemplate(String)}, for the stack as just described (no second DescribeStacks). */
+    public Optional<String> deployedTemplate(Optional<StackInfo> info) {
         if (info.isEmpty() || info.get().isReviewOnly()) return Optional.empty();
+        String stackName = info.get().stackName();
         try {
             return Optional.ofNullable(cf().getTemplate(r -> r.stackName(stackName).templateStage(TemplateStage.ORIGINAL)).templateBody());
         } catch (CloudFormationException e) {
@@ -118,8 +123,13 @@ public final class StackDeployer {
      * (which would leave an empty stack in REVIEW_IN_PROGRESS behind).
      */
     public StackPreview preview(StackRequest request) {
+        prepare(request); // the request's own problems first, before any AWS call
+        return preview(request, describe(request.stackName()));
+    }
+
+    /** As {@link #preview(StackRequest)}, for the stack as just described (no second DescribeStacks). */
+    public StackPreview preview(StackRequest request, Optional<StackInfo> existing) {
         Prepared p = prepare(request);
-        Optional<StackInfo> existing = describe(request.stackName());
         if (existing.isEmpty() || existing.get().isReviewOnly()) return templatePreview(p);
         refuseUnupdatable(existing.get());
         TemplateSource source = templateSource(p, false);
