@@ -39,7 +39,7 @@ final class StackWaiter {
         String last = "unknown";
         int polls = 0;
         while (true) {
-            sleep(backoff.next(deadline.remaining()));
+            // the first look is at once: an operation with little to do is over before a second has passed
             events.poll();
             Optional<Stack> stack = describe(stackName);
             if (stack.isEmpty()) return Optional.empty();
@@ -51,6 +51,7 @@ final class StackWaiter {
                 return stack;
             }
             if (deadline.passed()) throw new TimedOut(last);
+            sleep(backoff.next(deadline.remaining()));
         }
     }
 
