@@ -39,8 +39,9 @@ public final class Deployments {
         try {
             List<Future<StackPlan>> futures = new ArrayList<>();
             for (StackFolder f : stacks) {
-                StackSource source = new StackSource(sourceBase.repoUrl(), repo.lastCommitTouching(f.gitPath(StackFolder.TEMPLATE)));
-                futures.add(pool.submit(() -> planOne(f, source)));
+                // the history walk for the template's last commit too: in a long history it costs as much as the AWS reads
+                futures.add(pool.submit(() -> planOne(f, new StackSource(sourceBase.repoUrl(),
+                        repo.lastCommitTouching(f.gitPath(StackFolder.TEMPLATE))))));
             }
             List<StackPlan> plans = new ArrayList<>();
             for (Future<StackPlan> fu : futures) plans.add(unwrap(fu));

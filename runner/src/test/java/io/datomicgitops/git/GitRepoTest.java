@@ -171,4 +171,33 @@ class GitRepoTest {
         }
         return ids;
     }
+
+    @Test
+    void lastCommitTouchingAnswersTheSameFromManyThreadsAtOnce() throws Exception {
+        Path bare = bare();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String path = "stacks/s" + i + "/cf.json";
+            expected.add(TestRepos.pushChange(bare, tmp.resolve("alice"), "main", Map.of(path, "{\"v\": " + i + "}\n"), "template " + i));
+            TestRepos.pushChange(bare, tmp.resolve("alice"), "main", Map.of("README.md", "note " + i + "\n"), "note " + i);
+        }
+        try (GitRepo repo = checkout(bare, tmp.resolve("work"))) {
+            // plan walks the history for each stack's template on the stack's own thread
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<java.util.Optional<String>>> answers = new ArrayList<>();
+                for (int round = 0; round < 4; round++) {
+                    for (int i = 0; i < 8; i++) {
+                        String path = "stacks/s" + i + "/cf.json";
+                        answers.add(pool.submit(() -> repo.lastCommitTouching(path)));
+                    }
+                }
+                for (int k = 0; k < answers.size(); k++) {
+                    assertThat(answers.get(k).get()).contains(expected.get(k % 8));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }
