@@ -37,13 +37,14 @@ public final class Publisher {
      * covers the gap between the write and the commit.
      */
     public Optional<String> publish(StackFolder stack, String fileName, byte[] content, String phase, CommitMessage message) {
+        long start = System.nanoTime();
         String path = stack.gitPath(fileName);
         journal.record(path, content);
         AtomicFiles.write(stack.file(fileName), content);
         Optional<String> id = repo.commit(List.of(path), message, committer);
         journal.clear(path);
         if (id.isEmpty()) return Optional.empty();
-        return Optional.of(push(stack.name(), phase, message.subject()));
+        return Optional.of(push(stack.name(), phase, message.subject(), start));
     }
 
     /**
@@ -80,7 +81,7 @@ public final class Publisher {
                         "push them through a pull request, or move them to another branch; nothing is pushed or discarded automatically");
             }
             done.add("pushed " + unpushed.size() + " commit(s) an interrupted run had not pushed");
-            push(null, "recover", "push commits of an interrupted run");
+            push(null, "recover", "push commits of an interrupted run", System.nanoTime());
         }
         return done;
     }
@@ -90,10 +91,14 @@ public final class Publisher {
         return c.committerEmail().equals(committer.getEmailAddress()) && c.message().contains("\nPhase: ");
     }
 
-    private String push(String stack, String phase, String subject) {
+    private String push(String stack, String phase, String subject, long start) {
         GitRepo.PushOutcome pushed = repo.push(PUSH_ATTEMPTS);
-        report.addCommit(new Report.Commit(stack, phase, pushed.head(), subject, true, null));
+        report.addCommit(new Report.Commit(stack, phase, pushed.head(), subject, true, null, millisSince(start)));
         return pushed.head();
+    }
+
+    private static long millisSince(long nanoStart) {
+        return (System.nanoTime() - nanoStart) / 1_000_000;
     }
 
     private static byte[] read(java.nio.file.Path p) {
@@ -106,8 +111,9 @@ public final class Publisher {
 
     /** Tags HEAD (already pushed) and records the tag on the report's last commit. */
     public void tag(StackFolder stack, String tag, String message) {
+        long start = System.nanoTime();
         repo.tag(tag, message, committer);
-        report.addCommit(new Report.Commit(stack.name(), "tag", repo.head(), message, true, tag));
+        report.addCommit(new Report.Commit(stack.name(), "tag", repo.head(), message, true, tag, millisSince(start)));
     }
 
     public GitRepo repo() {

@@ -54,8 +54,9 @@ public final class Report {
     @JsonPropertyOrder({"stack", "phase", "status", "durationMs", "summary", "result"})
     public record Phase(String stack, String phase, String status, long durationMs, String summary, Object result) {}
 
-    @JsonPropertyOrder({"stack", "phase", "id", "subject", "pushed", "tag"})
-    public record Commit(String stack, String phase, String id, String subject, boolean pushed, String tag) {}
+    /** A commit (or tag) the run made and pushed; durationMs: writing, committing and pushing it, the write-ahead round trip. */
+    @JsonPropertyOrder({"stack", "phase", "id", "subject", "pushed", "tag", "durationMs"})
+    public record Commit(String stack, String phase, String id, String subject, boolean pushed, String tag, Long durationMs) {}
 
     @JsonPropertyOrder({"message", "where", "todo", "exitCode"})
     public record ErrorInfo(String message, String where, String todo, int exitCode) {}

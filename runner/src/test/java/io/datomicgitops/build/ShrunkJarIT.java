@@ -80,6 +80,12 @@ class ShrunkJarIT {
             Run first = jar(repo, "apply-1", "apply", "--dir", dir.toString(), "--approved-by", "alice");
             assertThat(first.code()).as(first.output()).isZero();
             first.report().path("awsCalls").path("byOperation").fieldNames().forEachRemaining(called::add);
+            // each write-ahead commit (and the tag) in the report with its write + commit + push time
+            assertThat(first.report().path("commits")).hasSizeGreaterThanOrEqualTo(4).allSatisfy(c -> {
+                assertThat(c.path("pushed").asBoolean()).isTrue();
+                assertThat(c.path("durationMs").isIntegralNumber()).as(c.toString()).isTrue();
+                assertThat(c.path("durationMs").asLong()).isBetween(0L, 60_000L);
+            });
 
             repo.push(Map.of(CF, repo.remoteFile(CF).replace("aws-instance-type=m5.large", "aws-instance-type=m5.xlarge"),
                     DEPLOY, repo.remoteFile(DEPLOY).replace("replace-strategy=terminate", "replace-strategy=surge")), "m5.xlarge, surge");
