@@ -42,6 +42,7 @@ public final class AwsClients implements AutoCloseable {
     private final SdkHttpClient http;
     private final Map<String, SdkAutoCloseable> clients = new ConcurrentHashMap<>();
     private final Map<Region, String> accounts = new ConcurrentHashMap<>();
+    private final Map<String, Object> facts = new ConcurrentHashMap<>();
     private volatile AwsCredentialsProvider credentials;
     private volatile Region defaultRegion;
 
@@ -111,6 +112,16 @@ public final class AwsClients implements AutoCloseable {
     public String accountId(String region) {
         Region r = regionOr(region);
         return accounts.computeIfAbsent(r, k -> sts(k.id()).getCallerIdentity().account());
+    }
+
+    /**
+     * A read whose answer cannot change during the run (a region's default VPC, a bucket's region; or anything while
+     * only planning), made once however many stacks and phases ask: concurrent askers wait for the first one's answer.
+     * A failed read is not remembered.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T once(String key, Supplier<T> read) {
+        return (T) facts.computeIfAbsent(key, k -> read.get());
     }
 
     public CloudFormationClient cloudFormation(String region) {

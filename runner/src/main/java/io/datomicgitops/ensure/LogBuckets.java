@@ -105,21 +105,37 @@ final class LogBuckets {
         }
     }
 
-    /** Buckets with a generated name tagged for this system (recovery of a lost name). */
+    /**
+     * Buckets with a generated name tagged for this system (recovery of a lost name). A plan asks each stack, so while
+     * planning the bucket list and each bucket's tags are read once per run; a bucket's region never changes.
+     */
     List<String> findTagged(String anyRegion) {
         List<String> found = new ArrayList<>();
         S3Client s3 = ctx.aws.s3(anyRegion);
-        for (Bucket b : s3.listBucketsPaginator().buckets()) {
-            if (!b.name().startsWith(PREFIX)) continue;
-            String location;
+        List<String> names = ctx.options.plan()
+                ? ctx.aws.once("s3:generated-buckets", () -> generatedBuckets(s3))
+                : generatedBuckets(s3);
+        for (String bucket : names) {
+            String region;
             try {
-                location = s3.getBucketLocation(r -> r.bucket(b.name())).locationConstraintAsString();
+                region = ctx.aws.once("s3:bucket-region:" + bucket, () -> regionOf(s3, bucket));
             } catch (NoSuchBucketException e) {
                 continue;
             }
-            String region = location == null || location.isEmpty() ? "us-east-1" : "EU".equals(location) ? "eu-west-1" : location;
-            if (Tags.matches(tags(region, b.name()), ctx.system(), KEY)) found.add(b.name());
+            Map<String, String> tags = ctx.options.plan()
+                    ? ctx.aws.once("s3:bucket-tags:" + bucket, () -> tags(region, bucket))
+                    : tags(region, bucket);
+            if (Tags.matches(tags, ctx.system(), KEY)) found.add(bucket);
         }
         return found;
+    }
+
+    private static List<String> generatedBuckets(S3Client s3) {
+        return s3.listBucketsPaginator().buckets().stream().map(Bucket::name).filter(n -> n.startsWith(PREFIX)).toList();
+    }
+
+    private static String regionOf(S3Client s3, String bucket) {
+        String location = s3.getBucketLocation(r -> r.bucket(bucket)).locationConstraintAsString();
+        return location == null || location.isEmpty() ? "us-east-1" : "EU".equals(location) ? "eu-west-1" : location;
     }
 }

@@ -34,12 +34,11 @@ final class SecurityGroups {
 
     String vpc(String region, Optional<String> configured, String where) {
         if (configured.isPresent()) return configured.get();
-        List<Vpc> vpcs = ctx.aws.ec2(region).describeVpcs(r -> r.filters(f("isDefault", "true"))).vpcs();
-        if (vpcs.isEmpty()) {
-            throw new ToolException(ExitCode.INVALID_CONFIG, "region " + region + " has no default VPC to put the security group in",
-                    where, "set aws-vpc-id in cf.properties");
-        }
-        return vpcs.get(0).vpcId();
+        // a region's default VPC does not change during a run: asked once for all the stacks
+        Optional<String> vpc = ctx.aws.once("ec2:default-vpc:" + region, () -> ctx.aws.ec2(region)
+                .describeVpcs(r -> r.filters(f("isDefault", "true"))).vpcs().stream().map(Vpc::vpcId).findFirst());
+        return vpc.orElseThrow(() -> new ToolException(ExitCode.INVALID_CONFIG, "region " + region
+                + " has no default VPC to put the security group in", where, "set aws-vpc-id in cf.properties"));
     }
 
     Optional<SecurityGroup> find(String region, String vpc, String name) {

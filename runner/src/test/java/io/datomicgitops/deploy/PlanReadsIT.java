@@ -78,6 +78,8 @@ class PlanReadsIT {
         JsonNode calls = report.path("awsCalls").path("byOperation");
         assertThat(report.path("awsCalls").path("mutating").asLong()).isZero();
         assertThat(calls.path("Sts:GetCallerIdentity").asLong()).as("the account, once per run: " + calls).isEqualTo(1);
+        assertThat(calls.path("Ec2:DescribeVpcs").asLong()).as("the region's default VPC, once per run: " + calls).isEqualTo(1);
+        assertThat(calls.path("S3:ListBuckets").asLong()).as("the buckets, once per plan: " + calls).isEqualTo(1);
         for (String op : new String[]{"CloudFormation:DescribeStacks", "CloudFormation:GetTemplate", "CloudFormation:CreateChangeSet",
                 "CloudFormation:DeleteChangeSet", "CloudFormation:ListStackResources", "AutoScaling:DescribeAutoScalingGroups"}) {
             assertThat(calls.path(op).asLong()).as(op + " per stack: " + calls).isEqualTo(2);
