@@ -9,61 +9,126 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A fault-injecting HTTP proxy between the runner and the sandbox, on loopback. At a seeded rate it adds latency,
- * stalls a request past the client's timeout, resets the connection (before or after the sandbox has acted), or
- * answers the errors AWS answers under load — ThrottlingException, RequestLimitExceeded, Throttling, SlowDown,
- * 500, 503 — in each service's own wire format. Test code only: the runner just sees a slow, flaky AWS.
+ * A fault-injecting HTTP proxy between the runner and the sandbox, on loopback. A {@link Policy} picks, per request,
+ * a fault: stall the request (then drop it), reset the connection before the sandbox sees the request or after the
+ * sandbox has acted on it, or answer the errors AWS answers under load — ThrottlingException, RequestLimitExceeded,
+ * Throttling, SlowDown, 500, 503 — in each service's own wire format. Latency can be added to every request. Test
+ * code only: the runner just sees a slow, flaky AWS.
  */
 public final class FaultProxy implements AutoCloseable {
     public enum Fault { LATENCY, STALL, RESET_BEFORE, RESET_AFTER, THROTTLE, ERROR_500, ERROR_503 }
 
+    /** The faults a seeded policy draws from (throttling twice as often as each of the others). */
+    public static final List<Fault> DEFAULT_MIX = List.of(Fault.STALL, Fault.RESET_BEFORE, Fault.RESET_AFTER, Fault.THROTTLE,
+            Fault.THROTTLE, Fault.ERROR_500, Fault.ERROR_503);
+
+    /** One request as the proxy sees it: the signing service ("iam", "dynamodb", ...) and the API operation. */
+    public record Call(String service, String operation) {
+        /** Calls that change something (Create*, Put*, PUT on S3, ...), by the runner's own rule. */
+        public boolean mutating() {
+            return io.datomicgitops.aws.ApiCallCounter.isMutating(service + ":" + operation);
+        }
+
+        @Override
+        public String toString() {
+            return service + ":" + operation;
+        }
+    }
+
+    /** A fault that was injected, and into which call. */
+    public record Injected(Call call, Fault fault) {}
+
+    /** Decides the fault for each request (null: none). Called from several threads. */
+    @FunctionalInterface
+    public interface Policy {
+        Fault decide(Call call);
+    }
+
+    /** No fault at all. */
+    public static Policy none() {
+        return call -> null;
+    }
+
+    /** A share {@code rate} of requests gets a fault drawn from {@code mix}, reproducibly for the seed. */
+    public static Policy seeded(long seed, double rate, List<Fault> mix) {
+        Random random = new Random(seed);
+        return call -> {
+            synchronized (random) {
+                if (random.nextDouble() >= rate) return null;
+                return mix.get(random.nextInt(mix.size()));
+            }
+        };
+    }
+
+    /** The given fault on the first request of each distinct operation that matches (its retry gets through). */
+    public static Policy firstOf(Fault fault, Predicate<Call> which) {
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        return call -> which.test(call) && seen.add(call.toString()) ? fault : null;
+    }
+
     private static final Pattern SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
+    private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
+    private static final Pattern RPC_V2 = Pattern.compile("/service/[^/]+/operation/([A-Za-z0-9]+)");
     private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "transfer-encoding", "content-length",
             "host", "expect", "upgrade");
 
     private final HttpServer server;
+    private final ExecutorService executor;
     private final URI target;
-    private final Random random;
-    private final double rate;
     private final long stallMillis;
+    private volatile Policy policy;
     private volatile long latencyMillis;
     private final Map<Fault, AtomicLong> injected = new ConcurrentHashMap<>();
+    private final List<Injected> log = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
 
-    private FaultProxy(URI target, long seed, double rate, long latencyMillis, long stallMillis) throws IOException {
+    private FaultProxy(URI target, Policy policy, long latencyMillis, long stallMillis) throws IOException {
         this.target = target;
-        this.random = new Random(seed);
-        this.rate = rate;
+        this.policy = policy;
         this.latencyMillis = latencyMillis;
         this.stallMillis = stallMillis;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fault-proxy");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
     /**
-     * @param rate          share of requests that get a fault (0.2 = 20%)
+     * @param rate          share of requests that get a fault (0.2 = 20%), drawn from {@link #DEFAULT_MIX}
      * @param latencyMillis added to every request (0 for none)
-     * @param stallMillis   how long a stalled request hangs (longer than the client's attempt timeout)
+     * @param stallMillis   how long a stalled request hangs before the connection is dropped
      */
     public static FaultProxy start(URI target, long seed, double rate, long latencyMillis, long stallMillis) throws IOException {
-        return new FaultProxy(target, seed, rate, latencyMillis, stallMillis);
+        return new FaultProxy(target, seeded(seed, rate, DEFAULT_MIX), latencyMillis, stallMillis);
+    }
+
+    public static FaultProxy start(URI target, Policy policy, long latencyMillis, long stallMillis) throws IOException {
+        return new FaultProxy(target, policy, latencyMillis, stallMillis);
     }
 
     public URI endpoint() {
@@ -74,9 +139,29 @@ public final class FaultProxy implements AutoCloseable {
         this.latencyMillis = millis;
     }
 
+    /** Replaces the policy, e.g. {@link #none()} for a clean run through the same endpoint. */
+    public void policy(Policy policy) {
+        this.policy = policy;
+    }
+
+    /** Faults injected so far, by kind. */
     public Map<Fault, Long> injected() {
-        Map<Fault, Long> out = new java.util.TreeMap<>();
+        Map<Fault, Long> out = new EnumMap<>(Fault.class);
         injected.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** Every fault injected so far, in order, with the call it hit. */
+    public List<Injected> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    /** Requests seen per "service:operation" (faulted ones included). */
+    public Map<String, Long> calls() {
+        Map<String, Long> out = new TreeMap<>();
+        calls.forEach((k, v) -> out.put(k, v.get()));
         return out;
     }
 
@@ -84,25 +169,21 @@ public final class FaultProxy implements AutoCloseable {
         return requests.get();
     }
 
-    private Fault draw() {
-        synchronized (random) {
-            if (random.nextDouble() >= rate) return null;
-            Fault[] faults = {Fault.STALL, Fault.RESET_BEFORE, Fault.RESET_AFTER, Fault.THROTTLE, Fault.THROTTLE, Fault.ERROR_500, Fault.ERROR_503};
-            return faults[random.nextInt(faults.length)];
-        }
-    }
-
     private void handle(HttpExchange ex) throws IOException {
-        requests.incrementAndGet();
-        byte[] body = ex.getRequestBody().readAllBytes();
-        sleep(latencyMillis);
-        Fault fault = ex.getRequestURI().getPath().startsWith("/moto-api") ? null : draw();
-        if (fault != null) injected.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
-        String service = service(ex);
         try {
+            requests.incrementAndGet();
+            byte[] body = ex.getRequestBody().readAllBytes();
+            Call call = call(ex, body);
+            calls.computeIfAbsent(call.toString(), k -> new AtomicLong()).incrementAndGet();
+            sleep(latencyMillis);
+            Fault fault = ex.getRequestURI().getPath().startsWith("/moto-api") ? null : policy.decide(call);
+            if (fault != null) {
+                injected.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
+                log.add(new Injected(call, fault));
+            }
             if (fault == Fault.STALL) {
                 sleep(stallMillis);
-                ex.close();
+                reset(ex);
                 return;
             }
             if (fault == Fault.RESET_BEFORE) {
@@ -110,7 +191,7 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             }
             if (fault == Fault.THROTTLE || fault == Fault.ERROR_500 || fault == Fault.ERROR_503) {
-                respondError(ex, service, fault);
+                respondError(ex, call.service(), fault);
                 return;
             }
             Upstream up = forward(ex, body);
@@ -121,12 +202,57 @@ public final class FaultProxy implements AutoCloseable {
             up.headers.forEach((k, vs) -> {
                 if (k != null && !HOP_BY_HOP.contains(k.toLowerCase())) vs.forEach(v -> ex.getResponseHeaders().add(k, v));
             });
-            ex.sendResponseHeaders(up.status, up.body.length == 0 ? -1 : up.body.length);
-            if (up.body.length > 0) ex.getResponseBody().write(up.body);
+            ex.sendResponseHeaders(up.status, up.body.length == 0 || ex.getRequestMethod().equals("HEAD") ? -1 : up.body.length);
+            if (up.body.length > 0 && !ex.getRequestMethod().equals("HEAD")) ex.getResponseBody().write(up.body);
             ex.close();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             ex.close();
         }
+    }
+
+    /** The service from the request's signature; the operation from the JSON target, the query action, or S3's REST shape. */
+    static Call call(HttpExchange ex, byte[] body) {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        String service = "";
+        if (auth != null) {
+            Matcher m = SERVICE.matcher(auth);
+            if (m.find()) service = m.group(1);
+        }
+        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target != null) return new Call(service, target.substring(target.lastIndexOf('.') + 1));
+        Matcher rpc = RPC_V2.matcher(ex.getRequestURI().getPath());
+        if (rpc.find()) return new Call(service, rpc.group(1));
+        if ("s3".equals(service)) return new Call(service, s3Operation(ex.getRequestMethod(), ex.getRequestURI()));
+        String form = new String(body, StandardCharsets.UTF_8);
+        Matcher action = ACTION.matcher(form);
+        if (action.find()) return new Call(service, action.group(1));
+        String query = ex.getRequestURI().getRawQuery();
+        if (query != null) {
+            Matcher q = ACTION.matcher(URLDecoder.decode(query, StandardCharsets.UTF_8));
+            if (q.find()) return new Call(service, q.group(1));
+        }
+        return new Call(service, ex.getRequestMethod());
+    }
+
+    /** S3's REST requests named as the API names them, for the shapes the runner uses. */
+    private static String s3Operation(String method, URI uri) {
+        String path = uri.getPath() == null ? "/" : uri.getPath();
+        String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+        boolean bucketOnly = path.replaceAll("^/+|/+$", "").indexOf('/') < 0 && path.length() > 1;
+        String sub = query.isEmpty() ? "" : query.split("[=&]")[0];
+        if ("/".equals(path)) return "ListBuckets";
+        String noun = bucketOnly ? "Bucket" + capitalize(sub) : "Object" + capitalize(sub);
+        return switch (method) {
+            case "PUT" -> bucketOnly && sub.isEmpty() ? "CreateBucket" : "Put" + noun;
+            case "GET" -> bucketOnly && sub.isEmpty() ? "ListObjects" : "Get" + noun;
+            case "HEAD" -> "Head" + noun;
+            case "DELETE" -> "Delete" + noun;
+            default -> method + noun;
+        };
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private record Upstream(int status, Map<String, List<String>> headers, byte[] body) {}
@@ -136,6 +262,8 @@ public final class FaultProxy implements AutoCloseable {
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
         c.setRequestMethod(ex.getRequestMethod());
         c.setInstanceFollowRedirects(false);
+        c.setConnectTimeout(10_000);
+        c.setReadTimeout(120_000);
         ex.getRequestHeaders().forEach((k, vs) -> {
             if (!HOP_BY_HOP.contains(k.toLowerCase())) vs.forEach(v -> c.addRequestProperty(k, v));
         });
@@ -186,13 +314,6 @@ public final class FaultProxy implements AutoCloseable {
         ex.close();
     }
 
-    private static String service(HttpExchange ex) {
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null) return "";
-        Matcher m = SERVICE.matcher(auth);
-        return m.find() ? m.group(1) : "";
-    }
-
     /** Closes the connection without a response: the client sees the connection drop mid-request. */
     private static void reset(HttpExchange ex) {
         ex.close();
@@ -210,5 +331,6 @@ public final class FaultProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
