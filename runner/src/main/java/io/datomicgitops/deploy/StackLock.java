@@ -4,6 +4,7 @@ import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.report.Log;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -61,10 +62,12 @@ public final class StackLock {
     /** A held lock, renewed in the background while held; closing it releases it (only if it is still ours). */
     public final class Lease implements AutoCloseable {
         private final Holder holder;
+        private final Duration lease;
         private final java.util.concurrent.ScheduledExecutorService renewer;
 
         private Lease(Holder holder, Duration lease) {
             this.holder = holder;
+            this.lease = lease;
             this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lock-renewer");
                 t.setDaemon(true);
@@ -89,6 +92,10 @@ public final class StackLock {
             }
         }
 
+        /**
+         * Releases the lock. A failure here only warns: the deployment is done, and the lock, no longer renewed,
+         * runs out with its lease (or force-unlock removes it at once).
+         */
         @Override
         public void close() {
             renewer.shutdownNow();
@@ -97,7 +104,13 @@ public final class StackLock {
                         .conditionExpression("LockOwner = :id")
                         .expressionAttributeValues(Map.of(":id", s(holder.lockId()))));
             } catch (ConditionalCheckFailedException e) {
-                log.warn("the lock on " + holder.stack() + " was no longer ours at release (expired and taken over?)");
+                // gone already (a retried delete whose first attempt landed) is released; someone else's is theirs
+                StackLock.this.holder(holder.stack()).ifPresent(h -> log.warn("the lock on " + holder.stack()
+                        + " was no longer ours at release (expired and taken over?): now held by " + h.describe()));
+            } catch (SdkException e) {
+                log.warn("could not release the lock on " + holder.stack() + " (" + e.getMessage() + "); it runs out within "
+                        + lease.toMinutes() + " minute(s), or remove it now: datomic-gitops force-unlock " + holder.stack()
+                        + " --lock-id " + holder.lockId());
             }
         }
     }
@@ -123,6 +136,11 @@ public final class StackLock {
             } catch (ConditionalCheckFailedException e) {
                 Optional<Holder> holder = holder(stack);
                 if (holder.isEmpty()) continue; // released between our write and our read
+                if (holder.get().lockId().equals(mine.lockId())) {
+                    // our own write landed and its answer was lost: the SDK's retry found the lock taken, by us
+                    log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ", renewed while held)");
+                    return new Lease(mine, lease);
+                }
                 if (holder.get().diedOnThisHost()) {
                     log.warn("lock: " + stack + " was held by a process that died: " + holder.get().describe() + "; taking it over");
                     try {
@@ -131,6 +149,7 @@ public final class StackLock {
                                 .expressionAttributeValues(Map.of(":old", s(holder.get().lockId()))));
                         return new Lease(mine, lease);
                     } catch (ConditionalCheckFailedException raced) {
+                        if (isMine(stack, mine)) return new Lease(mine, lease); // our retried write had landed
                         continue; // someone else took it over first
                     }
                 }
@@ -144,6 +163,10 @@ public final class StackLock {
                 sleep(Duration.ofSeconds(5));
             }
         }
+    }
+
+    private boolean isMine(String stack, Holder mine) {
+        return holder(stack).filter(h -> h.lockId().equals(mine.lockId())).isPresent();
     }
 
     public Optional<Holder> holder(String stack) {
