@@ -64,13 +64,21 @@ final class InstanceProfiles {
                     .tags(Tags.as(ctx.system(), tagKey, (k, v) -> Tag.builder().key(k).value(v).build())));
         } catch (EntityAlreadyExistsException e) {
             // our own earlier attempt (a retried call) may go on; anyone else's profile is not ours to take
-            java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
-            for (Tag t : ctx.aws.iam().listInstanceProfileTagsPaginator(r -> r.instanceProfileName(profile)).tags()) tags.put(t.key(), t.value());
-            if (!Tags.matches(tags, ctx.system(), tagKey)) {
+            if (!Tags.matches(tags(profile), ctx.system(), tagKey)) {
                 throw new ToolException(ExitCode.FAILED, "instance profile " + profile + " appeared after the plan, created by someone else",
                         "IAM", "re-run to see it in the plan", e);
             }
         }
+    }
+
+    /** GetInstanceProfile carries the tags (and needs no extra IAM action); ListInstanceProfileTags when it carries none. */
+    private java.util.Map<String, String> tags(String profile) {
+        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+        get(profile).ifPresent(p -> p.tags().forEach(t -> tags.put(t.key(), t.value())));
+        if (tags.isEmpty()) {
+            for (Tag t : ctx.aws.iam().listInstanceProfileTagsPaginator(r -> r.instanceProfileName(profile)).tags()) tags.put(t.key(), t.value());
+        }
+        return tags;
     }
 
     private void addRole(String profile, String role) {
