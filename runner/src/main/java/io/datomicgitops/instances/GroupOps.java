@@ -8,6 +8,7 @@ import io.datomicgitops.stack.Backoff;
 import io.datomicgitops.stack.Deadline;
 import io.datomicgitops.stack.Sleeper;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Instance;
 
@@ -80,8 +81,19 @@ final class GroupOps {
     }
 
     void terminate(String instanceId, boolean decrement) {
-        asg.terminateInstanceInAutoScalingGroup(r -> r.instanceId(instanceId).shouldDecrementDesiredCapacity(decrement));
+        try {
+            asg.terminateInstanceInAutoScalingGroup(r -> r.instanceId(instanceId).shouldDecrementDesiredCapacity(decrement));
+        } catch (AutoScalingException e) {
+            // a retried call whose first attempt landed finds the instance already leaving: that is the outcome asked for
+            if (!leaving(instanceId)) throw e;
+        }
         note("terminate " + instanceId + (decrement ? " (capacity decremented)" : " (the group replaces it)"));
+    }
+
+    /** The instance is gone from the group, or on its way out. */
+    private boolean leaving(String instanceId) {
+        return look().instances().stream().noneMatch(i -> i.instanceId().equals(instanceId)
+                && !i.lifecycleStateAsString().startsWith("Terminat"));
     }
 
     /** Suspends AZRebalance so the group does not move instances while the count is raised; true when this did it. */
