@@ -62,6 +62,9 @@ final class ChangeSets {
         CreateChangeSetRequest.Builder b = CreateChangeSetRequest.builder()
                 .stackName(stackName)
                 .changeSetName(name)
+                // the SDK retries a call whose answer was lost with the same token: CloudFormation then knows it is
+                // not a second change set of that name (without it the retry fails with AlreadyExists)
+                .clientToken(name)
                 .changeSetType(type)
                 .description(description)
                 .parameters(parameters.entrySet().stream()
@@ -126,8 +129,15 @@ final class ChangeSets {
                 rc.replacementAsString(), List.copyOf(rc.scopeAsStrings()), List.copyOf(details));
     }
 
+    /** Executes the change set; a retried call carries the same request token, so it is not a second execution. */
     void execute(String stackName, String changeSetId) {
-        cf.executeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetId));
+        cf.executeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetId).clientRequestToken(executeToken(changeSetId)));
+    }
+
+    /** "execute-" and the change set's unique id (the last part of its ARN): letters, digits and dashes, as the API wants. */
+    static String executeToken(String changeSetId) {
+        String unique = changeSetId.substring(changeSetId.lastIndexOf('/') + 1).replaceAll("[^-a-zA-Z0-9]", "");
+        return ("execute-" + unique).substring(0, Math.min(128, 8 + unique.length()));
     }
 
     void delete(String stackName, String changeSetId) {
