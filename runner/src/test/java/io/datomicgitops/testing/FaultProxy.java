@@ -40,6 +40,9 @@ public final class FaultProxy implements AutoCloseable {
     /** The faults a seeded policy draws from (throttling twice as often as each of the others). */
     public static final List<Fault> DEFAULT_MIX = List.of(Fault.STALL, Fault.RESET_BEFORE, Fault.RESET_AFTER, Fault.THROTTLE,
             Fault.THROTTLE, Fault.ERROR_500, Fault.ERROR_503);
+    /** Each fault as often as the others. */
+    public static final List<Fault> EVEN_MIX = List.of(Fault.STALL, Fault.RESET_BEFORE, Fault.RESET_AFTER, Fault.THROTTLE,
+            Fault.ERROR_500, Fault.ERROR_503);
 
     /** One request as the proxy sees it: the signing service ("iam", "dynamodb", ...) and the API operation. */
     public record Call(String service, String operation) {

@@ -1,0 +1,102 @@
+package io.datomicgitops.reliability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The figures of one reliability test: runs, how each converged, faults injected by kind, and what the invariants
+ * found. {@link #print()} writes one summary line to stdout and appends it to target/reliability-figures.txt, from
+ * which docs/RELIABILITY.md's table is refreshed.
+ */
+final class Figures {
+    private final String test;
+    private final long started = System.nanoTime();
+    private int runs;
+    private int firstTry;
+    private int afterRerun;
+    private int duplicates;
+    private int namesLost;
+    private int secretsLeaked;
+    private final Map<String, Long> faults = new TreeMap<>();
+    private final Map<String, Object> extra = new LinkedHashMap<>();
+
+    Figures(String test) {
+        this.test = test;
+    }
+
+    synchronized void fault(String kind, long n) {
+        if (n > 0) faults.merge(kind, n, Long::sum);
+    }
+
+    synchronized void put(String name, Object value) {
+        extra.put(name, value);
+    }
+
+    synchronized void run() {
+        runs++;
+    }
+
+    /** One apply converged: at once, or after a clean re-run. */
+    synchronized void converged(boolean firstTry) {
+        if (firstTry) this.firstTry++;
+        else afterRerun++;
+    }
+
+    synchronized int runs() {
+        return runs;
+    }
+
+    synchronized int converged() {
+        return firstTry + afterRerun;
+    }
+
+    synchronized int afterRerun() {
+        return afterRerun;
+    }
+
+    synchronized int bad() {
+        return duplicates + namesLost + secretsLeaked;
+    }
+
+    synchronized void add(Invariants.Findings f) {
+        duplicates += f.duplicates;
+        namesLost += f.namesLost;
+        secretsLeaked += f.secretsLeaked;
+    }
+
+    synchronized long faultTotal() {
+        return faults.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    synchronized String line() {
+        StringBuilder b = new StringBuilder("reliability-figures: ").append(test)
+                .append(" runs=").append(runs)
+                .append(" first-try=").append(firstTry)
+                .append(" after-rerun=").append(afterRerun)
+                .append(" faults=").append(faultTotal()).append(faults.isEmpty() ? "" : " " + faults.toString().replace(" ", ""))
+                .append(" duplicates=").append(duplicates)
+                .append(" names-lost=").append(namesLost)
+                .append(" secrets-leaked=").append(secretsLeaked);
+        extra.forEach((k, v) -> b.append(' ').append(k).append('=').append(String.valueOf(v).replace(" ", "")));
+        b.append(" seconds=").append((System.nanoTime() - started) / 1_000_000_000L);
+        return b.toString();
+    }
+
+    synchronized void print() {
+        String line = line();
+        System.out.println(line);
+        try {
+            Path file = Path.of("target", "reliability-figures.txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
