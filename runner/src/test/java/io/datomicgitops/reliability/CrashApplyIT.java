@@ -119,6 +119,7 @@ class CrashApplyIT {
                     figures.fault("SIGKILL", 1);
                     phases.merge(moment.phase(), 1L, Long::sum);
                 }
+                figures.tally("review-only-stacks-removed", demo.removeReviewOnlyStacks());
                 DemoRepo.Run rerun = demo.apply(null);
                 String output = rerun.out() + rerun.err();
                 long recovered = output.lines().filter(l -> l.contains("recovered: ") || l.contains("process that died")).count();

@@ -114,10 +114,41 @@ final class DemoRepo {
         return new Run(r.exitCode(), r.out(), r.err(), report);
     }
 
+    /**
+     * Removes the empty stacks a stopped run left in REVIEW_IN_PROGRESS (its CREATE change set made, never executed),
+     * before the re-run. AWS creates the re-run's change set on that same stack; the sandbox makes a second stack of
+     * the same name instead and then answers for the empty one, so the test stands in for AWS here. Returns how many.
+     */
+    int removeReviewOnlyStacks() {
+        try (var aws = account.clients()) {
+            var cf = aws.cloudFormation(null);
+            List<String> ids = cf.listStacks().stackSummaries().stream()
+                    .filter(s -> "REVIEW_IN_PROGRESS".equals(s.stackStatusAsString())).map(s -> s.stackId()).toList();
+            ids.forEach(id -> cf.deleteStack(r -> r.stackName(id)));
+            return ids.size();
+        }
+    }
+
     /** Args for a child process apply (java -jar). */
     List<String> applyArgs(Path report) {
+        return applyArgs(repo.clone, report);
+    }
+
+    /** Args for a child process apply of another clone, with extra options. */
+    List<String> applyArgs(Path clone, Path report, String... extra) {
         reports.add(report);
-        return List.of("apply", "--dir", repo.clone.toString(), "--approved-by", "alice", "--report", report.toString());
+        List<String> args = new ArrayList<>(List.of("apply", "--dir", clone.toString(), "--approved-by", "alice", "--report", report.toString()));
+        args.addAll(List.of(extra));
+        return List.copyOf(args);
+    }
+
+    /** Another operator's clone of the same remote (another Jenkins agent, another laptop), checked out. */
+    Path anotherClone(String name) {
+        Path clone = dir.resolve(name);
+        CliRun checkout = repo.run("checkout", "--repo", url, "--dir", clone.toString());
+        outputs.add(checkout.out() + checkout.err());
+        if (checkout.exitCode() != 0) throw new IllegalStateException("checkout failed: " + checkout.err());
+        return clone;
     }
 
     record Run(int exitCode, String out, String err, Path report) {

@@ -144,6 +144,7 @@ class FaultApplyIT {
             outcome = "first try";
         } else {
             faulted.unclearFailure().ifPresent(p -> problems.add(label + ": " + p));
+            figures.tally("review-only-stacks-removed", demo.removeReviewOnlyStacks());
             DemoRepo.Run clean = demo.apply(null);
             if (!clean.ok()) {
                 problems.add(label + ": the clean re-run failed (exit " + clean.exitCode() + "): " + clean.err()

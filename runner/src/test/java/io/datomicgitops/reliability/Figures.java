@@ -38,6 +38,11 @@ final class Figures {
         extra.put(name, value);
     }
 
+    /** Adds n to a named count of the summary line (e.g. a sandbox gap the test stood in for). */
+    synchronized void tally(String name, long n) {
+        if (n > 0) extra.merge(name, n, (a, b) -> (Long) a + (Long) b);
+    }
+
     synchronized void run() {
         runs++;
     }

@@ -1,0 +1,141 @@
+package io.datomicgitops.reliability;
+
+import io.datomicgitops.testing.FaultProxy;
+import io.datomicgitops.testing.Sandbox;
+import io.datomicgitops.testing.SandboxAccount;
+import io.datomicgitops.testing.SandboxExtension;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static io.datomicgitops.reliability.Invariants.TX;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Deployments that run into each other: a second and a third apply of the stack while the first holds its lock, and
+ * a remote branch that moves while an apply runs. Every apply is a child process ({@code java -jar}); the one that
+ * must still be running when the others act talks to AWS through 50 ms of latency per call, so it is.
+ */
+@ExtendWith(SandboxExtension.class)
+class ConcurrencyIT {
+    static final long ACCOUNTS = 400_000_000_000L;
+    static final long SLOW_MILLIS = 50;
+    static final Pattern LOCK_TAKEN = Pattern.compile("lock: .* taken");
+    static final String FIRST_BUILD = "https://ci.example.com/job/deploy/1/";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void whileOneApplyHoldsTheLockASecondIsRefusedNamingItAndAThirdWaitsThenFindsNothingLeftToDo(Sandbox sandbox) throws Exception {
+        DemoRepo demo = demo(sandbox, 1);
+        Path bob = demo.anotherClone("bob");
+        Path carol = demo.anotherClone("carol");
+        Invariants.History before = Invariants.History.of(demo.repo.bare);
+        int aliceStatus;
+        int bobStatus;
+        int carolStatus;
+        boolean aliceHeldItThroughout;
+        ChildApply bobRun;
+        ChildApply carolRun;
+        try (FaultProxy slow = FaultProxy.start(sandbox.endpoint(), FaultProxy.none(), SLOW_MILLIS, 0)) {
+            ChildApply alice = ChildApply.start(ChildApply.FAST_START,
+                    demo.applyArgs(demo.repo.clone, demo.dir.resolve("alice.json"), "--build-url", FIRST_BUILD), demo.env(slow.endpoint()));
+            assertThat(alice.awaitLine(LOCK_TAKEN, 120_000)).as(alice.output()).isTrue();
+            bobRun = ChildApply.start(ChildApply.FAST_START,
+                    demo.applyArgs(bob, demo.dir.resolve("bob.json"), "--build-url", "https://ci.example.com/job/deploy/2/"), demo.env(null));
+            carolRun = ChildApply.start(ChildApply.FAST_START,
+                    demo.applyArgs(carol, demo.dir.resolve("carol.json"), "--build-url", "https://ci.example.com/job/deploy/3/", "--lock-wait", "5m"),
+                    demo.env(null));
+            bobStatus = bobRun.waitFor(120_000);
+            aliceHeldItThroughout = alice.isAlive();
+            aliceStatus = alice.waitFor(300_000);
+            carolStatus = carolRun.waitFor(300_000);
+            demo.outputs.addAll(List.of(alice.output(), bobRun.output(), carolRun.output()));
+            assertThat(aliceStatus).as(alice.output()).isZero();
+        }
+        assertThat(aliceHeldItThroughout).as("the first apply was still running when the second gave up").isTrue();
+        assertThat(bobStatus).as(bobRun.output()).isEqualTo(6);
+        assertThat(bobRun.output()).contains("is locked by").contains(FIRST_BUILD)
+                .contains("force-unlock demo-datomic-transactor --lock-id");
+        assertThat(carolStatus).as(carolRun.output()).isZero();
+        assertThat(carolRun.output()).contains("nothing to do");
+        assertThat(Files.readString(carol.resolve(TX))).as("the waiting clone caught up with the first apply's names")
+                .contains("aws-transactor-role=datomic-aws-transactor");
+
+        Invariants.Findings found = demo.check(before);
+        assertThat(found.ok()).as(found.toString()).isTrue();
+    }
+
+    @Test
+    void commitsToOtherFilesPushedDuringTheApplyAreKeptUnderItsOwn(Sandbox sandbox) throws Exception {
+        DemoRepo demo = demo(sandbox, 2);
+        Invariants.History before = Invariants.History.of(demo.repo.bare);
+        String theirs;
+        try (FaultProxy slow = FaultProxy.start(sandbox.endpoint(), FaultProxy.none(), SLOW_MILLIS, 0)) {
+            ChildApply apply = ChildApply.start(ChildApply.FAST_START, demo.applyArgs(demo.dir.resolve("apply.json")), demo.env(slow.endpoint()));
+            assertThat(apply.awaitLine(LOCK_TAKEN, 120_000)).as(apply.output()).isTrue();
+            theirs = demo.repo.push(Map.of("README.md", "# our config\nreviewed by the team\n"), "readme: team note");
+            int status = apply.waitFor(300_000);
+            demo.outputs.add(apply.output());
+            assertThat(status).as(apply.output()).isZero();
+            assertThat(apply.output()).contains("moved on the remote; rebasing");
+        }
+        List<RevCommit> log = demo.repo.remoteLog();
+        assertThat(log).extracting(RevCommit::getName).contains(theirs);
+        assertThat(log.indexOf(log.stream().filter(c -> c.getName().equals(theirs)).findFirst().orElseThrow()))
+                .as("the apply's commits land on top of theirs").isPositive();
+        assertThat(demo.repo.remoteFile("README.md")).contains("reviewed by the team");
+        Invariants.Findings found = demo.check(before);
+        assertThat(found.ok()).as(found.toString()).isTrue();
+    }
+
+    @Test
+    void aCommitToTheSameKeyPushedDuringTheApplyStopsItAndLosesNothing(Sandbox sandbox) throws Exception {
+        DemoRepo demo = demo(sandbox, 3);
+        Invariants.History before = Invariants.History.of(demo.repo.bare);
+        String tx = demo.repo.remoteFile(TX);
+        String theirs;
+        ChildApply apply;
+        int status;
+        try (FaultProxy slow = FaultProxy.start(sandbox.endpoint(), FaultProxy.none(), SLOW_MILLIS, 0)) {
+            apply = ChildApply.start(ChildApply.FAST_START, demo.applyArgs(demo.dir.resolve("apply.json")), demo.env(slow.endpoint()));
+            assertThat(apply.awaitLine(LOCK_TAKEN, 120_000)).as(apply.output()).isTrue();
+            theirs = demo.repo.push(Map.of(TX, tx.replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=team-transactor\n")),
+                    "use the team's transactor role");
+            status = apply.waitFor(300_000);
+            demo.outputs.add(apply.output());
+        }
+        assertThat(status).as(apply.output()).isEqualTo(4);
+        assertThat(apply.output()).contains("conflict").contains(theirs.substring(0, 10)).contains("datomic-gitops/unpushed-")
+                .containsPattern("(?m)^error: .+ \\(.+\\)$");
+        assertThat(demo.repo.remoteLog().get(0).getName()).as("their commit stays on top of the remote").isEqualTo(theirs);
+        assertThat(demo.repo.remoteLog()).extracting(RevCommit::getName).containsAll(before.commits());
+        try (Git git = Git.open(demo.repo.clone.toFile())) {
+            Ref unpushed = git.branchList().call().stream().filter(r -> r.getName().startsWith("refs/heads/datomic-gitops/unpushed-"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no unpushed branch in the clone"));
+            var repo = git.getRepository();
+            try (var walk = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, TX, repo.parseCommit(unpushed.getObjectId()).getTree())) {
+                assertThat(new String(repo.open(walk.getObjectId(0)).getBytes())).as("the generated name is kept on the unpushed branch")
+                        .contains("aws-transactor-role=datomic-aws-transactor");
+            }
+        }
+        try (var aws = demo.account.clients()) {
+            assertThat(aws.iam().listRoleTags(r -> r.roleName("datomic-aws-transactor")).tags())
+                    .as("the created role is tagged, so the next run finds it again").isNotEmpty();
+        }
+    }
+
+    private DemoRepo demo(Sandbox sandbox, long n) throws Exception {
+        return DemoRepo.create(tmp.resolve("run-" + n), sandbox, SandboxAccount.of(sandbox, Lanes.account(ACCOUNTS, n)));
+    }
+}
