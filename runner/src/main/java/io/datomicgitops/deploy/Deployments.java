@@ -3,6 +3,7 @@ package io.datomicgitops.deploy;
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.git.GitRepo;
+import io.datomicgitops.report.Log;
 import io.datomicgitops.report.Report;
 import io.datomicgitops.template.TemplateGenerator;
 
@@ -85,6 +86,18 @@ public final class Deployments {
             StackLock lock = new StackLock(ctx.aws(), in.region(), in.settings().lockTable(), local.log(), ctx.clock());
             Instant start = ctx.clock().instant();
             try (StackLock.Lease ignored = lock.acquire(in.settings().stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
+                if (caughtUp(repo, folder, stacks, local.log())) {
+                    // another deployment of this stack pushed while this one planned or waited for the lock: plan again
+                    StackPlan fresh = new StackPlanner(local, generator).plan(StackInputs.read(folder, ctx.regionOverride(), local.log()),
+                            new StackSource(Optional.ofNullable(repo.remoteUrl()), repo.lastCommitTouching(folder.gitPath(StackFolder.TEMPLATE))));
+                    local.log().progress("plan: " + fresh.summary().oneLine());
+                    if (!fresh.changes()) {
+                        local.log().progress("apply: nothing to do; the other deployment did it");
+                        report.putStack(folder.name(), Map.of("stackName", in.settings().stackName(), "status", "nothing-to-do"));
+                        results.add(new ApplyResult(folder.name(), "nothing-to-do", null, null, null, null, null, null, null));
+                        continue;
+                    }
+                }
                 ApplyResult r = new StackApplier(local, generator, publisher).apply(StackInputs.read(folder, ctx.regionOverride(), local.log()), approval);
                 report.addPhase(folder.name(), "apply", "deployed", Duration.between(start, ctx.clock().instant()),
                         "deployed " + in.settings().stackName(), r);
@@ -107,6 +120,27 @@ public final class Deployments {
         m.put("commit", rec.deployedCommit());
         m.put("tag", r.tag());
         return m;
+    }
+
+    /**
+     * Holding the stack's lock, brings the clone up to the remote when only deployments (the tool's own commits) changed
+     * the files of the stacks this run applies; true when that moved this stack's files. Anyone else's change to them
+     * stops the run: it is not what was planned and approved.
+     */
+    private static boolean caughtUp(GitRepo repo, StackFolder folder, List<StackFolder> stacks, Log log) {
+        List<GitRepo.Incoming> incoming = repo.fetchIncoming();
+        List<String> theirs = incoming.stream().filter(c -> !c.tool() && stacks.stream().anyMatch(s -> c.touches(s.relativeDir())))
+                .map(GitRepo.Incoming::describe).toList();
+        if (!theirs.isEmpty()) {
+            throw new ToolException(ExitCode.GIT, "stack files changed on the remote since this run's checkout: " + String.join(", ", theirs),
+                    repo.directory().toString(), "check out again, then plan and approve that change before applying it");
+        }
+        List<GitRepo.Incoming> touching = incoming.stream().filter(c -> c.touches(folder.relativeDir())).toList();
+        if (incoming.isEmpty()) return false;
+        repo.fastForward();
+        log.progress("git: caught up with " + incoming.size() + " commit(s) on the remote" + (touching.isEmpty() ? ""
+                : ", " + touching.size() + " of them by another deployment of this stack"));
+        return !touching.isEmpty();
     }
 
     /** The tool commits whole files: an operator's uncommitted edit in a stack folder would be committed under its name. */

@@ -44,7 +44,24 @@ public final class Publisher {
         Optional<String> id = repo.commit(List.of(path), message, committer);
         journal.clear(path);
         if (id.isEmpty()) return Optional.empty();
-        return Optional.of(push(stack.name(), phase, message.subject(), start));
+        GitRepo.PushOutcome pushed = push(stack.name(), phase, message.subject(), start);
+        refuseForeignChanges(stack, pushed);
+        return Optional.of(pushed.head());
+    }
+
+    /**
+     * The push rebased onto someone's commits to this stack's files. Git merged them line by line, but the run's next
+     * write of a whole file would undo them, and what it deploys would not be what git now holds: stop right after the
+     * push, so that nothing is lost.
+     */
+    private static void refuseForeignChanges(StackFolder stack, GitRepo.PushOutcome pushed) {
+        List<String> theirs = pushed.incoming().stream().filter(c -> !c.tool() && c.touches(stack.relativeDir()))
+                .map(GitRepo.Incoming::describe).toList();
+        if (theirs.isEmpty()) return;
+        throw new ToolException(ExitCode.GIT, "the stack's files changed on the remote during the apply: " + String.join(", ", theirs)
+                + "; stopped after pushing " + pushed.head().substring(0, 10) + ", before writing over them", stack.relativeDir(),
+                "plan and apply again: the next run starts from both changes (the names written so far are pushed; "
+                        + "resources created since are tagged and found again)");
     }
 
     /**
@@ -91,10 +108,10 @@ public final class Publisher {
         return c.committerEmail().equals(committer.getEmailAddress()) && c.message().contains("\nPhase: ");
     }
 
-    private String push(String stack, String phase, String subject, long start) {
+    private GitRepo.PushOutcome push(String stack, String phase, String subject, long start) {
         GitRepo.PushOutcome pushed = repo.push(PUSH_ATTEMPTS);
         report.addCommit(new Report.Commit(stack, phase, pushed.head(), subject, true, null, millisSince(start)));
-        return pushed.head();
+        return pushed;
     }
 
     private static long millisSince(long nanoStart) {

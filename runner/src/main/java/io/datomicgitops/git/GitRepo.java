@@ -275,8 +275,68 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
-    /** What a push did: the commit now at the remote and how many attempts (rebases) it took. */
-    public record PushOutcome(String head, int attempts, boolean rebased) {}
+    /** What a push did: the commit now at the remote, how many attempts (rebases) it took, and the commits it rebased onto. */
+    public record PushOutcome(String head, int attempts, boolean rebased, List<Incoming> incoming) {}
+
+    /** A remote commit this clone did not have: who made it, whether the tool did (its Phase trailer), what it touched. */
+    public record Incoming(String id, String author, String subject, boolean tool, Set<String> paths) {
+        public String describe() {
+            return id.substring(0, 10) + " (" + author + ": " + subject + ")";
+        }
+
+        public boolean touches(String dir) {
+            return paths.stream().anyMatch(p -> p.startsWith(dir + "/"));
+        }
+    }
+
+    /** Fetches the branch; the remote commits HEAD does not have, oldest first. */
+    public List<Incoming> fetchIncoming() {
+        String branch = branch();
+        fetch(branch);
+        try {
+            return incoming(branch, head());
+        } catch (IOException | GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "cannot compare with the remote: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    /** Moves the branch and the clean working tree to the fetched remote branch, which must contain HEAD. */
+    public void fastForward() {
+        String branch = branch();
+        try {
+            ObjectId remote = git.getRepository().resolve(remoteRef(branch));
+            if (remote == null || !isAncestor(git.getRepository().resolve(Constants.HEAD), remote) || !uncommittedChanges().isEmpty()) {
+                throw new ToolException(ExitCode.GIT, "cannot fast-forward " + branch + " to " + remoteRef(branch), directory().toString(),
+                        "check the clone for local commits or changes; nothing is discarded automatically");
+            }
+            git.reset().setMode(ResetCommand.ResetType.HARD).setRef(remoteRef(branch)).call();
+        } catch (IOException | GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "fast-forward failed: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    private List<Incoming> incoming(String branch, String local) throws IOException, GitAPIException {
+        Repository repo = git.getRepository();
+        ObjectId remote = repo.resolve(remoteRef(branch));
+        if (remote == null) return List.of();
+        List<Incoming> out = new ArrayList<>();
+        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+            for (RevCommit c : git.log().addRange(ObjectId.fromString(local), remote).call()) {
+                RevCommit commit = walk.parseCommit(c);
+                Set<String> paths = new TreeSet<>();
+                CanonicalTreeParser after = new CanonicalTreeParser(null, reader, commit.getTree());
+                var before = commit.getParentCount() == 0 ? new org.eclipse.jgit.treewalk.EmptyTreeIterator()
+                        : new CanonicalTreeParser(null, reader, walk.parseCommit(commit.getParent(0)).getTree());
+                for (DiffEntry d : git.diff().setOldTree(before).setNewTree(after).call()) {
+                    if (!DiffEntry.DEV_NULL.equals(d.getOldPath())) paths.add(d.getOldPath());
+                    if (!DiffEntry.DEV_NULL.equals(d.getNewPath())) paths.add(d.getNewPath());
+                }
+                out.add(0, new Incoming(commit.name(), commit.getAuthorIdent().getName(), commit.getShortMessage(),
+                        commit.getFullMessage().contains("\nPhase: "), Set.copyOf(paths)));
+            }
+        }
+        return out;
+    }
 
     /**
      * Pushes the current branch, fast-forward only. When the remote moved, fetches, rebases the local commits onto
@@ -286,10 +346,11 @@ public final class GitRepo implements AutoCloseable {
     public PushOutcome push(int maxAttempts) {
         String branch = branch();
         boolean rebased = false;
+        List<Incoming> incoming = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             RemoteRefUpdate.Status status = pushOnce(branch);
             if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
-                return new PushOutcome(head(), attempt, rebased);
+                return new PushOutcome(head(), attempt, rebased, List.copyOf(incoming));
             }
             if (status != RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD && status != RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED) {
                 throw new ToolException(ExitCode.GIT, "push of " + branch + " was rejected (" + status + ")", remoteUrl(),
@@ -301,7 +362,7 @@ public final class GitRepo implements AutoCloseable {
                         "run again; the local commit is in " + directory());
             }
             log.progress("git: " + branch + " moved on the remote; rebasing " + shortHead() + " onto it (attempt " + (attempt + 1) + ")");
-            rebaseOntoRemote(branch);
+            incoming.addAll(rebaseOntoRemote(branch));
             rebased = true;
         }
     }
@@ -321,12 +382,14 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
-    private void rebaseOntoRemote(String branch) {
+    /** Rebases the local commits onto the fetched remote branch; returns the remote commits they now sit on. */
+    private List<Incoming> rebaseOntoRemote(String branch) {
         fetch(branch);
         String before = head();
         try {
+            List<Incoming> incoming = incoming(branch, before);
             RebaseResult result = git.rebase().setUpstream(remoteRef(branch)).call();
-            if (result.getStatus().isSuccessful()) return;
+            if (result.getStatus().isSuccessful()) return incoming;
             git.rebase().setOperation(RebaseCommand.Operation.ABORT).call();
             String keep = keepLocalCommit(before);
             String theirs = remoteCommitsTouching(branch, before);

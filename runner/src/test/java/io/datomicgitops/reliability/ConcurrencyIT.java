@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import static io.datomicgitops.reliability.Invariants.TX;
@@ -80,20 +81,11 @@ class ConcurrencyIT {
     void commitsToOtherFilesPushedDuringTheApplyAreKeptUnderItsOwn(Sandbox sandbox) throws Exception {
         DemoRepo demo = demo(sandbox, 2);
         Invariants.History before = Invariants.History.of(demo.repo.bare);
-        String theirs;
-        try (FaultProxy slow = FaultProxy.start(sandbox.endpoint(), FaultProxy.none(), SLOW_MILLIS, 0)) {
-            ChildApply apply = ChildApply.start(ChildApply.FAST_START, demo.applyArgs(demo.dir.resolve("apply.json")), demo.env(slow.endpoint()));
-            assertThat(apply.awaitLine(LOCK_TAKEN, 120_000)).as(apply.output()).isTrue();
-            theirs = demo.repo.push(Map.of("README.md", "# our config\nreviewed by the team\n"), "readme: team note");
-            int status = apply.waitFor(300_000);
-            demo.outputs.add(apply.output());
-            assertThat(status).as(apply.output()).isZero();
-            assertThat(apply.output()).contains("moved on the remote; rebasing");
-        }
-        List<RevCommit> log = demo.repo.remoteLog();
-        assertThat(log).extracting(RevCommit::getName).contains(theirs);
-        assertThat(log.indexOf(log.stream().filter(c -> c.getName().equals(theirs)).findFirst().orElseThrow()))
-                .as("the apply's commits land on top of theirs").isPositive();
+        Race race = raceTheApply(demo, sandbox, "README.md", old -> "# our config\nreviewed by the team\n", "readme: team note");
+        assertThat(race.status()).as(race.output()).isZero();
+        assertThat(race.output()).contains("moved on the remote; rebasing");
+        List<String> log = demo.repo.remoteLog().stream().map(RevCommit::getName).toList();
+        assertThat(log.indexOf(race.theirs())).as("the apply's later commits land on top of theirs").isPositive();
         assertThat(demo.repo.remoteFile("README.md")).contains("reviewed by the team");
         Invariants.Findings found = demo.check(before);
         assertThat(found.ok()).as(found.toString()).isTrue();
@@ -103,23 +95,15 @@ class ConcurrencyIT {
     void aCommitToTheSameKeyPushedDuringTheApplyStopsItAndLosesNothing(Sandbox sandbox) throws Exception {
         DemoRepo demo = demo(sandbox, 3);
         Invariants.History before = Invariants.History.of(demo.repo.bare);
-        String tx = demo.repo.remoteFile(TX);
-        String theirs;
-        ChildApply apply;
-        int status;
-        try (FaultProxy slow = FaultProxy.start(sandbox.endpoint(), FaultProxy.none(), SLOW_MILLIS, 0)) {
-            apply = ChildApply.start(ChildApply.FAST_START, demo.applyArgs(demo.dir.resolve("apply.json")), demo.env(slow.endpoint()));
-            assertThat(apply.awaitLine(LOCK_TAKEN, 120_000)).as(apply.output()).isTrue();
-            theirs = demo.repo.push(Map.of(TX, tx.replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=team-transactor\n")),
-                    "use the team's transactor role");
-            status = apply.waitFor(300_000);
-            demo.outputs.add(apply.output());
-        }
-        assertThat(status).as(apply.output()).isEqualTo(4);
-        assertThat(apply.output()).contains("conflict").contains(theirs.substring(0, 10)).contains("datomic-gitops/unpushed-")
+        Race race = raceTheApply(demo, sandbox, TX,
+                tx -> tx.replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=team-transactor\n"),
+                "use the team's transactor role");
+        assertThat(race.status()).as(race.output()).isEqualTo(4);
+        assertThat(race.output()).contains("conflict").contains(race.theirs().substring(0, 10)).contains("datomic-gitops/unpushed-")
                 .containsPattern("(?m)^error: .+ \\(.+\\)$");
-        assertThat(demo.repo.remoteLog().get(0).getName()).as("their commit stays on top of the remote").isEqualTo(theirs);
+        assertThat(demo.repo.remoteLog().get(0).getName()).as("their commit stays on top of the remote").isEqualTo(race.theirs());
         assertThat(demo.repo.remoteLog()).extracting(RevCommit::getName).containsAll(before.commits());
+        assertThat(demo.repo.remoteFile(TX)).as("the name written before their commit is kept").contains("aws-s3-log-bucket-id=datomic-logs-");
         try (Git git = Git.open(demo.repo.clone.toFile())) {
             Ref unpushed = git.branchList().call().stream().filter(r -> r.getName().startsWith("refs/heads/datomic-gitops/unpushed-"))
                     .findFirst().orElseThrow(() -> new AssertionError("no unpushed branch in the clone"));
@@ -132,6 +116,47 @@ class ConcurrencyIT {
         try (var aws = demo.account.clients()) {
             assertThat(aws.iam().listRoleTags(r -> r.roleName("datomic-aws-transactor")).tags())
                     .as("the created role is tagged, so the next run finds it again").isNotEmpty();
+        }
+    }
+
+    @Test
+    void aCommitToAnotherKeyOfTheStackPushedDuringTheApplyStopsItBeforeItWritesOverThatChange(Sandbox sandbox) throws Exception {
+        DemoRepo demo = demo(sandbox, 4);
+        Invariants.History before = Invariants.History.of(demo.repo.bare);
+        Race race = raceTheApply(demo, sandbox, TX, tx -> tx.replace("memory-index-max=512m\n", "memory-index-max=768m\n"),
+                "more memory index");
+        assertThat(race.status()).as(race.output()).isEqualTo(4);
+        assertThat(race.output()).contains("the stack's files changed on the remote during the apply").contains(race.theirs().substring(0, 10))
+                .contains("plan and apply again");
+        assertThat(demo.repo.remoteFile(TX)).as("their change and the names written so far are both on the remote; " + race.output())
+                .contains("memory-index-max=768m").contains("aws-s3-log-bucket-id=datomic-logs-").contains("aws-transactor-role=datomic-aws-transactor");
+
+        DemoRepo.Run again = demo.apply(null);
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(demo.repo.remoteFile(TX)).contains("memory-index-max=768m");
+        assertThat(demo.repo.remoteFile(Invariants.TEMPLATE)).as("the deployed template carries their change").contains("memory-index-max=768m");
+        Invariants.Findings found = demo.check(before);
+        assertThat(found.ok()).as(found.toString()).isTrue();
+    }
+
+    /** What a racing push did to an apply: the apply's exit status and output, and the commit pushed during it. */
+    record Race(int status, String output, String theirs) {}
+
+    /**
+     * Starts an apply as a child process; once it has pushed its first generated name (the log bucket's), someone
+     * else edits the file as the remote has it then and pushes, while the apply is held in CreateRole by a 1.5 s stall,
+     * so that its next push meets their commit.
+     */
+    private Race raceTheApply(DemoRepo demo, Sandbox sandbox, String path, UnaryOperator<String> edit, String message) throws Exception {
+        try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(), FaultProxy.firstOf(FaultProxy.Fault.STALL,
+                c -> c.operation().equals("CreateRole")), 0, 1500)) {
+            ChildApply apply = ChildApply.start(ChildApply.FAST_START, demo.applyArgs(demo.dir.resolve("apply.json")), demo.env(proxy.endpoint()));
+            assertThat(apply.awaitLine(Pattern.compile("wrote aws-s3-log-bucket-id="), 120_000)).as(apply.output()).isTrue();
+            String now = demo.repo.remoteFile(path);
+            String theirs = demo.repo.push(Map.of(path, edit.apply(now == null ? "" : now)), message);
+            int status = apply.waitFor(300_000);
+            demo.outputs.add(apply.output());
+            return new Race(status, apply.output(), theirs);
         }
     }
 
