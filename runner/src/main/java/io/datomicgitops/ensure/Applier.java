@@ -17,23 +17,27 @@ final class Applier {
     static Map<String, String> apply(Plan plan, KeyListener listener, Log log) {
         Map<String, String> written = new LinkedHashMap<>();
         for (Step step : plan.steps) {
+            if (step.keysFirst) writeKeys(plan, step, listener, log, written);
             if (step.action != null) {
                 log.progress(verb(step.change.action()) + " " + step.change.kind().label() + " " + step.change.name());
                 step.action.run();
             }
-            Map<String, String> set = new LinkedHashMap<>();
-            step.keys.forEach((k, v) -> {
-                if (plan.file.set(k, v)) set.put(k, v);
-            });
-            if (!set.isEmpty()) {
-                listener.written(plan.file, set);
-                set.forEach((k, v) -> {
-                    written.put(k, Secrets.display(k, v));
-                    log.progress("wrote " + k + "=" + Secrets.display(k, v) + " into " + plan.file.name());
-                });
-            }
+            if (!step.keysFirst) writeKeys(plan, step, listener, log, written);
         }
         return written;
+    }
+
+    private static void writeKeys(Plan plan, Step step, KeyListener listener, Log log, Map<String, String> written) {
+        Map<String, String> set = new LinkedHashMap<>();
+        step.keys.forEach((k, v) -> {
+            if (plan.file.set(k, v)) set.put(k, v);
+        });
+        if (set.isEmpty()) return;
+        listener.written(plan.file, set);
+        set.forEach((k, v) -> {
+            written.put(k, Secrets.display(k, v));
+            log.progress("wrote " + k + "=" + Secrets.display(k, v) + " into " + plan.file.name());
+        });
     }
 
     private static String verb(ResourceChange.Action a) {

@@ -63,13 +63,26 @@ final class LogBuckets {
                             + "; if the bucket is another account's, choose another aws-s3-log-bucket-id or leave it blank to have a name generated");
         }
         if (state == State.OURS_OR_OWNED) {
+            if (isGenerated(bucket) && tagsOnce(region, bucket).isEmpty()) {
+                // a name this tool generated and committed before creating the bucket: a run died before tagging it
+                return Step.of(ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, ResourceChange.Action.UPDATE, KEY,
+                        List.of("S3:PutBucketTagging"), "tag it: the run that created it stopped before tagging it"), () -> tag(region, bucket));
+            }
             return Step.report(ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, name.existingAction(), KEY, List.of(),
                     name.note())).writes(name);
         }
         ResourceChange change = ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, ResourceChange.Action.CREATE, KEY,
                 List.of("S3:CreateBucket", "S3:PutBucketTagging"),
                 "in " + region + (name.source() == Name.Source.GENERATED ? "; generated name (a new one is drawn at apply)" : ""));
-        return Step.of(change, () -> create(region, bucket)).writes(name);
+        // S3 tags a bucket in a second call: the generated name is committed first, so a bucket left untagged by a
+        // run that died between the two calls is still named in git, and tagged by the next run
+        Step step = Step.of(change, () -> create(region, bucket));
+        return name.source() == Name.Source.GENERATED ? step.writesFirst(name) : step.writes(name);
+    }
+
+    /** A name of the form this tool generates ({@code datomic-logs-<uuid>}): no one else picks it. */
+    static boolean isGenerated(String bucket) {
+        return bucket.matches(java.util.regex.Pattern.quote(PREFIX) + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     }
 
     private void create(String region, String bucket) {
@@ -90,8 +103,17 @@ final class LogBuckets {
             throw new ToolException(ExitCode.FAILED, "S3 bucket name " + bucket + " is taken by another account", "S3",
                     "choose another aws-s3-log-bucket-id, or leave it blank to have a name generated", e);
         }
-        s3.putBucketTagging(r -> r.bucket(bucket).tagging(t -> t.tagSet(
+        tag(region, bucket);
+    }
+
+    private void tag(String region, String bucket) {
+        ctx.aws.s3(region).putBucketTagging(r -> r.bucket(bucket).tagging(t -> t.tagSet(
                 Tags.as(ctx.system(), KEY, (k, v) -> Tag.builder().key(k).value(v).build()))));
+    }
+
+    /** A bucket's tags; while planning, read once per run (every stack's plan may ask). */
+    private Map<String, String> tagsOnce(String region, String bucket) {
+        return ctx.options.plan() ? ctx.aws.once("s3:bucket-tags:" + bucket, () -> tags(region, bucket)) : tags(region, bucket);
     }
 
     Map<String, String> tags(String region, String bucket) {
@@ -122,9 +144,7 @@ final class LogBuckets {
             } catch (NoSuchBucketException e) {
                 continue;
             }
-            Map<String, String> tags = ctx.options.plan()
-                    ? ctx.aws.once("s3:bucket-tags:" + bucket, () -> tags(region, bucket))
-                    : tags(region, bucket);
+            Map<String, String> tags = tagsOnce(region, bucket);
             if (Tags.matches(tags, ctx.system(), KEY)) found.add(bucket);
         }
         return found;

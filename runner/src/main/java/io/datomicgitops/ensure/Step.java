@@ -17,6 +17,8 @@ final class Step {
     final ResourceChange change;
     final Action action;
     final Map<String, String> keys;
+    /** The keys are written (and persisted) before the calls run, not after. */
+    boolean keysFirst;
 
     private Step(ResourceChange change, Action action, Map<String, String> keys) {
         this.change = change;
@@ -40,6 +42,15 @@ final class Step {
     Step writes(Name name) {
         if (name.source() != Name.Source.FILE) keys.put(name.key(), name.value());
         return this;
+    }
+
+    /**
+     * Writes a generated name before the step's calls run: for a resource that cannot be created with its tags in one
+     * call, the name in git is what ties it to this system if the run dies between its creation and its tagging.
+     */
+    Step writesFirst(Name name) {
+        keysFirst = true;
+        return writes(name);
     }
 
     /** Sets the key to the value once the step's calls succeeded (a no-op when the file already says so). */

@@ -90,7 +90,7 @@ class EnsureTransactorIT {
         }
         assertThat(counter.mutating()).as("apply makes exactly the calls the plan listed").isEqualTo(Fixtures.plannedCalls(plan.result()));
         assertThat(persisted).containsExactly(
-                "[aws-s3-log-bucket-id] after {DynamoDb:CreateTable=1, S3:CreateBucket=1, S3:PutBucketTagging=1}",
+                "[aws-s3-log-bucket-id] after {DynamoDb:CreateTable=1}", // a generated bucket name goes to git before the bucket exists
                 "[aws-transactor-role] after {DynamoDb:CreateTable=1, Iam:CreateRole=1, S3:CreateBucket=1, S3:PutBucketTagging=1}",
                 "[aws-peer-role] after {DynamoDb:CreateTable=1, Iam:AddRoleToInstanceProfile=1, Iam:CreateInstanceProfile=1, "
                         + "Iam:CreateRole=2, Iam:PutRolePolicy=3, S3:CreateBucket=1, S3:PutBucketTagging=1}");
@@ -198,6 +198,33 @@ class EnsureTransactorIT {
         String bucket = tx.get("aws-s3-log-bucket-id").orElseThrow();
         String location = withAws(aws -> aws.s3("eu-west-1").getBucketLocation(b -> b.bucket(bucket)).locationConstraintAsString());
         assertThat(location).as("the log bucket lives in the transactor's region").isEqualTo("eu-west-1");
+    }
+
+    @Test
+    void aGeneratedBucketLeftUntaggedByARunThatDiedIsTaggedByTheNextNotCreatedAgain() {
+        // the dead run committed the generated name, created the bucket, and died before PutBucketTagging
+        String bucket = "datomic-logs-" + java.util.UUID.randomUUID();
+        withAws(aws -> aws.s3(REGION).createBucket(b -> b.bucket(bucket)));
+        PropertiesFile tx = Fixtures.file("transactor.properties", "aws-s3-log-bucket-id=\n", "aws-s3-log-bucket-id=" + bucket + "\n");
+
+        Run plan = run(tx, EnsureOptions.apply(SYSTEM).withPlan(true));
+        assertThat(plan.result().resources()).filteredOn(c -> c.kind() == ResourceChange.Kind.S3_BUCKET).singleElement()
+                .satisfies(c -> assertThat(c.action()).isEqualTo(ResourceChange.Action.UPDATE))
+                .satisfies(c -> assertThat(c.note()).contains("stopped before tagging"));
+        Run apply = run(tx, EnsureOptions.apply(SYSTEM));
+        assertThat(apply.counter().mutating()).containsEntry("S3:PutBucketTagging", 1L).doesNotContainKey("S3:CreateBucket");
+        withAws(aws -> {
+            assertThat(new LogBuckets(new EnsureContext(aws, Log.NONE, EnsureOptions.apply(SYSTEM))).tags(REGION, bucket))
+                    .containsEntry(Tags.KEY, "aws-s3-log-bucket-id");
+            return null;
+        });
+        assertThat(tx.get("aws-s3-log-bucket-id")).hasValue(bucket);
+
+        // a bucket named by the operator is theirs: left alone, tags or not
+        withAws(aws -> aws.s3(REGION).createBucket(b -> b.bucket("shop-logs-untagged")));
+        PropertiesFile named = Fixtures.file("transactor.properties", "aws-s3-log-bucket-id=\n", "aws-s3-log-bucket-id=shop-logs-untagged\n");
+        Run again = run(named, EnsureOptions.apply(SYSTEM));
+        assertThat(again.counter().mutating()).doesNotContainKey("S3:PutBucketTagging");
     }
 
     @Test
