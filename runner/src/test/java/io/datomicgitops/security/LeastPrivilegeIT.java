@@ -100,7 +100,6 @@ class LeastPrivilegeIT {
             Map.entry("iam:UpdateAssumeRolePolicy", "an existing transactor role that EC2 cannot assume"),
             Map.entry("iam:ListInstanceProfileTags", "an existing instance profile checked for its tags"),
             Map.entry("s3:GetBucketLocation", "recovery of a log bucket by its tags"),
-            Map.entry("s3:GetBucketTagging", "recovery of a log bucket by its tags"),
             Map.entry("s3:GetObject", "CloudFormation reading an uploaded template with the runner's credentials"),
             Map.entry("dynamodb:TagResource", "the tags CreateTable sets: AWS authorizes them as TagResource, the sandbox does not"),
             Map.entry("iam:TagRole", "the tags CreateRole sets: AWS authorizes them as TagRole, the sandbox does not"),
