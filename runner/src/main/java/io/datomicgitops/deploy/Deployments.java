@@ -71,16 +71,13 @@ public final class Deployments {
         List<ApplyResult> results = new ArrayList<>();
         for (StackFolder folder : stacks) {
             DeployContext local = ctx.withLog(new PrefixedLog(ctx.log(), "[" + folder.name() + "] "));
-            StackSource source = new StackSource(Optional.ofNullable(repo.remoteUrl()), repo.lastCommitTouching(folder.gitPath(StackFolder.TEMPLATE)));
             StackInputs in = StackInputs.read(folder, ctx.regionOverride(), local.log());
             Instant planned = ctx.clock().instant();
-            StackPlan plan = new StackPlanner(local, generator).plan(in, source);
+            StackPlan plan = new StackPlanner(local, generator).plan(in, StackSource.of(repo, folder));
             report.addPhase(folder.name(), "plan", plan.changes() ? "changes-pending" : "no-changes",
                     Duration.between(planned, ctx.clock().instant()), plan.summary().oneLine(), plan.summary());
             if (!plan.changes()) {
-                local.log().progress("apply: nothing to do");
-                report.putStack(folder.name(), Map.of("stackName", in.settings().stackName(), "status", "nothing-to-do"));
-                results.add(new ApplyResult(folder.name(), "nothing-to-do", null, null, null, null, null, null, null));
+                results.add(nothingToDo(folder, in, local.log(), "apply: nothing to do"));
                 continue;
             }
             StackLock lock = new StackLock(ctx.aws(), in.region(), in.settings().lockTable(), local.log(), ctx.clock());
@@ -89,12 +86,10 @@ public final class Deployments {
                 if (caughtUp(repo, folder, stacks, local.log())) {
                     // another deployment of this stack pushed while this one planned or waited for the lock: plan again
                     StackPlan fresh = new StackPlanner(local, generator).plan(StackInputs.read(folder, ctx.regionOverride(), local.log()),
-                            new StackSource(Optional.ofNullable(repo.remoteUrl()), repo.lastCommitTouching(folder.gitPath(StackFolder.TEMPLATE))));
+                            StackSource.of(repo, folder));
                     local.log().progress("plan: " + fresh.summary().oneLine());
                     if (!fresh.changes()) {
-                        local.log().progress("apply: nothing to do; the other deployment did it");
-                        report.putStack(folder.name(), Map.of("stackName", in.settings().stackName(), "status", "nothing-to-do"));
-                        results.add(new ApplyResult(folder.name(), "nothing-to-do", null, null, null, null, null, null, null));
+                        results.add(nothingToDo(folder, in, local.log(), "apply: nothing to do; the other deployment did it"));
                         continue;
                     }
                 }
@@ -106,6 +101,12 @@ public final class Deployments {
             }
         }
         return results;
+    }
+
+    private ApplyResult nothingToDo(StackFolder folder, StackInputs in, Log log, String line) {
+        log.progress(line);
+        report.putStack(folder.name(), Map.of("stackName", in.settings().stackName(), "status", "nothing-to-do"));
+        return new ApplyResult(folder.name(), "nothing-to-do", null, null, null, null, null, null, null);
     }
 
     private static Map<String, Object> summary(ApplyResult r) {

@@ -105,7 +105,7 @@ public final class Publisher {
 
     /** A commit this tool made: its committer, and the Phase trailer every one of its messages carries. */
     private boolean isOwn(GitRepo.LocalCommit c) {
-        return c.committerEmail().equals(committer.getEmailAddress()) && c.message().contains("\nPhase: ");
+        return c.committerEmail().equals(committer.getEmailAddress()) && CommitMessage.isTools(c.message());
     }
 
     private GitRepo.PushOutcome push(String stack, String phase, String subject, long start) {

@@ -78,8 +78,7 @@ public final class StackApplier {
             versionBefore = launch.latest(group);
         }
 
-        StackSource source = new StackSource(Optional.ofNullable(publisher.repo().remoteUrl()),
-                publisher.repo().lastCommitTouching(folder.gitPath(StackFolder.TEMPLATE)));
+        StackSource source = StackSource.of(publisher.repo(), folder);
         StackResult stackResult = deployer.apply(new StackPlanner(ctx, generator).request(in, template, in.tx(), in.cf(), source));
 
         ReplacementResult replacement = null;

@@ -7,4 +7,9 @@ public record StackSource(Optional<String> repoUrl, Optional<String> templateCom
     public static StackSource none() {
         return new StackSource(Optional.empty(), Optional.empty());
     }
+
+    /** The clone's remote and the last commit of the stack's cf.json. */
+    static StackSource of(io.datomicgitops.git.GitRepo repo, StackFolder folder) {
+        return new StackSource(Optional.ofNullable(repo.remoteUrl()), repo.lastCommitTouching(folder.gitPath(StackFolder.TEMPLATE)));
+    }
 }

@@ -27,6 +27,11 @@ public final class CommitMessage {
         return m;
     }
 
+    /** A message this tool wrote: every one carries the Phase trailer {@link #of} adds. */
+    public static boolean isTools(String fullMessage) {
+        return fullMessage.contains("\nPhase: ");
+    }
+
     public CommitMessage line(String line) {
         body.add(line);
         return this;

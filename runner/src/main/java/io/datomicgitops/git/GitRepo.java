@@ -221,12 +221,7 @@ public final class GitRepo implements AutoCloseable {
             ObjectId to = repo.resolve(Constants.HEAD + "^{tree}");
             CanonicalTreeParser a = new CanonicalTreeParser(null, reader, from);
             CanonicalTreeParser b = new CanonicalTreeParser(null, reader, to);
-            Set<String> paths = new TreeSet<>();
-            for (DiffEntry d : git.diff().setOldTree(a).setNewTree(b).call()) {
-                if (!DiffEntry.DEV_NULL.equals(d.getOldPath())) paths.add(d.getOldPath());
-                if (!DiffEntry.DEV_NULL.equals(d.getNewPath())) paths.add(d.getNewPath());
-            }
-            return paths;
+            return diffPaths(a, b);
         } catch (IOException | GitAPIException e) {
             throw new ToolException(ExitCode.GIT, "cannot diff " + rev + "..HEAD: " + e.getMessage(), directory().toString(),
                     "check --since", e);
@@ -315,6 +310,17 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /** The paths (old and new names) that differ between two trees. */
+    private Set<String> diffPaths(org.eclipse.jgit.treewalk.AbstractTreeIterator from, org.eclipse.jgit.treewalk.AbstractTreeIterator to)
+            throws GitAPIException {
+        Set<String> paths = new TreeSet<>();
+        for (DiffEntry d : git.diff().setOldTree(from).setNewTree(to).call()) {
+            if (!DiffEntry.DEV_NULL.equals(d.getOldPath())) paths.add(d.getOldPath());
+            if (!DiffEntry.DEV_NULL.equals(d.getNewPath())) paths.add(d.getNewPath());
+        }
+        return paths;
+    }
+
     private List<Incoming> incoming(String branch, String local) throws IOException, GitAPIException {
         Repository repo = git.getRepository();
         ObjectId remote = repo.resolve(remoteRef(branch));
@@ -323,16 +329,12 @@ public final class GitRepo implements AutoCloseable {
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
             for (RevCommit c : git.log().addRange(ObjectId.fromString(local), remote).call()) {
                 RevCommit commit = walk.parseCommit(c);
-                Set<String> paths = new TreeSet<>();
                 CanonicalTreeParser after = new CanonicalTreeParser(null, reader, commit.getTree());
                 var before = commit.getParentCount() == 0 ? new org.eclipse.jgit.treewalk.EmptyTreeIterator()
                         : new CanonicalTreeParser(null, reader, walk.parseCommit(commit.getParent(0)).getTree());
-                for (DiffEntry d : git.diff().setOldTree(before).setNewTree(after).call()) {
-                    if (!DiffEntry.DEV_NULL.equals(d.getOldPath())) paths.add(d.getOldPath());
-                    if (!DiffEntry.DEV_NULL.equals(d.getNewPath())) paths.add(d.getNewPath());
-                }
+                Set<String> paths = diffPaths(before, after);
                 out.add(0, new Incoming(commit.name(), commit.getAuthorIdent().getName(), commit.getShortMessage(),
-                        commit.getFullMessage().contains("\nPhase: "), Set.copyOf(paths)));
+                        CommitMessage.isTools(commit.getFullMessage()), Set.copyOf(paths)));
             }
         }
         return out;
@@ -392,7 +394,8 @@ public final class GitRepo implements AutoCloseable {
             if (result.getStatus().isSuccessful()) return incoming;
             git.rebase().setOperation(RebaseCommand.Operation.ABORT).call();
             String keep = keepLocalCommit(before);
-            String theirs = remoteCommitsTouching(branch, before);
+            String theirs = incoming.isEmpty() ? abbreviate(git.getRepository().resolve(remoteRef(branch)).name())
+                    : String.join(", ", incoming.stream().map(Incoming::describe).toList());
             throw new ToolException(ExitCode.GIT, "conflict: the local commit " + abbreviate(before)
                     + " and the remote commit(s) " + theirs + " changed the same lines", remoteUrl(),
                     "resolve it by hand: the local commit is kept on branch " + keep + " in " + directory()
@@ -407,17 +410,6 @@ public final class GitRepo implements AutoCloseable {
         String name = "datomic-gitops/unpushed-" + abbreviate(commit);
         git.branchCreate().setName(name).setStartPoint(commit).setForce(false).call();
         return name;
-    }
-
-    /** Remote commits since the merge base that touch a file the local commits touch. */
-    private String remoteCommitsTouching(String branch, String local) throws IOException, GitAPIException {
-        Repository repo = git.getRepository();
-        ObjectId remote = repo.resolve(remoteRef(branch));
-        List<String> ids = new ArrayList<>();
-        for (RevCommit c : git.log().addRange(ObjectId.fromString(local), remote).call()) {
-            ids.add(c.abbreviate(10).name() + " (" + c.getAuthorIdent().getName() + ": " + c.getShortMessage() + ")");
-        }
-        return ids.isEmpty() ? abbreviate(remote.name()) : String.join(", ", ids);
     }
 
     /** Creates an annotated tag on HEAD and pushes it (never moving an existing tag). */
