@@ -69,7 +69,7 @@ public final class Publisher {
      * commit (recognised by the journal), and pushes its unpushed commits. Returns a line per thing recovered.
      */
     public List<String> resume() {
-        List<String> done = new java.util.ArrayList<>();
+        List<String> done = new java.util.ArrayList<>(repo.takeOverFromKilledRun());
         for (StackFolder f : StackSelection.all(repo.directory())) {
             int removed = AtomicFiles.removeLeftovers(f.dir());
             if (removed > 0) done.add("removed " + removed + " temp file(s) of an interrupted write in " + f.relativeDir());

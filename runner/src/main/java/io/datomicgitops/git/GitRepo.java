@@ -52,6 +52,7 @@ public final class GitRepo implements AutoCloseable {
     private final GitAuth auth;
     private final Map<String, String> env;
     private final Log log;
+    private CloneLock cloneLock;
 
     private GitRepo(Git git, GitAuth auth, Map<String, String> env, Log log) {
         this.git = git;
@@ -122,6 +123,7 @@ public final class GitRepo implements AutoCloseable {
     }
 
     private void updateTo(String url, String branch) {
+        takeOverFromKilledRun().forEach(line -> log.progress("git: " + line));
         try {
             List<String> dirty = uncommittedChanges();
             if (!dirty.isEmpty()) {
@@ -517,8 +519,41 @@ public final class GitRepo implements AutoCloseable {
         return new ToolException(ExitCode.GIT, "git failed: " + msg, url, "check the repository URL, branch and credentials", e);
     }
 
+    /**
+     * Makes this run the clone's only writer (another run of the tool is waited for), then clears what a process
+     * killed mid-git left: lock files (index.lock, HEAD.lock, refs ... .lock), which would fail every later add,
+     * commit or ref update, and a rebase it had begun, which is aborted back to the commit it started from. Returns a
+     * line per thing cleared. Git run by hand in the clone at the same time is not detected: the clone is the tool's.
+     */
+    public List<String> takeOverFromKilledRun() {
+        if (cloneLock == null) cloneLock = CloneLock.acquire(gitDirectory(), log);
+        List<String> done = new ArrayList<>();
+        Path gitDir = gitDirectory();
+        try (java.util.stream.Stream<Path> files = Files.walk(gitDir)) {
+            for (Path lock : files.filter(p -> p.getFileName().toString().endsWith(".lock") && Files.isRegularFile(p))
+                    .filter(p -> !p.startsWith(gitDir.resolve("objects")) && !p.startsWith(gitDir.resolve("datomic-gitops"))).toList()) {
+                Files.deleteIfExists(lock);
+                done.add("removed " + gitDir.relativize(lock) + ", left by a git operation that was killed");
+            }
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot clear the lock files of a killed run: " + e.getMessage(), gitDir.toString(),
+                    "remove the *.lock files under .git by hand once no git process runs in the clone", e);
+        }
+        if (git.getRepository().getRepositoryState().isRebasing()) {
+            try {
+                git.rebase().setOperation(RebaseCommand.Operation.ABORT).call();
+                done.add("aborted a rebase left by a killed run; " + branch() + " is back at " + shortHead());
+            } catch (GitAPIException e) {
+                throw new ToolException(ExitCode.GIT, "a killed run left a rebase that cannot be aborted: " + e.getMessage(),
+                        directory().toString(), "run `git rebase --abort` in the clone, then run again", e);
+            }
+        }
+        return done;
+    }
+
     @Override
     public void close() {
+        if (cloneLock != null) cloneLock.close();
         git.close();
     }
 }

@@ -146,6 +146,71 @@ class GitRepoTest {
     }
 
     @Test
+    void gitLockFilesAndARebaseLeftByAKilledProcessAreClearedBeforeTheNextWrite() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        try (GitRepo repo = checkout(bare, dir)) {
+            // what a SIGKILL in the middle of an add or a ref update leaves behind
+            Files.writeString(dir.resolve(".git/index.lock"), "");
+            Files.writeString(dir.resolve(".git/refs/heads/main.lock"), "");
+            Files.writeString(dir.resolve(TX), BASE + "aws-peer-role=datomic-aws-peer\n");
+            assertThatThrownBy(() -> repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "x"), TOOL))
+                    .as("without the clean-up, every later add fails").hasMessageContaining("add command");
+
+            assertThat(repo.takeOverFromKilledRun()).containsExactlyInAnyOrder(
+                    "removed index.lock, left by a git operation that was killed",
+                    "removed refs/heads/main.lock, left by a git operation that was killed");
+            String id = repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "x"), TOOL).orElseThrow();
+            assertThat(repo.head()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void aRebaseLeftByAKilledProcessIsAbortedBackToTheCommitItStartedFrom() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        try (GitRepo repo = checkout(bare, dir)) {
+            TestRepos.pushChange(bare, tmp.resolve("alice"), "main", Map.of(TX, BASE.replace("port=4334", "port=4444")), "alice");
+            Files.writeString(dir.resolve(TX), BASE.replace("port=4334", "port=5555"));
+            String ours = repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "x"), TOOL).orElseThrow();
+            try (Git git = Git.open(dir.toFile())) {
+                git.fetch().call();
+                // a rebase stopped half-way, as a process killed during it leaves the clone
+                assertThat(git.rebase().setUpstream("origin/main").call().getStatus().isSuccessful()).isFalse();
+                assertThat(git.getRepository().getRepositoryState().isRebasing()).isTrue();
+            }
+            assertThat(repo.takeOverFromKilledRun()).anyMatch(l -> l.startsWith("aborted a rebase left by a killed run"));
+            assertThat(repo.head()).isEqualTo(ours);
+            assertThat(Files.readString(dir.resolve(TX))).contains("port=5555");
+        }
+    }
+
+    @Test
+    void aSecondWriterOfTheSameCloneWaitsForTheFirst() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        checkout(bare, dir).close();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Log collect = new Log() {
+            @Override public void progress(String line) { lines.add(line); }
+            @Override public void warn(String line) { lines.add(line); }
+        };
+        try (GitRepo first = GitRepo.open(dir, GitAuth.none(), Map.of(), Log.NONE)) {
+            first.takeOverFromKilledRun();
+            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (GitRepo repo = GitRepo.open(dir, GitAuth.none(), Map.of(), collect)) {
+                    return repo.takeOverFromKilledRun();
+                }
+            });
+            Thread.sleep(500);
+            assertThat(second).as("the second run waits while the first holds the clone").isNotDone();
+            assertThat(lines).anyMatch(l -> l.startsWith("git: waiting for another datomic-gitops run that is using this clone"));
+            first.close();
+            assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+        }
+    }
+
+    @Test
     void pushesCommitsAndTagsOverGitDaemonOnLoopback() throws Exception {
         Path bare = bare();
         try (GitDaemon daemon = GitDaemon.start(tmp)) {
