@@ -2,9 +2,9 @@ package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.deploy.ApplyResult;
-import io.datomicgitops.deploy.Approval;
+import io.datomicgitops.record.Approval;
 import io.datomicgitops.deploy.Deployments;
-import io.datomicgitops.deploy.Publisher;
+import io.datomicgitops.record.Publisher;
 import io.datomicgitops.git.GitRepo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,6 @@
 package io.datomicgitops.cli;
 
-import io.datomicgitops.deploy.Approval;
+import io.datomicgitops.record.Approval;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;

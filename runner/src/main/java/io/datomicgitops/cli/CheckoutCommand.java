@@ -1,7 +1,7 @@
 package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
-import io.datomicgitops.deploy.Publisher;
+import io.datomicgitops.record.Publisher;
 import io.datomicgitops.git.GitRepo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -2,8 +2,8 @@ package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.config.DeploySettings;
-import io.datomicgitops.deploy.StackLock;
-import io.datomicgitops.deploy.StackSelection;
+import io.datomicgitops.lock.StackLock;
+import io.datomicgitops.configrepo.StackSelection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -4,7 +4,7 @@ import io.datomicgitops.ExitCode;
 import io.datomicgitops.config.AtomicFiles;
 import io.datomicgitops.deploy.Deployments;
 import io.datomicgitops.deploy.PlanMarkdown;
-import io.datomicgitops.deploy.StackFolder;
+import io.datomicgitops.configrepo.StackFolder;
 import io.datomicgitops.deploy.StackPlan;
 import io.datomicgitops.git.GitAuth;
 import io.datomicgitops.git.GitRepo;

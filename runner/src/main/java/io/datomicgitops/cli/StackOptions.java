@@ -1,7 +1,7 @@
 package io.datomicgitops.cli;
 
-import io.datomicgitops.deploy.StackFolder;
-import io.datomicgitops.deploy.StackSelection;
+import io.datomicgitops.configrepo.StackFolder;
+import io.datomicgitops.configrepo.StackSelection;
 import io.datomicgitops.git.GitRepo;
 import picocli.CommandLine.Option;
 

@@ -1,9 +1,9 @@
 package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
-import io.datomicgitops.deploy.DeploymentRecord;
-import io.datomicgitops.deploy.StackFolder;
-import io.datomicgitops.deploy.StackInputs;
+import io.datomicgitops.record.DeploymentRecord;
+import io.datomicgitops.configrepo.StackFolder;
+import io.datomicgitops.configrepo.StackInputs;
 import io.datomicgitops.git.GitAuth;
 import io.datomicgitops.git.GitRepo;
 import io.datomicgitops.instances.InstanceReplacer;

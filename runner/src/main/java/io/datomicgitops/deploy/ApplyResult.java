@@ -1,5 +1,7 @@
 package io.datomicgitops.deploy;
 
+import io.datomicgitops.record.DeploymentRecord;
+
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.datomicgitops.ensure.EnsureResult;
 import io.datomicgitops.instances.ReplacementResult;

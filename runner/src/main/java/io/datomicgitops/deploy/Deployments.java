@@ -1,5 +1,19 @@
 package io.datomicgitops.deploy;
 
+import io.datomicgitops.configrepo.StackSource;
+
+import io.datomicgitops.configrepo.StackInputs;
+
+import io.datomicgitops.configrepo.StackFolder;
+
+import io.datomicgitops.record.Approval;
+
+import io.datomicgitops.record.DeploymentRecord;
+
+import io.datomicgitops.record.Publisher;
+
+import io.datomicgitops.lock.StackLock;
+
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.git.GitRepo;

@@ -1,5 +1,23 @@
 package io.datomicgitops.deploy;
 
+import io.datomicgitops.template.TextDiff;
+
+import io.datomicgitops.instances.LaunchTemplateVersion;
+
+import io.datomicgitops.configrepo.StackSource;
+
+import io.datomicgitops.configrepo.StackInputs;
+
+import io.datomicgitops.configrepo.StackFolder;
+
+import io.datomicgitops.configrepo.ConfigHash;
+
+import io.datomicgitops.record.Approval;
+
+import io.datomicgitops.record.DeploymentRecord;
+
+import io.datomicgitops.record.Publisher;
+
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.ensure.EnsureResult;
 import io.datomicgitops.ensure.EnsureService;

@@ -1,5 +1,17 @@
 package io.datomicgitops.deploy;
 
+import io.datomicgitops.template.TextDiff;
+
+import io.datomicgitops.configrepo.StackSource;
+
+import io.datomicgitops.configrepo.StackInputs;
+
+import io.datomicgitops.configrepo.StackFolder;
+
+import io.datomicgitops.configrepo.ConfigHash;
+
+import io.datomicgitops.record.DeploymentRecord;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.ensure.EnsureResult;

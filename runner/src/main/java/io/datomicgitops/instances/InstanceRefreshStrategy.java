@@ -2,7 +2,7 @@ package io.datomicgitops.instances;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.instances.ReplacementRun.Stop;
-import io.datomicgitops.stack.Backoff;
+import io.datomicgitops.wait.Backoff;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;

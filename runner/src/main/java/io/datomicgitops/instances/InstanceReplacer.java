@@ -3,7 +3,7 @@ package io.datomicgitops.instances;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.instances.ReplacementPlan.InstanceState;
 import io.datomicgitops.report.Log;
-import io.datomicgitops.stack.Sleeper;
+import io.datomicgitops.wait.Sleeper;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Instance;
 

@@ -2,7 +2,7 @@ package io.datomicgitops.instances;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.report.Log;
-import io.datomicgitops.stack.Deadline;
+import io.datomicgitops.wait.Deadline;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.Activity;

@@ -1,5 +1,11 @@
 package io.datomicgitops.stack;
 
+import io.datomicgitops.wait.Sleeper;
+
+import io.datomicgitops.wait.Deadline;
+
+import io.datomicgitops.wait.Backoff;
+
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.stack.StackPreview.ChangeDetail;

@@ -1,5 +1,9 @@
 package io.datomicgitops.stack;
 
+import io.datomicgitops.wait.Sleeper;
+
+import io.datomicgitops.wait.Deadline;
+
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.aws.AwsClients;

@@ -1,5 +1,11 @@
 package io.datomicgitops.stack;
 
+import io.datomicgitops.wait.Sleeper;
+
+import io.datomicgitops.wait.Deadline;
+
+import io.datomicgitops.wait.Backoff;
+
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Stack;

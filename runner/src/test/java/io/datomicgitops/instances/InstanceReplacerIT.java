@@ -5,7 +5,7 @@ import io.datomicgitops.ExitCode;
 import io.datomicgitops.aws.ApiCallCounter;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.report.Json;
-import io.datomicgitops.stack.Sleeper;
+import io.datomicgitops.wait.Sleeper;
 import io.datomicgitops.testing.Sandbox;
 import io.datomicgitops.testing.SandboxExtension;
 import io.datomicgitops.testing.replay.RecordingLog;

@@ -3,7 +3,7 @@ package io.datomicgitops.reliability;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.config.PropertiesFile;
-import io.datomicgitops.deploy.StackLock;
+import io.datomicgitops.lock.StackLock;
 import io.datomicgitops.report.Json;
 import io.datomicgitops.report.Log;
 import io.datomicgitops.testing.ConfigRepoFixture;

@@ -3,7 +3,7 @@ package io.datomicgitops.reliability;
 import io.datomicgitops.aws.ApiCallCounter;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.aws.AwsSettings;
-import io.datomicgitops.deploy.StackLock;
+import io.datomicgitops.lock.StackLock;
 import io.datomicgitops.report.Log;
 import io.datomicgitops.testing.FaultProxy;
 import io.datomicgitops.testing.FaultProxy.Fault;

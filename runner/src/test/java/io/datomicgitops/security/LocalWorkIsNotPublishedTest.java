@@ -2,7 +2,7 @@ package io.datomicgitops.security;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
-import io.datomicgitops.deploy.Publisher;
+import io.datomicgitops.record.Publisher;
 import io.datomicgitops.git.CommitMessage;
 import io.datomicgitops.git.GitAuth;
 import io.datomicgitops.git.GitRepo;

@@ -1,5 +1,7 @@
 package io.datomicgitops.stack;
 
+import io.datomicgitops.wait.Sleeper;
+
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.aws.ApiCallCounter;

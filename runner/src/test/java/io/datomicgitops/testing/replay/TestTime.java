@@ -1,6 +1,6 @@
 package io.datomicgitops.testing.replay;
 
-import io.datomicgitops.stack.Sleeper;
+import io.datomicgitops.wait.Sleeper;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.datomicgitops.deploy;
+package io.datomicgitops.configrepo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,8 @@
-package io.datomicgitops.deploy;
+package io.datomicgitops.record;
+
+import io.datomicgitops.configrepo.StackFolder;
+
+import io.datomicgitops.configrepo.StackSelection;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;

@@ -1,4 +1,4 @@
-package io.datomicgitops.stack;
+package io.datomicgitops.wait;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.datomicgitops.deploy;
+package io.datomicgitops.template;
 
 import org.eclipse.jgit.diff.DiffAlgorithm;
 import org.eclipse.jgit.diff.DiffFormatter;

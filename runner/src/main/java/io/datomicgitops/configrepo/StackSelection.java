@@ -1,4 +1,4 @@
-package io.datomicgitops.deploy;
+package io.datomicgitops.configrepo;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;

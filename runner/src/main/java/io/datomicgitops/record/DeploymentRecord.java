@@ -1,4 +1,4 @@
-package io.datomicgitops.deploy;
+package io.datomicgitops.record;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.datomicgitops.report.Json;

@@ -1,4 +1,4 @@
-package io.datomicgitops.deploy;
+package io.datomicgitops.instances;
 
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.report.Log;
@@ -12,24 +12,24 @@ import java.util.Optional;
  * what the transactors run, whatever the change set listed (a parameter-only change may list nothing). After the
  * update the group must launch from that latest version, as the template's {@code LatestVersionNumber} says.
  */
-final class LaunchTemplateVersion {
+public final class LaunchTemplateVersion {
     private final AwsClients aws;
     private final String region;
     private final Log log;
 
-    LaunchTemplateVersion(AwsClients aws, String region, Log log) {
+    public LaunchTemplateVersion(AwsClients aws, String region, Log log) {
         this.aws = aws;
         this.region = region;
         this.log = log;
     }
 
     /** The group's launch template id and its latest version number; empty for a launch configuration. */
-    Optional<Long> latest(String groupName) {
+    public Optional<Long> latest(String groupName) {
         return spec(groupName).map(s -> latestOf(s.launchTemplateId()));
     }
 
     /** Points the group at the template's latest version when CloudFormation left it on an older one. */
-    void alignGroup(String groupName) {
+    public void alignGroup(String groupName) {
         Optional<LaunchTemplateSpecification> spec = spec(groupName);
         if (spec.isEmpty()) return;
         long latest = latestOf(spec.get().launchTemplateId());

@@ -1,4 +1,6 @@
-package io.datomicgitops.deploy;
+package io.datomicgitops.configrepo;
+
+import io.datomicgitops.deploy.DeployContext;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;

@@ -1,4 +1,4 @@
-package io.datomicgitops.deploy;
+package io.datomicgitops.configrepo;
 
 import java.util.Optional;
 
@@ -9,7 +9,7 @@ public record StackSource(Optional<String> repoUrl, Optional<String> templateCom
     }
 
     /** The clone's remote and the last commit of the stack's cf.json. */
-    static StackSource of(io.datomicgitops.git.GitRepo repo, StackFolder folder) {
+    public static StackSource of(io.datomicgitops.git.GitRepo repo, StackFolder folder) {
         return new StackSource(Optional.ofNullable(repo.remoteUrl()), repo.lastCommitTouching(folder.gitPath(StackFolder.TEMPLATE)));
     }
 }

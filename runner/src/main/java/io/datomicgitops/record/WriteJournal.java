@@ -1,4 +1,4 @@
-package io.datomicgitops.deploy;
+package io.datomicgitops.record;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
