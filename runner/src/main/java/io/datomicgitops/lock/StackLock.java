@@ -4,6 +4,8 @@ import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.report.Log;
+import io.datomicgitops.wait.Deadline;
+import io.datomicgitops.wait.Sleeper;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -31,19 +33,28 @@ import java.util.UUID;
  */
 public final class StackLock {
     static final String KEY = "LockID";
+    /** How often a waiting run looks again at a lock held by someone else: short next to any lease or lock wait. */
+    static final Duration POLL = Duration.ofSeconds(5);
 
     private final AwsClients aws;
     private final String region;
     private final String table;
     private final Log log;
     private final Clock clock;
+    private final Sleeper sleeper;
 
     public StackLock(AwsClients aws, String region, String table, Log log, Clock clock) {
+        this(aws, region, table, log, clock, Sleeper.REAL);
+    }
+
+    /** With the sleeper the lock wait uses between polls: tests pass one that advances their clock instead. */
+    public StackLock(AwsClients aws, String region, String table, Log log, Clock clock, Sleeper sleeper) {
         this.aws = aws;
         this.region = region;
         this.table = table;
         this.log = log;
         this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     /** Who holds a lock: a person or build, the machine and process, since when, and until when unless renewed. */
@@ -122,7 +133,7 @@ public final class StackLock {
      */
     public Lease acquire(String stack, String who, String where, Duration lease, Duration wait) {
         ensureTable();
-        Instant deadline = clock.instant().plus(wait);
+        Deadline deadline = Deadline.after(clock, wait);
         while (true) {
             Instant now = clock.instant();
             Holder mine = new Holder(UUID.randomUUID().toString(), stack, who, where, thisHost(), ProcessHandle.current().pid(),
@@ -153,14 +164,14 @@ public final class StackLock {
                         continue; // someone else took it over first
                     }
                 }
-                if (!clock.instant().isBefore(deadline)) {
+                if (deadline.passed()) {
                     throw new ToolException(ExitCode.LOCKED, "stack " + stack + " is locked by " + holder.get().describe(),
                             "lock table " + table,
                             "wait for that deployment to finish, pass --lock-wait, or if it died: datomic-gitops force-unlock "
                                     + stack + " --lock-id " + holder.get().lockId());
                 }
                 log.progress("lock: " + stack + " is held by " + holder.get().describe() + "; waiting");
-                sleep(Duration.ofSeconds(5));
+                sleep(POLL);
             }
         }
     }
@@ -243,9 +254,9 @@ public final class StackLock {
         return AttributeValue.builder().n(Long.toString(v)).build();
     }
 
-    private static void sleep(Duration d) {
+    private void sleep(Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            sleeper.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ToolException(ExitCode.FAILED, "interrupted while waiting for a lock", "lock", "run again");
