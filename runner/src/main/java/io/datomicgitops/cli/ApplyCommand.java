@@ -35,14 +35,14 @@ public final class ApplyCommand extends BaseCommand {
     @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.open(stacks.dir, git.auth(), env(), console)) {
-            return run(this, repo, stacks, git, apply.approval(null), apply.lockWait());
+            Publisher publisher = new Publisher(repo, git.committer(env()), report);
+            return print(this, new Deployments(deployContext(stacks.allowances()), report)
+                    .apply(repo, stacks.select(repo), apply.approval(null), publisher, apply.lockWait()));
         }
     }
 
-    static ExitCode run(BaseCommand cmd, GitRepo repo, StackOptions stacks, GitOptions git, Approval approval, java.time.Duration lockWait) {
-        Publisher publisher = new Publisher(repo, git.committer(cmd.env()), cmd.report);
-        List<ApplyResult> results = new Deployments(cmd.deployContext(stacks.allowances()), cmd.report)
-                .apply(repo, stacks.select(repo), approval, publisher, lockWait);
+    /** A line per stack: what was deployed, or that nothing was to do. */
+    static ExitCode print(BaseCommand cmd, List<ApplyResult> results) {
         for (ApplyResult r : results) {
             if (r.record() == null) {
                 cmd.console.println(r.stack() + ": nothing to do");

@@ -15,13 +15,13 @@ public final class ApplyOptions {
 
     @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0s",
             description = "how long to wait for another deployment's lock on the stack (default: ${DEFAULT-VALUE}: fail at once, naming the holder)")
-    String lockWait;
+    Duration lockWait;
 
     Approval approval(String defaultApprover) {
         return new Approval(approvedBy == null ? defaultApprover : approvedBy, buildUrl);
     }
 
     Duration lockWait() {
-        return UpdateStackCommand.duration("--lock-wait", lockWait);
+        return lockWait;
     }
 }

@@ -64,7 +64,12 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /** What the GitOps flow's phases share. */
     protected io.datomicgitops.deploy.DeployContext deployContext(io.datomicgitops.deploy.DeployContext.Allowances allowances) {
-        return new io.datomicgitops.deploy.DeployContext(aws(), console, clock(), secrets(), env(), aws.explicitRegion(), allowances);
+        return new io.datomicgitops.deploy.DeployContext(aws(), console, clock(), secrets(), env(), overrides(), allowances);
+    }
+
+    /** What the command line says about every stack it touches (the flow commands name no stack in their options). */
+    protected io.datomicgitops.configrepo.StackSettings.Overrides overrides() {
+        return io.datomicgitops.configrepo.StackSettings.Overrides.NONE.withRegion(aws.explicitRegion());
     }
 
     /** Created on first use, so commands that never call AWS need no credentials. */

@@ -37,7 +37,7 @@ public final class CreateCfStackCommand extends BaseCommand {
     Path json;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m", description = "how long to wait (default: ${DEFAULT-VALUE})")
-    String timeout;
+    Duration timeout;
 
     @Option(names = "--termination-protection", description = "turn termination protection on once the stack exists")
     boolean terminationProtection;
@@ -60,8 +60,8 @@ public final class CreateCfStackCommand extends BaseCommand {
             throw new ToolException(ExitCode.FAILED, "the stack already exists (" + existing.get().status() + ")", "stack " + name,
                     "update it with: datomic-gitops update-stack --stack-name " + name + " --template " + json + " --region " + region);
         }
-        StackRequest request = new StackRequest(name, body, Map.of(), Set.of(), StackTags.of(Optional.empty(), Optional.empty()),
-                UpdateStackCommand.duration("--timeout", timeout), Optional.empty(), Set.of(), terminationProtection);
+        StackRequest request = StackRequest.builder(name, body).tags(StackTags.of(Optional.empty(), Optional.empty()))
+                .timeout(timeout).terminationProtection(terminationProtection).build();
         Instant start = clock().instant();
         try {
             StackResult r = deployer.apply(request);

@@ -3,6 +3,7 @@ package io.datomicgitops.cli;
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.config.AtomicFiles;
 import io.datomicgitops.config.PropertiesFile;
+import io.datomicgitops.configrepo.StackFolder;
 import io.datomicgitops.template.GeneratedTemplate;
 import io.datomicgitops.template.TemplateGenerator;
 import io.datomicgitops.template.TemplateOptions;
@@ -33,13 +34,18 @@ public final class CreateCfTemplateCommand extends BaseCommand {
     @Parameters(index = "2", paramLabel = "OUT", description = "the template to write, e.g. cf.json")
     Path out;
 
-    @Option(names = "--launch", paramLabel = "MODE", defaultValue = TemplateOptions.LAUNCH_TEMPLATE,
-            description = "template (an EC2 launch template, default) or configuration (a launch configuration, only for "
-                    + "stacks that already have one; deploy.properties template.launch)")
+    @Option(names = "--launch", paramLabel = "MODE",
+            description = "template (an EC2 launch template) or configuration (a launch configuration, only for stacks that already "
+                    + "have one); default: template.launch of the deploy.properties next to TX, else template")
     String launch;
 
     @Override
     protected ExitCode execute() throws IOException {
+        if (launch == null) {
+            // the flow generates the stack's template with its template.launch: so does this command, next to it
+            Path deploy = EnsureTransactorCommand.Common.sibling(tx, StackFolder.DEPLOY);
+            launch = StackDirectory.settings(this, deploy, null, overrides()).templateOptions().launch();
+        }
         if (!TemplateOptions.LAUNCH_TEMPLATE.equals(launch) && !TemplateOptions.LAUNCH_CONFIGURATION.equals(launch)) {
             throw new io.datomicgitops.ToolException(ExitCode.USAGE, "--launch must be template or configuration, not '" + launch + "'",
                     "command line", "see: datomic-gitops create-cf-template --help");

@@ -2,6 +2,7 @@ package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.deploy.Deployments;
+import io.datomicgitops.record.Publisher;
 import io.datomicgitops.deploy.StackPlan;
 import io.datomicgitops.git.GitRepo;
 import picocli.CommandLine.Command;
@@ -45,16 +46,17 @@ public final class DeployCommand extends BaseCommand {
     @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.checkout(repoUrl, branch, stacks.dir, git.auth(), env(), console)) {
-            List<StackPlan> plans = new Deployments(deployContext(stacks.allowances()), report).plan(repo, stacks.select(repo), 8);
-            List<String> changed = plans.stream().filter(StackPlan::changes).map(StackPlan::stack).toList();
+            Deployments deployments = new Deployments(deployContext(stacks.allowances()), report);
+            List<StackPlan> plans = deployments.plan(repo, stacks.select(repo), Deployments.PLAN_PARALLEL);
             if (!PlanCommand.writePlan(this, repo, plans, planMd)) return ExitCode.OK;
             if (!autoApprove) {
                 console.println("run again with --auto-approve to apply, or use plan and apply with an approval step in between");
                 return ExitCode.CHANGES_PENDING;
             }
-            stacks.stacks = changed;
-            stacks.since = null;
-            return ApplyCommand.run(this, repo, stacks, git, apply.approval("auto-approve"), apply.lockWait());
+            // the plans just made and written are the ones applied: nothing is planned twice
+            List<StackPlan> changed = plans.stream().filter(StackPlan::changes).toList();
+            Publisher publisher = new Publisher(repo, git.committer(env()), report);
+            return ApplyCommand.print(this, deployments.applyPlans(repo, changed, apply.approval("auto-approve"), publisher, apply.lockWait()));
         }
     }
 }

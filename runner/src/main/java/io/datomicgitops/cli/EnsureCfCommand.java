@@ -1,7 +1,7 @@
 package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
-import io.datomicgitops.config.DeploySettings;
+import io.datomicgitops.configrepo.StackSettings;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.ensure.EnsureService;
 import picocli.CommandLine.Command;
@@ -43,11 +43,11 @@ public final class EnsureCfCommand extends BaseCommand {
         PropertiesFile cf = PropertiesFile.read(in);
         PropertiesFile tx = transactorFile().map(PropertiesFile::read).orElse(null);
         if (tx != null) console.println("transactor role from " + tx.name());
-        Optional<DeploySettings> deploy = common.deploy(in);
-        String system = common.system(deploy, () -> tx != null ? tx.get("aws-dynamodb-table", "datomic")
+        StackSettings settings = common.settings(this, in);
+        String system = common.system(settings, () -> tx != null ? tx.get("aws-dynamodb-table", "datomic")
                 : cf.get("aws-security-group", "datomic"));
         EnsureService service = new EnsureService(aws(), console, clock());
-        return common.run(this, "ensure-cf", in, out, cf, deploy, system,
+        return common.run(this, "ensure-cf", in, out, cf, settings, system,
                 options -> service.ensureCf(cf, tx, options.withDatomicVersion(datomicVersion)));
     }
 

@@ -1,8 +1,9 @@
 package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
-import io.datomicgitops.aws.AwsSettings;
 import io.datomicgitops.config.DeploySettings;
+import io.datomicgitops.configrepo.StackFolder;
+import io.datomicgitops.configrepo.StackSettings;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.ensure.EnsureOptions;
 import io.datomicgitops.ensure.EnsureResult;
@@ -40,9 +41,9 @@ public final class EnsureTransactorCommand extends BaseCommand {
     @Override
     protected ExitCode execute() {
         PropertiesFile tx = PropertiesFile.read(in);
-        Optional<DeploySettings> deploy = common.deploy(in);
-        String system = common.system(deploy, () -> tx.get("aws-dynamodb-table", "datomic"));
-        return common.run(this, "ensure-transactor", in, out, tx, deploy, system, options -> service().ensureTransactor(tx, options));
+        StackSettings settings = common.settings(this, in);
+        String system = common.system(settings, () -> tx.get("aws-dynamodb-table", "datomic"));
+        return common.run(this, "ensure-transactor", in, out, tx, settings, system, options -> service().ensureTransactor(tx, options));
     }
 
     private EnsureService service() {
@@ -78,58 +79,32 @@ public final class EnsureTransactorCommand extends BaseCommand {
         @Option(names = "--deploy-properties", paramLabel = "FILE", description = "deployment settings (default: deploy.properties next to IN, when present)")
         Path deployProperties;
 
-        Optional<DeploySettings> deploy(Path in) {
-            Path file = deployProperties != null ? deployProperties : sibling(in, DeploySettings.FILE_NAME);
-            if (file == null || !Files.exists(file)) return Optional.empty();
-            return Optional.of(DeploySettings.from(PropertiesFile.read(file)));
-        }
-
         static Path sibling(Path file, String name) {
             Path dir = file.toAbsolutePath().getParent();
             return dir == null ? null : dir.resolve(name);
         }
 
-        Optional<String> stackName(Optional<DeploySettings> deploy) {
-            return Optional.ofNullable(stackName).or(() -> deploy.map(DeploySettings::stackName));
-        }
-
-        String system(Optional<DeploySettings> deploy, java.util.function.Supplier<String> fallback) {
+        String system(StackSettings settings, java.util.function.Supplier<String> fallback) {
             if (system != null && !system.isBlank()) return system;
-            return stackName(deploy).orElseGet(fallback);
+            return settings.stackName().orElseGet(fallback);
         }
 
-        EnsureOptions options(BaseCommand cmd, String system, Optional<DeploySettings> deploy, Path out) {
-            String region = cmd.aws.explicitRegion() != null ? cmd.aws.explicitRegion() : deploy.flatMap(DeploySettings::region).orElse(null);
-            EnsureOptions o = EnsureOptions.apply(system)
-                    .withPlan(plan)
-                    .withStack(stackName(deploy).orElse(null), region)
-                    .withAdopt(adopt)
-                    .withAllowNewResources(allowNewResources);
-            if (!plan) o = o.withListener((file, keys) -> file.write(out));
-            String engineName = engine != null ? engine : deploy.map(DeploySettings::engine).orElse("native");
-            if (EnsureOptions.Engine.parse(engineName, engine != null ? "--engine" : DeploySettings.FILE_NAME) == EnsureOptions.Engine.DATOMIC) {
-                Path home = datomicHome != null ? datomicHome : deploy.flatMap(DeploySettings::datomicHome).map(Path::of)
-                        .orElseThrow(() -> new io.datomicgitops.ToolException(ExitCode.USAGE, "--engine datomic needs the Datomic distribution",
-                                "--datomic-home", "pass --datomic-home DIR or set datomic-home in deploy.properties"));
-                o = o.withDatomicEngine(home, datomicEnvironment(cmd));
-            }
-            return o;
+        /** The stack's settings from the deploy.properties and cf.properties next to IN, as the flow resolves them. */
+        StackSettings settings(BaseCommand cmd, Path in) {
+            Path deployFile = deployProperties != null ? deployProperties : sibling(in, DeploySettings.FILE_NAME);
+            return StackDirectory.settings(cmd, deployFile, sibling(in, StackFolder.CF),
+                    cmd.overrides().withStackName(stackName).withEngine(engine, datomicHome));
         }
 
-        /** bin/datomic gets the runner's environment and the AWS settings given on the command line. */
-        private static Map<String, String> datomicEnvironment(BaseCommand cmd) {
-            Map<String, String> env = new LinkedHashMap<>(cmd.env());
-            AwsSettings s = cmd.aws.settings(cmd.env());
-            s.region().ifPresent(r -> env.put("AWS_REGION", r));
-            s.endpoint().ifPresent(e -> env.put("AWS_ENDPOINT_URL", e.toString()));
-            s.profile().ifPresent(p -> env.put("AWS_PROFILE", p));
-            return env;
+        EnsureOptions options(StackSettings settings, String system, Path out) {
+            EnsureOptions o = settings.ensureOptions(plan, system, adopt, allowNewResources);
+            return plan ? o : o.withListener((file, keys) -> file.write(out));
         }
 
-        ExitCode run(BaseCommand cmd, String phase, Path in, Path out, PropertiesFile file, Optional<DeploySettings> deploy,
+        ExitCode run(BaseCommand cmd, String phase, Path in, Path out, PropertiesFile file, StackSettings settings,
                      String system, Function<EnsureOptions, EnsureResult> call) {
             boolean sameFile = in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
-            EnsureOptions options = options(cmd, system, deploy, out);
+            EnsureOptions options = options(settings, system, out);
             Instant start = cmd.clock().instant();
             cmd.console.println(phase + " " + in + (plan ? " (plan" : " (apply") + ", " + options.engine().label()
                     + " engine, system " + system + options.stackName().map(s -> ", stack " + s).orElse("") + ")");

@@ -53,10 +53,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     static CommandLine commandLine(Main main) {
         CommandLine cl = new CommandLine(main);
         Commands.register(cl);
+        Converters.register(cl);
         cl.setExitCodeExceptionMapper(e -> ExitCode.USAGE.code);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("error: " + ex.getMessage() + " (see: datomic-gitops "
+            c.getErr().println("error: " + message(ex) + " (see: datomic-gitops "
                     + (c == cl ? "" : c.getCommandName() + " ") + "--help)");
             return ExitCode.USAGE.code;
         });
@@ -65,6 +66,14 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             return ExitCode.FAILED.code;
         });
         return cl;
+    }
+
+    /** A typed option's bad value reads as "--timeout: 'soon' is not a duration (...)", like every other error. */
+    private static String message(CommandLine.ParameterException ex) {
+        if (ex.getCause() instanceof CommandLine.TypeConversionException bad && ex.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
+            return option.longestName() + ": " + bad.getMessage();
+        }
+        return ex.getMessage();
     }
 
     @Override

@@ -2,10 +2,9 @@ package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
-import io.datomicgitops.config.DeploySettings;
+import io.datomicgitops.configrepo.StackSettings;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.instances.HealthEndpoint;
-import io.datomicgitops.instances.HeartbeatMetric;
 import io.datomicgitops.instances.InstanceReplacer;
 import io.datomicgitops.instances.ReplacementFailedException;
 import io.datomicgitops.instances.ReplacementPlan;
@@ -43,7 +42,7 @@ public final class ReplaceInstancesCommand extends BaseCommand {
     String group;
 
     @Option(names = "--strategy", paramLabel = "STRATEGY", description = "surge, terminate or instance-refresh (default: replace-strategy, surge)")
-    String strategy;
+    Strategy strategy;
 
     @Option(names = "--all", description = "replace every instance, not only the old ones")
     boolean all;
@@ -55,13 +54,13 @@ public final class ReplaceInstancesCommand extends BaseCommand {
     String activeInstance;
 
     @Option(names = "--timeout", paramLabel = "DURATION", description = "the whole replacement (default: replace-timeout, 20m)")
-    String timeout;
+    Duration timeout;
 
     @Option(names = "--health-timeout", paramLabel = "DURATION", description = "each new instance to become ready (default: health-timeout, 10m)")
-    String healthTimeout;
+    Duration healthTimeout;
 
     @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s", description = "extra wait after a new instance is ready (default: ${DEFAULT-VALUE})")
-    String warmup;
+    Duration warmup;
 
     @Option(names = "--transactor-properties", paramLabel = "FILE",
             description = "for ping-host/ping-port and the CloudWatch keys (default: DIR/transactor.properties)")
@@ -75,13 +74,16 @@ public final class ReplaceInstancesCommand extends BaseCommand {
 
     @Override
     protected ExitCode execute() {
-        Optional<DeploySettings> settings = stackDir == null ? Optional.empty() : Optional.of(DeploySettings.read(stackDir));
-        String region = aws.explicitRegion() != null ? aws.explicitRegion() : settings.flatMap(DeploySettings::region).orElse(null);
-        // the options (strategy, durations, transactor file) are checked before any AWS call
+        StackSettings settings = StackDirectory.settings(this, stackDir,
+                overrides().withStackName(stackName).withReplacement(strategy, timeout, healthTimeout));
+        String region = settings.region().orElse(null);
+        // the options and the transactor file are checked before any AWS call
         ReplacementRequest options = request(group != null ? group : "-", settings);
-        String groupName = group != null ? group : groupOfStack(settings, region);
+        String groupName = group != null ? group : new StackDeployer(aws(), region, console, clock())
+                .autoScalingGroupName(settings.requireStackName("replace-instances"));
         InstanceReplacer replacer = new InstanceReplacer(aws(), region, console, clock());
         Instant start = clock().instant();
+        String stack = settings.stackName().orElse(null);
 
         if (plan) {
             ReplacementPlan p = replacer.plan(groupName, all, Set.copyOf(instances), Optional.ofNullable(activeInstance));
@@ -98,13 +100,12 @@ public final class ReplaceInstancesCommand extends BaseCommand {
         ReplacementRequest request = options.withGroup(groupName);
         try {
             ReplacementResult r = replacer.replace(request);
-            report.addPhase(settings.map(DeploySettings::stackName).orElse(stackName), "replace-instances", r.outcome(),
-                    Duration.between(start, clock().instant()), summary(r), r);
+            report.addPhase(stack, "replace-instances", r.outcome(), Duration.between(start, clock().instant()), summary(r), r);
             console.println("group " + groupName + ": " + summary(r));
             return ExitCode.OK;
         } catch (ReplacementFailedException e) {
-            report.addPhase(settings.map(DeploySettings::stackName).orElse(stackName), "replace-instances", e.result().outcome(),
-                    Duration.between(start, clock().instant()), summary(e.result()), e.result());
+            report.addPhase(stack, "replace-instances", e.result().outcome(), Duration.between(start, clock().instant()),
+                    summary(e.result()), e.result());
             throw e;
         }
     }
@@ -115,24 +116,16 @@ public final class ReplaceInstancesCommand extends BaseCommand {
                 + r.zeroInServiceSeconds() + "s";
     }
 
-    private String groupOfStack(Optional<DeploySettings> settings, String region) {
-        String name = stackName != null ? stackName : settings.map(DeploySettings::stackName).orElseThrow(() ->
-                new ToolException(ExitCode.USAGE, "no group named", "replace-instances", "pass --group NAME, --stack-name NAME or --stack-dir DIR"));
-        return new StackDeployer(aws(), region, console, clock()).autoScalingGroupName(name);
-    }
-
-    private ReplacementRequest request(String groupName, Optional<DeploySettings> settings) {
-        Strategy s = Strategy.parse(strategy != null ? strategy : settings.map(DeploySettings::replaceStrategy).orElse("surge"));
-        Duration overall = timeout != null ? UpdateStackCommand.duration("--timeout", timeout) : settings.map(DeploySettings::replaceTimeout).orElse(null);
-        Duration health = healthTimeout != null ? UpdateStackCommand.duration("--health-timeout", healthTimeout) : settings.map(DeploySettings::healthTimeout).orElse(null);
+    /**
+     * The request apply would send for this stack ({@link StackSettings#replacementRequest}), with what the command
+     * line adds: all instances or only some, a health port, a warm-up, the active instance.
+     */
+    ReplacementRequest request(String groupName, StackSettings settings) {
         Optional<PropertiesFile> tx = transactor();
-        Optional<Integer> port = Optional.ofNullable(pingPort).or(() -> tx.flatMap(p -> p.get("ping-host").isPresent() ? p.get("ping-port") : Optional.empty())
-                .map(Integer::valueOf));
-        HealthEndpoint endpoint = port.map(p -> new HealthEndpoint(tx.flatMap(f -> f.get("ping-host")).orElse("0.0.0.0"), p)).orElse(null);
-        HeartbeatMetric heartbeat = tx.flatMap(p -> p.get("aws-cloudwatch-region"))
-                .map(r -> new HeartbeatMetric(r, tx.flatMap(p -> p.get("aws-cloudwatch-dimension-value")))).orElse(null);
-        return new ReplacementRequest(groupName, s, all, Set.copyOf(instances), overall, health, Optional.ofNullable(endpoint),
-                Optional.ofNullable(heartbeat), UpdateStackCommand.duration("--warmup", warmup), Optional.ofNullable(activeInstance));
+        ReplacementRequest r = settings.replacementRequest(groupName, tx).withAll(all).withOnlyInstances(Set.copyOf(instances))
+                .withWarmup(warmup).withActiveInstance(activeInstance);
+        if (pingPort != null) r = r.withEndpoint(new HealthEndpoint(tx.flatMap(f -> f.get("ping-host")).orElse("0.0.0.0"), pingPort));
+        return r;
     }
 
     private Optional<PropertiesFile> transactor() {

@@ -28,8 +28,8 @@ public final class StatusCommand extends BaseCommand {
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.open(stacks.dir, GitAuth.none(), env(), console)) {
             for (StackFolder folder : stacks.select(repo)) {
-                StackInputs in = StackInputs.read(folder, aws.explicitRegion(), console);
-                String name = in.settings().stackName();
+                StackInputs in = StackInputs.read(folder, overrides(), aws().settings(), env(), console);
+                String name = in.stackName();
                 StackDeployer deployer = new StackDeployer(aws(), in.region(), console, clock());
                 Optional<StackInfo> info = deployer.describe(name);
                 Map<String, Object> status = new LinkedHashMap<>();
@@ -47,7 +47,7 @@ public final class StatusCommand extends BaseCommand {
                     }
                     status.put("instances", plan.instances());
                 }
-                DeploymentRecord.read(folder.file(StackFolder.RECORD)).ifPresent(r -> {
+                DeploymentRecord.parse(in.recordJson()).ifPresent(r -> {
                     console.println("  last deployment: " + r.finishedAt() + " commit " + r.deployedCommit().substring(0, 10)
                             + " approved by " + (r.approvedBy() == null ? "-" : r.approvedBy()) + ", " + r.status()
                             + ", " + r.instancesReplaced().size() + " instance(s) replaced (" + r.strategy() + ")");

@@ -2,9 +2,8 @@ package io.datomicgitops.cli;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
-import io.datomicgitops.config.DeploySettings;
+import io.datomicgitops.configrepo.StackSettings;
 import io.datomicgitops.config.PropertiesFile;
-import io.datomicgitops.config.ValueType;
 import io.datomicgitops.stack.ChangeSetMarkdown;
 import io.datomicgitops.stack.StackDeployer;
 import io.datomicgitops.stack.StackFailedException;
@@ -70,7 +69,7 @@ public final class UpdateStackCommand extends BaseCommand {
     List<String> capabilities = new ArrayList<>();
 
     @Option(names = "--timeout", paramLabel = "DURATION", description = "how long to wait for the stack (default: stack-timeout, 30m)")
-    String timeout;
+    Duration timeout;
 
     @Option(names = "--termination-protection", negatable = true, paramLabel = "",
             description = "turn termination protection on (default: termination-protection, true); it is never turned off")
@@ -90,12 +89,10 @@ public final class UpdateStackCommand extends BaseCommand {
 
     @Override
     protected ExitCode execute() {
-        Optional<DeploySettings> settings = stackDir == null ? Optional.empty() : Optional.of(DeploySettings.read(stackDir));
-        String name = stackName != null ? stackName : settings.map(DeploySettings::stackName).orElseThrow(() ->
-                new ToolException(ExitCode.USAGE, "no stack named", "update-stack", "pass --stack-name NAME or --stack-dir DIR"));
-        String region = aws.explicitRegion() != null ? aws.explicitRegion() : settings.flatMap(DeploySettings::region).orElse(null);
-        Duration wait = timeout != null ? duration("--timeout", timeout)
-                : settings.map(DeploySettings::stackTimeout).orElse(StackRequest.DEFAULT_TIMEOUT);
+        StackSettings settings = StackDirectory.settings(this, stackDir, overrides().withStackName(stackName).withStackTimeout(timeout));
+        String name = settings.requireStackName("update-stack");
+        String region = settings.region().orElse(null);
+        Duration wait = settings.stackTimeout();
         StackDeployer deployer = new StackDeployer(aws(), region, console, clock());
         Instant start = clock().instant();
 
@@ -111,7 +108,7 @@ public final class UpdateStackCommand extends BaseCommand {
             }
         }
 
-        StackRequest request = request(name, settings, wait);
+        StackRequest request = request(name, settings);
         if (plan) {
             StackPreview preview = deployer.preview(request);
             show(preview);
@@ -131,18 +128,7 @@ public final class UpdateStackCommand extends BaseCommand {
         }
     }
 
-    /** A duration option (30m, 90s, 2h); a bad one is a usage error naming the option. */
-    static Duration duration(String option, String value) {
-        try {
-            Duration d = ValueType.parseDuration(value);
-            if (d.isNegative()) throw new NumberFormatException();
-            return d;
-        } catch (NumberFormatException e) {
-            throw new ToolException(ExitCode.USAGE, "'" + value + "' is not a duration", option, "write it like 90s, 30m or 2h");
-        }
-    }
-
-    private StackRequest request(String name, Optional<DeploySettings> settings, Duration wait) {
+    private StackRequest request(String name, StackSettings settings) {
         Path file = template != null ? template : stackDir != null ? stackDir.resolve("cf.json") : null;
         if (file == null) throw new ToolException(ExitCode.USAGE, "no template", "update-stack", "pass --template FILE or --stack-dir DIR");
         String body;
@@ -153,13 +139,15 @@ public final class UpdateStackCommand extends BaseCommand {
                     "generate it (create-cf-template) or fix the path", e);
         }
         io.datomicgitops.stack.StackTemplate.parse(body, file.toString()); // a broken file is named before any AWS call
-        Map<String, String> all = new LinkedHashMap<>(StackTags.of(Optional.ofNullable(configRepo), Optional.ofNullable(commit)));
-        all.putAll(tags);
-        Optional<String> bucket = Optional.ofNullable(templateBucket).or(() -> settings.flatMap(DeploySettings::templateBucket));
-        boolean protection = terminationProtection != null ? terminationProtection
-                : settings.map(DeploySettings::terminationProtection).orElse(true);
-        return new StackRequest(name, body, resolved(parameters), Set.copyOf(new LinkedHashSet<>(noEcho)), all, wait, bucket,
-                Set.copyOf(capabilities), protection);
+        StackRequest.Builder request = settings.stackRequest(name, body)
+                .parameters(resolved(parameters))
+                .noEcho(Set.copyOf(noEcho))
+                .tags(StackTags.of(Optional.ofNullable(configRepo), Optional.ofNullable(commit)))
+                .tags(tags);
+        if (templateBucket != null) request.templateBucket(templateBucket);
+        if (terminationProtection != null) request.terminationProtection(terminationProtection);
+        capabilities.forEach(request::capability);
+        return request.build();
     }
 
     /** Parameter values with their ${env:...} / ${file:...} placeholders resolved (the values are then redacted). */

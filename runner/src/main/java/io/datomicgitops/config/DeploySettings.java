@@ -30,12 +30,17 @@ public record DeploySettings(
     public static final String FILE_NAME = "deploy.properties";
 
     public static DeploySettings read(Path stackDir) {
+        return from(file(stackDir));
+    }
+
+    /** The stack folder's deploy.properties as written, for a caller that also needs its bytes. */
+    public static PropertiesFile file(Path stackDir) {
         Path file = stackDir.resolve(FILE_NAME);
         if (!Files.exists(file)) {
             throw new ToolException(ExitCode.INVALID_CONFIG, "no " + FILE_NAME + " in the stack folder", stackDir.toString(),
                     "create " + file + " with at least stack-name=<CloudFormation stack name>");
         }
-        return from(PropertiesFile.read(file));
+        return PropertiesFile.read(file);
     }
 
     public static DeploySettings from(PropertiesFile p) {

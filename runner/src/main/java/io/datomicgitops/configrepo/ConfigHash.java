@@ -1,9 +1,5 @@
 package io.datomicgitops.configrepo;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -15,19 +11,18 @@ public final class ConfigHash {
 
     private ConfigHash() {}
 
-    public static String of(StackFolder stack) {
+    /** The hash of the four files' contents (a null content is an absent file), in the order of {@link #FILES}. */
+    public static String of(byte[] transactor, byte[] cf, byte[] template, byte[] deploy) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String f : FILES) {
-                Path p = stack.file(f);
-                sha.update(f.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[][] contents = {transactor, cf, template, deploy};
+            for (int i = 0; i < FILES.size(); i++) {
+                sha.update(FILES.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 sha.update((byte) 0);
-                if (Files.exists(p)) sha.update(Files.readAllBytes(p));
+                if (contents[i] != null) sha.update(contents[i]);
                 sha.update((byte) 0);
             }
             return HexFormat.of().formatHex(sha.digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

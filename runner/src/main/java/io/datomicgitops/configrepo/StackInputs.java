@@ -1,44 +1,73 @@
 package io.datomicgitops.configrepo;
 
-import io.datomicgitops.deploy.DeployContext;
 
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
+import io.datomicgitops.aws.AwsSettings;
 import io.datomicgitops.config.DeploySettings;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.config.Schema;
+import io.datomicgitops.config.Secrets;
 import io.datomicgitops.config.Validator;
 import io.datomicgitops.ensure.EnsureOptions;
 import io.datomicgitops.report.Log;
+import io.datomicgitops.stack.StackRequest;
+import io.datomicgitops.stack.StackTags;
+import io.datomicgitops.template.GeneratedTemplate;
 import io.datomicgitops.template.TemplateOptions;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * A stack folder's files, read and validated: deploy settings, transactor and CloudFormation properties, the
- * committed template. The region is the command line's, else deploy.properties', else cf.properties' aws-region.
+ * A stack folder's files, read and validated once: its resolved settings, the transactor and CloudFormation
+ * properties, the committed template. Plan and apply both work from this one snapshot.
  */
-public record StackInputs(StackFolder folder, DeploySettings settings, PropertiesFile tx, PropertiesFile cf,
-                          Optional<String> committedTemplate, String region) {
+public record StackInputs(StackFolder folder, StackSettings settings, PropertiesFile deploy, PropertiesFile tx, PropertiesFile cf,
+                          Optional<String> committedTemplate, Optional<String> recordJson) {
 
-    public static StackInputs read(StackFolder folder, String regionOverride, Log log) {
-        DeploySettings settings = DeploySettings.read(folder.dir());
+    public static StackInputs read(StackFolder folder, StackSettings.Overrides overrides, AwsSettings aws, Map<String, String> env, Log log) {
+        PropertiesFile deploy = DeploySettings.file(folder.dir());
         PropertiesFile tx = readValid(folder.file(StackFolder.TRANSACTOR), Schema.TRANSACTOR, log);
         PropertiesFile cf = readValid(folder.file(StackFolder.CF), Schema.CF, log);
-        String region = Optional.ofNullable(regionOverride).or(settings::region).or(() -> cf.get("aws-region"))
-                .orElseThrow(() -> new ToolException(ExitCode.INVALID_CONFIG, "no AWS region for the stack",
-                        folder.relativeDir(), "set aws-region in " + StackFolder.DEPLOY + " or " + StackFolder.CF));
-        Path template = folder.file(StackFolder.TEMPLATE);
-        Optional<String> committed;
+        StackSettings settings = StackSettings.of(DeploySettings.from(deploy), cf, overrides, aws, env);
+        settings.requireRegion(folder.relativeDir());
+        return new StackInputs(folder, settings, deploy, tx, cf, readIfPresent(folder.file(StackFolder.TEMPLATE)),
+                readIfPresent(folder.file(StackFolder.RECORD)));
+    }
+
+    /**
+     * The hash of what a deployment of these files deploys, from the files as held in memory: as read, or as the
+     * ensure phases and the template have since written them.
+     */
+    public String configHash(String template) {
+        return ConfigHash.of(tx.toBytes(), cf.toBytes(), template.getBytes(StandardCharsets.UTF_8), deploy.toBytes());
+    }
+
+    /** The hash of the files as read. */
+    public String configHash() {
+        return ConfigHash.of(tx.toBytes(), cf.toBytes(), committedTemplate.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null), deploy.toBytes());
+    }
+
+    private static Optional<String> readIfPresent(Path file) {
         try {
-            committed = Files.exists(template) ? Optional.of(Files.readString(template)) : Optional.empty();
+            return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
         } catch (java.io.IOException e) {
-            throw new ToolException(ExitCode.INVALID_CONFIG, "cannot read " + template + ": " + e.getMessage(),
-                    template.toString(), "check the file");
+            throw new ToolException(ExitCode.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage(),
+                    file.toString(), "check the file");
         }
-        return new StackInputs(folder, settings, tx, cf, committed, region);
+    }
+
+    /** The stack's region: the command line's, else deploy.properties', else cf.properties' aws-region. */
+    public String region() {
+        return settings.requireRegion(folder.relativeDir());
+    }
+
+    public String stackName() {
+        return settings.stackName().orElseThrow();
     }
 
     private static PropertiesFile readValid(Path file, Schema schema, Log log) {
@@ -52,16 +81,21 @@ public record StackInputs(StackFolder folder, DeploySettings settings, Propertie
     }
 
     /** The ensure phases' options for this stack: tagged with the stack name, checked against the stack. */
-    public EnsureOptions ensureOptions(boolean plan, DeployContext ctx) {
-        java.util.Map<String, String> env = ctx.env();
-        EnsureOptions o = EnsureOptions.apply(settings.stackName()).withPlan(plan).withStack(settings.stackName(), region)
-                .withAdopt(ctx.allowances().adopt()).withAllowNewResources(ctx.allowances().allowNewResources());
-        if (settings.engine().equals("datomic")) o = o.withDatomicEngine(Path.of(settings.datomicHome().orElseThrow()), env);
-        return o;
+    public EnsureOptions ensureOptions(boolean plan, boolean adopt, boolean allowNewResources) {
+        return settings.ensureOptions(plan, stackName(), adopt, allowNewResources);
     }
 
     public TemplateOptions templateOptions() {
-        return TemplateOptions.from(settings);
+        return settings.templateOptions();
+    }
+
+    /** The stack request plan and apply both send: every parameter explicit, secrets resolved in memory only. */
+    public StackRequest stackRequest(GeneratedTemplate template, PropertiesFile tx, PropertiesFile cf, StackSource source, Secrets secrets) {
+        return settings.stackRequest(stackName(), template.json())
+                .parameters(template.parameterValues(tx, cf, secrets))
+                .noEcho(template.noEchoParameters())
+                .tags(StackTags.of(source.repoUrl(), source.templateCommit()))
+                .build();
     }
 
     /** A copy to plan on: planned keys are set in it, the files on disk stay untouched. */

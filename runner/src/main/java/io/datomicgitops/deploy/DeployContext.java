@@ -2,6 +2,10 @@ package io.datomicgitops.deploy;
 
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.config.Secrets;
+import io.datomicgitops.configrepo.StackFolder;
+import io.datomicgitops.configrepo.StackInputs;
+import io.datomicgitops.configrepo.StackSettings;
+import io.datomicgitops.ensure.EnsureOptions;
 import io.datomicgitops.report.Log;
 
 import java.time.Clock;
@@ -9,10 +13,10 @@ import java.util.Map;
 
 /**
  * What every phase of a deployment shares: the AWS clients, the log, the clock, secret resolution and the
- * environment (for the datomic engine and secret placeholders), and a region given on the command line.
+ * environment (for the datomic engine and secret placeholders), and what the command line says about every stack.
  */
-public record DeployContext(AwsClients aws, Log log, Clock clock, Secrets secrets, Map<String, String> env, String regionOverride,
-                            Allowances allowances) {
+public record DeployContext(AwsClients aws, Log log, Clock clock, Secrets secrets, Map<String, String> env,
+                            StackSettings.Overrides overrides, Allowances allowances) {
 
     /**
      * What an operator allows beyond the safe default. When the stack exists but generated keys are missing from the
@@ -25,6 +29,16 @@ public record DeployContext(AwsClients aws, Log log, Clock clock, Secrets secret
     }
 
     public DeployContext withLog(Log other) {
-        return new DeployContext(aws, other, clock, secrets, env, regionOverride, allowances);
+        return new DeployContext(aws, other, clock, secrets, env, overrides, allowances);
+    }
+
+    /** Reads a stack folder once, its settings resolved with this run's command line and AWS settings. */
+    public StackInputs read(StackFolder folder) {
+        return StackInputs.read(folder, overrides, aws.settings(), env, log);
+    }
+
+    /** The ensure phases' options for a stack, with what the operator allows. */
+    public EnsureOptions ensureOptions(StackInputs in, boolean plan) {
+        return in.ensureOptions(plan, allowances.adopt(), allowances.allowNewResources());
     }
 }

@@ -47,16 +47,25 @@ public final class Deployments {
         this.report = report;
     }
 
+    /** How many stacks apply plans at once before deploying them one after the other. */
+    public static final int PLAN_PARALLEL = 8;
+
     /** Plans every selected stack, at most {@code parallel} at once; results in the stacks' order. */
     public List<StackPlan> plan(GitRepo repo, List<StackFolder> stacks, int parallel) {
-        StackSource sourceBase = new StackSource(Optional.ofNullable(repo.remoteUrl()), Optional.empty());
+        return plan(repo, stacks, parallel, true);
+    }
+
+    /** @param reported the plan is what this command reports (plan, deploy), not a step of apply */
+    private List<StackPlan> plan(GitRepo repo, List<StackFolder> stacks, int parallel, boolean reported) {
+        if (stacks.isEmpty()) return List.of();
+        Optional<String> repoUrl = Optional.ofNullable(repo.remoteUrl());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, stacks.size())));
         try {
             List<Future<StackPlan>> futures = new ArrayList<>();
             for (StackFolder f : stacks) {
                 // the history walk for the template's last commit too: in a long history it costs as much as the AWS reads
-                futures.add(pool.submit(() -> planOne(f, new StackSource(sourceBase.repoUrl(),
-                        repo.lastCommitTouching(f.gitPath(StackFolder.TEMPLATE))))));
+                futures.add(pool.submit(() -> planOne(f, new StackSource(repoUrl, repo.lastCommitTouching(f.gitPath(StackFolder.TEMPLATE))),
+                        reported)));
             }
             List<StackPlan> plans = new ArrayList<>();
             for (Future<StackPlan> fu : futures) plans.add(unwrap(fu));
@@ -66,50 +75,67 @@ public final class Deployments {
         }
     }
 
-    private StackPlan planOne(StackFolder folder, StackSource source) {
+    private StackPlan planOne(StackFolder folder, StackSource source, boolean reported) {
         Instant start = ctx.clock().instant();
-        DeployContext local = ctx.withLog(new PrefixedLog(ctx.log(), "[" + folder.name() + "] "));
-        StackInputs in = StackInputs.read(folder, ctx.regionOverride(), local.log());
-        StackPlan plan = new StackPlanner(local, generator).plan(in, source);
+        DeployContext local = local(folder);
+        StackPlan plan = new StackPlanner(local, generator).plan(local.read(folder), source);
         report.addPhase(folder.name(), "plan", plan.changes() ? "changes-pending" : "no-changes",
-                Duration.between(start, ctx.clock().instant()), plan.summary().oneLine(), plan);
-        report.putStack(folder.name(), plan.summary());
+                Duration.between(start, ctx.clock().instant()), plan.summary().oneLine(), reported ? plan : plan.summary());
+        if (reported) report.putStack(folder.name(), plan.summary());
         local.log().progress("plan: " + plan.summary().oneLine());
         return plan;
     }
 
-    /** Applies the selected stacks in order; stops at the first failure (the report says which). */
+    /**
+     * Applies the selected stacks: finishes what a killed run left, refuses local edits, plans them (side by side),
+     * then deploys them in order; stops at the first failure (the report says which).
+     */
     public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, Duration lockWait) {
+        prepare(repo, stacks, publisher);
+        return deploy(repo, plan(repo, stacks, PLAN_PARALLEL, false), approval, publisher, lockWait);
+    }
+
+    /** Applies plans already made (deploy: checkout, plan, apply), without planning again. */
+    public List<ApplyResult> applyPlans(GitRepo repo, List<StackPlan> plans, Approval approval, Publisher publisher, Duration lockWait) {
+        prepare(repo, plans.stream().map(p -> p.inputs().folder()).toList(), publisher);
+        return deploy(repo, plans, approval, publisher, lockWait);
+    }
+
+    private void prepare(GitRepo repo, List<StackFolder> stacks, Publisher publisher) {
         publisher.resume().forEach(line -> ctx.log().progress("recovered: " + line));
         refuseLocalEdits(repo, stacks);
+    }
+
+    /**
+     * Deploys each stack that has something to do, under its lock, from its plan. Holding the lock, a run that finds
+     * another deployment's commits to the stack catches up and plans that stack again: its files changed.
+     */
+    private List<ApplyResult> deploy(GitRepo repo, List<StackPlan> plans, Approval approval, Publisher publisher, Duration lockWait) {
+        List<StackFolder> stacks = plans.stream().map(p -> p.inputs().folder()).toList();
         List<ApplyResult> results = new ArrayList<>();
-        for (StackFolder folder : stacks) {
-            DeployContext local = ctx.withLog(new PrefixedLog(ctx.log(), "[" + folder.name() + "] "));
-            StackInputs in = StackInputs.read(folder, ctx.regionOverride(), local.log());
-            Instant planned = ctx.clock().instant();
-            StackPlan plan = new StackPlanner(local, generator).plan(in, StackSource.of(repo, folder));
-            report.addPhase(folder.name(), "plan", plan.changes() ? "changes-pending" : "no-changes",
-                    Duration.between(planned, ctx.clock().instant()), plan.summary().oneLine(), plan.summary());
-            if (!plan.changes()) {
+        for (StackPlan planned : plans) {
+            StackInputs in = planned.inputs();
+            StackFolder folder = in.folder();
+            DeployContext local = local(folder);
+            if (!planned.changes()) {
                 results.add(nothingToDo(folder, in, local.log(), "apply: nothing to do"));
                 continue;
             }
             StackLock lock = new StackLock(ctx.aws(), in.region(), in.settings().lockTable(), local.log(), ctx.clock());
             Instant start = ctx.clock().instant();
-            try (StackLock.Lease ignored = lock.acquire(in.settings().stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
+            try (StackLock.Lease ignored = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
+                StackPlan plan = planned;
                 if (caughtUp(repo, folder, stacks, local.log())) {
                     // another deployment of this stack pushed while this one planned or waited for the lock: plan again
-                    StackPlan fresh = new StackPlanner(local, generator).plan(StackInputs.read(folder, ctx.regionOverride(), local.log()),
-                            StackSource.of(repo, folder));
-                    local.log().progress("plan: " + fresh.summary().oneLine());
-                    if (!fresh.changes()) {
+                    plan = planOne(folder, StackSource.of(repo, folder), false);
+                    if (!plan.changes()) {
                         results.add(nothingToDo(folder, in, local.log(), "apply: nothing to do; the other deployment did it"));
                         continue;
                     }
                 }
-                ApplyResult r = new StackApplier(local, generator, publisher).apply(StackInputs.read(folder, ctx.regionOverride(), local.log()), approval);
+                ApplyResult r = new StackApplier(local, generator, publisher).apply(plan, approval);
                 report.addPhase(folder.name(), "apply", "deployed", Duration.between(start, ctx.clock().instant()),
-                        "deployed " + in.settings().stackName(), r);
+                        "deployed " + in.stackName(), r);
                 report.putStack(folder.name(), summary(r));
                 results.add(r);
             }
@@ -117,9 +143,13 @@ public final class Deployments {
         return results;
     }
 
+    private DeployContext local(StackFolder folder) {
+        return ctx.withLog(new PrefixedLog(ctx.log(), "[" + folder.name() + "] "));
+    }
+
     private ApplyResult nothingToDo(StackFolder folder, StackInputs in, Log log, String line) {
         log.progress(line);
-        report.putStack(folder.name(), Map.of("stackName", in.settings().stackName(), "status", "nothing-to-do"));
+        report.putStack(folder.name(), Map.of("stackName", in.stackName(), "status", "nothing-to-do"));
         return new ApplyResult(folder.name(), "nothing-to-do", null, null, null, null, null, null, null);
     }
 

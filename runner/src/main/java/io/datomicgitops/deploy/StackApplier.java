@@ -62,18 +62,23 @@ public final class StackApplier {
         this.publisher = publisher;
     }
 
-    public ApplyResult apply(StackInputs in, Approval approval) {
+    /**
+     * Executes the plan: on the stack's files as the plan read them, the instances to replace as the plan decided
+     * them (the ones running before the update, as the plan read the group), without asking the planner again.
+     */
+    public ApplyResult apply(StackPlan plan, Approval approval) {
         Instant started = ctx.clock().instant();
+        StackInputs in = plan.inputs();
         StackFolder folder = in.folder();
         String stack = folder.name();
         EnsureService ensure = new EnsureService(ctx.aws(), ctx.log(), ctx.clock());
 
         EnsureResult tx = ensure.ensureTransactor(in.tx(),
-                in.ensureOptions(false, ctx).withListener(persist(folder, StackFolder.TRANSACTOR, "ensure-transactor", approval)));
+                ctx.ensureOptions(in, false).withListener(persist(folder, StackFolder.TRANSACTOR, "ensure-transactor", approval)));
         publishFile(folder, StackFolder.TRANSACTOR, in.tx(), "ensure-transactor", tx.keysWritten(), approval);
 
         EnsureResult cf = ensure.ensureCf(in.cf(), in.tx(),
-                in.ensureOptions(false, ctx).withListener(persist(folder, StackFolder.CF, "ensure-cf", approval)));
+                ctx.ensureOptions(in, false).withListener(persist(folder, StackFolder.CF, "ensure-cf", approval)));
         publishFile(folder, StackFolder.CF, in.cf(), "ensure-cf", cf.keysWritten(), approval);
 
         GeneratedTemplate template = generator.generate(in.tx(), in.cf(), in.templateOptions());
@@ -84,42 +89,19 @@ public final class StackApplier {
                         "regenerate " + StackFolder.TEMPLATE + " (+" + diff.added() + " -" + diff.removed() + " lines)"), approval));
 
         StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
-        String stackName = in.settings().stackName();
-        boolean existed = deployer.describe(stackName).filter(i -> !i.isReviewOnly()).isPresent();
+        String stackName = in.stackName();
+        StackResult stackResult = deployer.apply(in.stackRequest(template, in.tx(), in.cf(), StackSource.of(publisher.repo(), folder), ctx.secrets()));
+
         InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
-        LaunchTemplateVersion launch = new LaunchTemplateVersion(ctx.aws(), in.region(), ctx.log());
-        Set<String> before = Set.of();
-        Optional<Long> versionBefore = Optional.empty();
-        if (existed) {
-            String group = deployer.autoScalingGroupName(stackName);
-            before = instanceIds(replacer.plan(group, false));
-            versionBefore = launch.latest(group);
-        }
-
-        StackSource source = StackSource.of(publisher.repo(), folder);
-        StackResult stackResult = deployer.apply(new StackPlanner(ctx, generator).request(in, template, in.tx(), in.cf(), source));
-
-        ReplacementResult replacement = null;
-        String launchSource = null;
-        if (existed) {
-            String group = deployer.autoScalingGroupName(stackName);
-            Optional<Long> versionAfter = launch.latest(group);
-            boolean launchChanged = (stackResult.preview() != null && StackPlanner.listsLaunchChange(stackResult.preview()))
-                    || (versionBefore.isPresent() && versionAfter.isPresent() && versionAfter.get() > versionBefore.get());
-            if (launchChanged) launch.alignGroup(group);
-            // launch changed: every instance running before the update is old; else only those still old from an
-            // earlier, interrupted deployment (not the ones it launched)
-            Set<String> old = launchChanged ? before : Set.copyOf(StackPlanner.withoutCurrent(replacer.plan(group, false),
-                    DeploymentRecord.read(folder.file(StackFolder.RECORD))).toReplace());
-            if (!old.isEmpty()) {
-                replacement = replacer.replace(replacementRequest(in, group).withAll(launchChanged).withOnlyInstances(old));
-            }
-            launchSource = replacer.plan(group, false).launchSource();
-        }
+        // an update may recreate the group under a new name: the stack's own answer names it
+        String group = stackResult.autoScalingGroup() != null ? stackResult.autoScalingGroup()
+                : plan.group().map(InstanceReplacer.GroupSnapshot::groupName).orElseGet(() -> deployer.autoScalingGroupName(stackName));
+        ReplacementResult replacement = plan.group().map(before -> replaceOld(plan, before, stackResult, group, replacer)).orElse(null);
+        String launchSource = replacer.launchSource(group).toString();
 
         DeploymentRecord record = new DeploymentRecord(stack, stackName, stackResult.stackId(), in.region(),
-                publisher.repo().head(), ConfigHash.of(folder), stackResult.changeSetId(), stackResult.stackStatus(),
-                in.settings().replaceStrategy(), launchSource != null ? launchSource : launchSourceOf(replacer, deployer, stackName),
+                publisher.repo().head(), in.configHash(template.json()), stackResult.changeSetId(), stackResult.stackStatus(),
+                in.settings().replaceStrategy().id, launchSource,
                 replacement == null ? java.util.List.of() : replacement.replaced(),
                 replacement == null ? java.util.List.of() : replacement.launched(),
                 replacement == null ? null : replacement.zeroInServiceSeconds(),
@@ -135,6 +117,29 @@ public final class StackApplier {
         String tag = "deploy/" + stack + "/" + TAG_TIME.format(ctx.clock().instant());
         publisher.tag(folder, tag, "deployed " + stackName + " at " + record.deployedCommit());
         return new ApplyResult(stack, "deployed", record, tag, tx, cf, templateCommit.orElse(null), stackResult, replacement);
+    }
+
+    /**
+     * Replaces what the plan said: every instance running before the update when the launch changed, else the ones the
+     * plan found still old. An update that changed the launch although the plan did not expect it (the change set
+     * listed the launch resource, or the template gained a version) still replaces every instance, and says so.
+     */
+    private ReplacementResult replaceOld(StackPlan plan, InstanceReplacer.GroupSnapshot before, StackResult stackResult, String group,
+                                         InstanceReplacer replacer) {
+        LaunchTemplateVersion versions = new LaunchTemplateVersion(ctx.aws(), plan.inputs().region(), ctx.log());
+        Optional<LaunchTemplateVersion.GroupLaunch> launch = versions.read(group);
+        boolean newVersion = launch.isPresent() && before.latestTemplateVersion().map(v -> launch.get().latest() > v).orElse(false);
+        boolean launchChanged = plan.launchChanges() || newVersion
+                || (stackResult.preview() != null && stackResult.preview().listsLaunchChange());
+        if (launchChanged && !plan.launchChanges()) {
+            ctx.log().warn("the stack update changed what the transactors launch from, which the plan did not show: "
+                    + "every instance running before it is replaced");
+        }
+        if (launchChanged) launch.ifPresent(l -> versions.alignGroup(group, l));
+        Set<String> old = launchChanged ? before.instanceIds() : Set.copyOf(plan.instances().toReplace());
+        if (old.isEmpty()) return null;
+        return replacer.replace(plan.inputs().settings().replacementRequest(group, Optional.of(plan.inputs().tx()))
+                .withAll(launchChanged).withOnlyInstances(old));
     }
 
     /** The write-ahead listener: each generated name is committed and pushed before the next resource is created. */
@@ -157,22 +162,4 @@ public final class StackApplier {
         return m.trailer("Approved-by", approval.approvedBy()).trailer("Build-URL", approval.buildUrl());
     }
 
-    private static String launchSourceOf(InstanceReplacer replacer, StackDeployer deployer, String stackName) {
-        return replacer.plan(deployer.autoScalingGroupName(stackName), false).launchSource();
-    }
-
-    private ReplacementRequest replacementRequest(StackInputs in, String group) {
-        ReplacementRequest r = ReplacementRequest.of(group, Strategy.parse(in.settings().replaceStrategy()))
-                .withTimeouts(in.settings().replaceTimeout(), in.settings().healthTimeout());
-        Optional<String> pingHost = in.tx().get("ping-host");
-        Optional<String> pingPort = in.tx().get("ping-port");
-        if (pingHost.isPresent() && pingPort.isPresent()) r = r.withEndpoint(new HealthEndpoint(pingHost.get(), Integer.parseInt(pingPort.get())));
-        Optional<String> metricsRegion = in.tx().get("aws-cloudwatch-region");
-        if (metricsRegion.isPresent()) r = r.withHeartbeat(new HeartbeatMetric(metricsRegion.get(), in.tx().get("aws-cloudwatch-dimension-value")));
-        return r;
-    }
-
-    private static Set<String> instanceIds(ReplacementPlan plan) {
-        return plan.instances().stream().map(ReplacementPlan.InstanceState::instanceId).collect(Collectors.toSet());
-    }
 }

@@ -3,10 +3,13 @@ package io.datomicgitops.deploy;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.datomicgitops.ensure.EnsureResult;
+import io.datomicgitops.configrepo.StackInputs;
+import io.datomicgitops.instances.InstanceReplacer;
 import io.datomicgitops.instances.ReplacementPlan;
 import io.datomicgitops.stack.StackPreview;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Everything the plan of one stack found: ensure plans, the template and its diff, the stack preview, the instances. */
 @JsonPropertyOrder({"stack", "summary", "ensureTransactor", "ensureCf", "templateDiff", "stackPreview", "instances", "drift"})
@@ -19,7 +22,13 @@ public record StackPlan(
         StackPreview stackPreview,
         ReplacementPlan instances,
         List<String> drift,
-        @JsonIgnore String template) {
+        @JsonIgnore String template,
+        /** The stack's files as read once: what apply writes on and deploys. */
+        @JsonIgnore StackInputs inputs,
+        /** The stack's group as read by the plan: the instances running before the update. */
+        @JsonIgnore Optional<InstanceReplacer.GroupSnapshot> group,
+        /** The update changes what the transactors launch from: every instance in the group is then old. */
+        @JsonIgnore boolean launchChanges) {
 
     public boolean changes() {
         return summary.changes();

@@ -40,9 +40,6 @@ import java.util.Set;
  * preview, the instances a deployment would replace, and drift.
  */
 public final class StackPlanner {
-    /** Resource types whose change means the running transactors are on an old configuration. */
-    static final Set<String> LAUNCH_TYPES = Set.of("AWS::EC2::LaunchTemplate", "AWS::AutoScaling::LaunchConfiguration");
-
     private final DeployContext ctx;
     private final TemplateGenerator generator;
 
@@ -65,7 +62,7 @@ public final class StackPlanner {
      */
     private StackPlan plan(StackInputs in, StackSource source, Parallel reads) {
         Log log = ctx.log();
-        String stackName = in.settings().stackName();
+        String stackName = in.stackName();
         StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), log, ctx.clock());
         InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), log, ctx.clock());
 
@@ -79,22 +76,22 @@ public final class StackPlanner {
             PropertiesFile cf = StackInputs.copy(in.cf());
             GeneratedTemplate t = generator.generate(tx, cf, in.templateOptions());
             deployed.ifPresent(d -> refuseLaunchChange(d, in, t));
-            early[0] = request(in, t, tx, cf, source);
+            early[0] = in.stackRequest(t, tx, cf, source, ctx.secrets());
             return deployer.preview(early[0], Parallel.join(described));
         });
         // ensure-cf reads the transactor file only for names ensure-transactor may write: planned beside it too
         var earlyCfPlan = reads.supply(() -> new EnsureService(ctx.aws(), log, ctx.clock())
-                .ensureCf(StackInputs.copy(in.cf()), StackInputs.copy(in.tx()), in.ensureOptions(true, ctx)));
+                .ensureCf(StackInputs.copy(in.cf()), StackInputs.copy(in.tx()), ctx.ensureOptions(in, true)));
 
         EnsureService ensure = new EnsureService(ctx.aws(), log, ctx.clock());
         PropertiesFile tx = StackInputs.copy(in.tx());
         PropertiesFile cf = StackInputs.copy(in.cf());
-        EnsureResult txPlan = ensure.ensureTransactor(tx, in.ensureOptions(true, ctx));
+        EnsureResult txPlan = ensure.ensureTransactor(tx, ctx.ensureOptions(in, true));
         txPlan.keysWritten().forEach(tx::set);
         EnsureResult cfPlan = txPlan.keysWritten().isEmpty() ? Parallel.resultOrNull(earlyCfPlan) : null;
         if (cfPlan == null) {
             Parallel.resultOrNull(earlyCfPlan);
-            cfPlan = ensure.ensureCf(cf, tx, in.ensureOptions(true, ctx));
+            cfPlan = ensure.ensureCf(cf, tx, ctx.ensureOptions(in, true));
         }
         cfPlan.keysWritten().forEach(cf::set);
 
@@ -106,7 +103,7 @@ public final class StackPlanner {
         Optional<StackInfo> info = Parallel.join(described).filter(i -> !i.isReviewOnly());
         Optional<String> deployed = Parallel.join(deployedTemplate);
         deployed.ifPresent(d -> refuseLaunchChange(d, in, template));
-        StackRequest request = request(in, template, tx, cf, source);
+        StackRequest request = in.stackRequest(template, tx, cf, source, ctx.secrets());
         StackPreview preview = Parallel.resultOrNull(earlyPreview);
         if (preview == null || !request.equals(early[0])) preview = deployer.preview(request, Parallel.join(described));
 
@@ -117,17 +114,18 @@ public final class StackPlanner {
             drift.addAll(goneResources(cfPlan, in.cf()));
         }
 
+        Optional<DeploymentRecord> record = DeploymentRecord.parse(in.recordJson());
         ReplacementPlan instances = null;
+        boolean launchChanges = false;
         int toReplace = 0;
         Optional<InstanceReplacer.GroupSnapshot> snapshot = Parallel.join(group);
         if (snapshot.isPresent()) {
-            boolean launchChanges = launchChanges(preview, deployed, template.json());
-            instances = withoutCurrent(replacer.plan(snapshot.get(), launchChanges), DeploymentRecord.read(in.folder().file(StackFolder.RECORD)));
+            launchChanges = launchChanges(preview, deployed, template.json());
+            instances = toReplace(replacer.plan(snapshot.get(), launchChanges), launchChanges, record);
             toReplace = instances.toReplace().size();
         }
 
-        boolean recordUpToDate = DeploymentRecord.read(in.folder().file(StackFolder.RECORD))
-                .map(r -> r.configSha256().equals(ConfigHash.of(in.folder())) && !diff.changed())
+        boolean recordUpToDate = record.map(r -> r.configSha256().equals(in.configHash()) && !diff.changed())
                 .orElse(false);
         boolean stackChanges = info.isEmpty() || stackChanges(preview, deployed, template.json(), log);
         boolean changes = txPlan.changed() || cfPlan.changed() || diff.changed() || stackChanges || toReplace > 0
@@ -140,8 +138,9 @@ public final class StackPlanner {
                 diff.changed(), diff.lines(), info.isPresent(),
                 info.isPresent() ? preview.changes().size() : 0,
                 (int) preview.changes().stream().filter(c -> "True".equals(c.replacement())).count(),
-                toReplace, in.settings().replaceStrategy(), recordUpToDate, drift);
-        return new StackPlan(in.folder().name(), summary, txPlan, cfPlan, diff.unified(), preview, instances, drift, template.json());
+                toReplace, in.settings().replaceStrategy().id, recordUpToDate, drift);
+        return new StackPlan(in.folder().name(), summary, txPlan, cfPlan, diff.unified(), preview, instances, drift, template.json(),
+                in, snapshot, launchChanges);
     }
 
     /**
@@ -166,30 +165,18 @@ public final class StackPlanner {
         return false;
     }
 
-    /** The stack request both plan and apply send: every parameter explicit, secrets resolved in memory only. */
-    StackRequest request(StackInputs in, GeneratedTemplate template, PropertiesFile tx, PropertiesFile cf, StackSource source) {
-        Map<String, String> values = template.parameterValues(tx, cf, ctx.secrets());
-        return StackRequest.builder(in.settings().stackName(), template.json())
-                .parameters(values)
-                .noEcho(template.noEchoParameters())
-                .tags(io.datomicgitops.stack.StackTags.of(source.repoUrl(), source.templateCommit()))
-                .timeout(in.settings().stackTimeout())
-                .templateBucket(in.settings().templateBucket().orElse(null))
-                .terminationProtection(in.settings().terminationProtection())
-                .build();
-    }
-
-    /** The plan without the instances the last deployment launched from the group's current launch source. */
-    static ReplacementPlan withoutCurrent(ReplacementPlan plan, Optional<DeploymentRecord> record) {
+    /**
+     * What a deployment replaces, the one answer plan and apply share. When the update changes what the transactors
+     * launch from, every instance running before it is old, those the last deployment launched included. Otherwise
+     * only the instances still old from an earlier, interrupted deployment are, not the ones it launched: their
+     * launch tags may lag behind the group's source (the sandbox tags them with the template's default version).
+     */
+    static ReplacementPlan toReplace(ReplacementPlan plan, boolean launchChanges, Optional<DeploymentRecord> record) {
+        if (launchChanges) return plan;
         List<String> current = record.map(r -> r.currentInstances(plan.launchSource())).orElse(List.of());
         if (current.isEmpty()) return plan;
         return new ReplacementPlan(plan.groupName(), plan.capacity(), plan.launchSource(), plan.instances(),
                 plan.toReplace().stream().filter(id -> !current.contains(id)).toList());
-    }
-
-    /** The change set lists a change to the launch template or configuration. */
-    static boolean listsLaunchChange(StackPreview preview) {
-        return preview.changes().stream().anyMatch(c -> LAUNCH_TYPES.contains(c.resourceType()));
     }
 
     /**
@@ -198,14 +185,14 @@ public final class StackPlanner {
      * refers to changes.
      */
     static boolean launchChanges(StackPreview preview, Optional<String> deployed, String template) {
-        if (listsLaunchChange(preview)) return true;
+        if (preview.listsLaunchChange()) return true;
         if (!preview.hasChanges() || deployed.isEmpty()) return false;
         try {
             JsonNode now = Json.mapper().readTree(template).path("Resources");
             JsonNode before = Json.mapper().readTree(deployed.get()).path("Resources");
             for (var it = now.fields(); it.hasNext(); ) {
                 var resource = it.next();
-                if (!LAUNCH_TYPES.contains(resource.getValue().path("Type").asText())) continue;
+                if (!StackPreview.LAUNCH_TYPES.contains(resource.getValue().path("Type").asText())) continue;
                 if (!resource.getValue().equals(before.path(resource.getKey()))) return true;
                 java.util.Set<String> refs = new java.util.HashSet<>();
                 referencedParameters(resource.getValue(), refs);
@@ -245,13 +232,13 @@ public final class StackPlanner {
     private void refuseLaunchChange(String deployed, StackInputs in, GeneratedTemplate template) {
         if (ctx.allowances().launchChange()) return;
         List<String> types = io.datomicgitops.stack.StackTemplate.parse(deployed, "deployed template").resources().stream()
-                .map(io.datomicgitops.stack.StackTemplate.Resource::type).filter(LAUNCH_TYPES::contains).toList();
+                .map(io.datomicgitops.stack.StackTemplate.Resource::type).filter(StackPreview.LAUNCH_TYPES::contains).toList();
         String wanted = template.launchResourceId().equals(TemplateGenerator.LAUNCH_CONFIGURATION)
                 ? "AWS::AutoScaling::LaunchConfiguration" : "AWS::EC2::LaunchTemplate";
         if (!types.isEmpty() && !types.contains(wanted)) {
             String has = types.get(0).equals("AWS::AutoScaling::LaunchConfiguration") ? "configuration" : "template";
             throw new io.datomicgitops.ToolException(io.datomicgitops.ExitCode.INVALID_CONFIG,
-                    "stack " + in.settings().stackName() + " runs a launch " + has + ", and the template would replace it with a launch "
+                    "stack " + in.stackName() + " runs a launch " + has + ", and the template would replace it with a launch "
                             + (has.equals("template") ? "configuration" : "template"), in.folder().gitPath(StackFolder.DEPLOY),
                     "set template.launch=" + has + " to keep it, or pass --allow-launch-change to move the stack on purpose");
         }
@@ -261,7 +248,7 @@ public final class StackPlanner {
     private static Optional<String> templateDrift(Optional<String> deployed, StackInputs in) {
         if (deployed.isEmpty() || in.committedTemplate().isEmpty()) return Optional.empty();
         if (sameJson(deployed.get(), in.committedTemplate().get())) return Optional.empty();
-        return Optional.of("the deployed template of " + in.settings().stackName() + " differs from the committed "
+        return Optional.of("the deployed template of " + in.stackName() + " differs from the committed "
                 + in.folder().gitPath(StackFolder.TEMPLATE) + " (changed outside the pipeline?)");
     }
 

@@ -50,8 +50,15 @@ final class GroupReader {
         return out;
     }
 
+    /** What the group launches new instances from now, and its launch template's latest version (none for a configuration). */
+    record Launch(LaunchSource current, Optional<Long> latestTemplateVersion) {}
+
     /** What the group launches new instances from now, with "$Latest"/"$Default" resolved to a number. */
     LaunchSource current(AutoScalingGroup g) {
+        return launch(g).current();
+    }
+
+    Launch launch(AutoScalingGroup g) {
         LaunchTemplateSpecification spec = g.launchTemplate();
         if (spec == null && g.mixedInstancesPolicy() != null && g.mixedInstancesPolicy().launchTemplate() != null) {
             spec = g.mixedInstancesPolicy().launchTemplate().launchTemplateSpecification();
@@ -61,10 +68,10 @@ final class GroupReader {
             String version = spec.version();
             if (version == null || version.equals("$Default")) version = String.valueOf(lt.defaultVersionNumber());
             else if (version.equals("$Latest")) version = String.valueOf(lt.latestVersionNumber());
-            return LaunchSource.template(lt.launchTemplateId(), version);
+            return new Launch(LaunchSource.template(lt.launchTemplateId(), version), Optional.ofNullable(lt.latestVersionNumber()));
         }
-        if (g.launchConfigurationName() != null) return LaunchSource.configuration(g.launchConfigurationName());
-        return LaunchSource.none();
+        if (g.launchConfigurationName() != null) return new Launch(LaunchSource.configuration(g.launchConfigurationName()), Optional.empty());
+        return new Launch(LaunchSource.none(), Optional.empty());
     }
 
     /** What an instance was launched from: EC2's launch template tags first (set at launch), else the group's record. */

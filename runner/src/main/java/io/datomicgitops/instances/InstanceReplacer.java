@@ -59,14 +59,24 @@ public final class InstanceReplacer {
     }
 
     /** The group as it is now, with what it launches from and its instances' EC2 details: what a plan decides on. */
-    public record GroupSnapshot(String groupName, AutoScalingGroup group, LaunchSource current,
-                                Map<String, software.amazon.awssdk.services.ec2.model.Instance> ec2) {}
+    public record GroupSnapshot(String groupName, AutoScalingGroup group, LaunchSource current, Optional<Long> latestTemplateVersion,
+                                Map<String, software.amazon.awssdk.services.ec2.model.Instance> ec2) {
+        public java.util.Set<String> instanceIds() {
+            return group.instances().stream().map(Instance::instanceId).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
+    }
 
     /** Reads the group once, so that a plan can be made from it later (e.g. when a preview has said what changes). */
     public GroupSnapshot read(String groupName) {
         AutoScalingGroup g = reader.group(groupName);
-        LaunchSource current = reader.current(g);
-        return new GroupSnapshot(groupName, g, current, reader.ec2(g.instances().stream().map(Instance::instanceId).toList()));
+        GroupReader.Launch launch = reader.launch(g);
+        return new GroupSnapshot(groupName, g, launch.current(), launch.latestTemplateVersion(),
+                reader.ec2(g.instances().stream().map(Instance::instanceId).toList()));
+    }
+
+    /** What the group launches new instances from now (no instance is read). */
+    public LaunchSource launchSource(String groupName) {
+        return reader.current(reader.group(groupName));
     }
 
     /** Which instances a replacement would replace, decided on a snapshot (no AWS call). */

@@ -23,22 +23,26 @@ public final class LaunchTemplateVersion {
         this.log = log;
     }
 
-    /** The group's launch template id and its latest version number; empty for a launch configuration. */
-    public Optional<Long> latest(String groupName) {
-        return spec(groupName).map(s -> latestOf(s.launchTemplateId()));
+    /** The launch template a group launches from: its id, the version the group names, and the template's latest. */
+    public record GroupLaunch(String templateId, String groupVersion, long latest) {
+        /** The group launches from an older version than the template's latest. */
+        boolean behind() {
+            return groupVersion == null || !(groupVersion.equals("$Latest") || groupVersion.equals(Long.toString(latest)));
+        }
+    }
+
+    /** The group's launch template and its latest version; empty for a launch configuration. */
+    public Optional<GroupLaunch> read(String groupName) {
+        return spec(groupName).map(s -> new GroupLaunch(s.launchTemplateId(), s.version(), latestOf(s.launchTemplateId())));
     }
 
     /** Points the group at the template's latest version when CloudFormation left it on an older one. */
-    public void alignGroup(String groupName) {
-        Optional<LaunchTemplateSpecification> spec = spec(groupName);
-        if (spec.isEmpty()) return;
-        long latest = latestOf(spec.get().launchTemplateId());
-        String version = spec.get().version();
-        if (version != null && (version.equals("$Latest") || version.equals(Long.toString(latest)))) return;
-        log.warn("group " + groupName + " launches from version " + version + " of " + spec.get().launchTemplateId()
-                + ", the template says the latest (" + latest + "): pointing the group at version " + latest);
+    public void alignGroup(String groupName, GroupLaunch launch) {
+        if (!launch.behind()) return;
+        log.warn("group " + groupName + " launches from version " + launch.groupVersion() + " of " + launch.templateId()
+                + ", the template says the latest (" + launch.latest() + "): pointing the group at version " + launch.latest());
         aws.autoScaling(region).updateAutoScalingGroup(r -> r.autoScalingGroupName(groupName)
-                .launchTemplate(t -> t.launchTemplateId(spec.get().launchTemplateId()).version(Long.toString(latest))));
+                .launchTemplate(t -> t.launchTemplateId(launch.templateId()).version(Long.toString(launch.latest()))));
     }
 
     private Optional<LaunchTemplateSpecification> spec(String groupName) {

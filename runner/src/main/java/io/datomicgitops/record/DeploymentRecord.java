@@ -51,9 +51,19 @@ public record DeploymentRecord(
     public static Optional<DeploymentRecord> read(Path file) {
         if (!Files.exists(file)) return Optional.empty();
         try {
-            return Optional.of(Json.mapper().readValue(Files.readString(file), DeploymentRecord.class));
+            return parse(Optional.of(Files.readString(file)));
         } catch (IOException e) {
-            return Optional.empty(); // an unreadable record only means the next deployment writes a fresh one
+            return Optional.empty();
+        }
+    }
+
+    /** The record from deployment.json's text; an unreadable record only means the next deployment writes a fresh one. */
+    public static Optional<DeploymentRecord> parse(Optional<String> json) {
+        if (json.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(Json.mapper().readValue(json.get(), DeploymentRecord.class));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 }

@@ -56,4 +56,12 @@ public record StackPreview(
     /** A parameter value as sent (NoEcho values are never shown), with the deployed value when it differs. */
     @JsonPropertyOrder({"key", "value", "previous", "changed", "noEcho"})
     public record ParameterValue(String key, String value, String previous, boolean changed, boolean noEcho) {}
+
+    /** Resource types whose change means the running transactors are on an old configuration. */
+    public static final java.util.Set<String> LAUNCH_TYPES = java.util.Set.of("AWS::EC2::LaunchTemplate", "AWS::AutoScaling::LaunchConfiguration");
+
+    /** The change set lists a change to the launch template or configuration. */
+    public boolean listsLaunchChange() {
+        return changes().stream().anyMatch(c -> LAUNCH_TYPES.contains(c.resourceType()));
+    }
 }
