@@ -11,8 +11,14 @@ import java.util.Map;
 
 /** AWS options shared by every command; the standard AWS_* variables are the defaults. */
 public final class AwsOptions {
-    @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: AWS_REGION, the profile, or the files' own region keys)")
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "AWS region where a stack's files name none (a stack deploys to the aws-region of its deploy.properties, "
+                    + "else of its cf.properties; a --region that contradicts them is refused); default: AWS_REGION, the profile")
     String region;
+
+    @Option(names = "--override-region", description = "let --region win over the region a stack's files name (moves the stack: "
+            + "it is a new stack in that region)")
+    boolean overrideRegion;
 
     @Option(names = "--endpoint-url", paramLabel = "URL", description = "AWS endpoint override for every service (default: AWS_ENDPOINT_URL)")
     String endpointUrl;

@@ -69,7 +69,7 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /** What the command line says about every stack it touches (the flow commands name no stack in their options). */
     protected io.datomicgitops.configrepo.StackSettings.Overrides overrides() {
-        return io.datomicgitops.configrepo.StackSettings.Overrides.NONE.withRegion(aws.explicitRegion());
+        return io.datomicgitops.configrepo.StackSettings.Overrides.NONE.withRegion(aws.explicitRegion(), aws.overrideRegion);
     }
 
     /** Created on first use, so commands that never call AWS need no credentials. */

@@ -34,28 +34,32 @@ public record StackSettings(Optional<DeploySettings> deploy, Overrides overrides
                             Map<String, String> env) {
 
     /** What the command line says about a stack; each null when not given. */
-    public record Overrides(String stackName, String region, Strategy strategy, Duration replaceTimeout, Duration healthTimeout,
-                            Duration stackTimeout, String engine, Path datomicHome) {
-        public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, null);
+    /**
+     * What the command line says about a stack; each null when not given. {@code moveRegion}: --region may differ from
+     * the region the stack's files name (--override-region); without it a contradiction is refused.
+     */
+    public record Overrides(String stackName, String region, boolean moveRegion, Strategy strategy, Duration replaceTimeout,
+                            Duration healthTimeout, Duration stackTimeout, String engine, Path datomicHome) {
+        public static final Overrides NONE = new Overrides(null, null, false, null, null, null, null, null, null);
 
         public Overrides withStackName(String name) {
-            return new Overrides(name, region, strategy, replaceTimeout, healthTimeout, stackTimeout, engine, datomicHome);
+            return new Overrides(name, region, moveRegion, strategy, replaceTimeout, healthTimeout, stackTimeout, engine, datomicHome);
         }
 
-        public Overrides withRegion(String r) {
-            return new Overrides(stackName, r, strategy, replaceTimeout, healthTimeout, stackTimeout, engine, datomicHome);
+        public Overrides withRegion(String r, boolean move) {
+            return new Overrides(stackName, r, move, strategy, replaceTimeout, healthTimeout, stackTimeout, engine, datomicHome);
         }
 
         public Overrides withReplacement(Strategy s, Duration overall, Duration health) {
-            return new Overrides(stackName, region, s, overall, health, stackTimeout, engine, datomicHome);
+            return new Overrides(stackName, region, moveRegion, s, overall, health, stackTimeout, engine, datomicHome);
         }
 
         public Overrides withStackTimeout(Duration t) {
-            return new Overrides(stackName, region, strategy, replaceTimeout, healthTimeout, t, engine, datomicHome);
+            return new Overrides(stackName, region, moveRegion, strategy, replaceTimeout, healthTimeout, t, engine, datomicHome);
         }
 
         public Overrides withEngine(String e, Path home) {
-            return new Overrides(stackName, region, strategy, replaceTimeout, healthTimeout, stackTimeout, e, home);
+            return new Overrides(stackName, region, moveRegion, strategy, replaceTimeout, healthTimeout, stackTimeout, e, home);
         }
     }
 
@@ -79,9 +83,21 @@ public record StackSettings(Optional<DeploySettings> deploy, Overrides overrides
                 "pass --stack-name NAME or --stack-dir DIR"));
     }
 
-    /** Command line, then deploy.properties, then cf.properties; empty leaves it to the AWS settings (AWS_REGION, profile). */
+    /**
+     * deploy.properties' aws-region, else cf.properties'; --region only where the files name none (or with
+     * --override-region); empty leaves it to the AWS settings (AWS_REGION, the profile). A --region that contradicts
+     * the files is refused: it would silently deploy the stack somewhere else, as a new stack.
+     */
     public Optional<String> region() {
-        return Optional.ofNullable(overrides.region()).or(() -> deploy.flatMap(DeploySettings::region)).or(this::cfRegion);
+        Optional<String> files = deploy.flatMap(DeploySettings::region).or(this::cfRegion);
+        String given = overrides.region();
+        if (given != null && files.isPresent() && !files.get().equals(given) && !overrides.moveRegion()) {
+            throw new ToolException(ExitCode.USAGE, "--region " + given + " contradicts the stack's region " + files.get()
+                    + stackName().map(n -> " (" + n + ")").orElse(""), "aws-region in " + DeploySettings.FILE_NAME + " or " + StackFolder.CF,
+                    "drop --region (a stack deploys to the region its files name), or add --override-region to deploy it to "
+                            + given + " on purpose");
+        }
+        return Optional.ofNullable(given).or(() -> files);
     }
 
     /** The flow deploys a stack to one named region, never to whatever the runner's environment points at. */
