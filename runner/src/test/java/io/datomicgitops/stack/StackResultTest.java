@@ -1,0 +1,63 @@
+package io.datomicgitops.stack;
+
+import io.datomicgitops.report.Json;
+import io.datomicgitops.stack.StackResult.StackEventLine;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * report.json must not change with the way results are built: the expected files under /results were written by
+ * the positional constructor before the builder existed (commit 21db8a0), from the same values.
+ */
+class StackResultTest {
+    static final StackEventLine EVENT = new StackEventLine("2024-01-01T00:00:00Z", "LaunchGroup",
+            "AWS::AutoScaling::AutoScalingGroup", "UPDATE_FAILED", "boom", "asg-1");
+
+    static final StackPreview PREVIEW = new StackPreview("tx-prod", "changes", "UPDATE", "change-set", "datomic-gitops-1",
+            "arn:cs", "reason", 1234, "https://bucket/t.json", List.of("CAPABILITY_IAM"),
+            List.of(new StackPreview.ParameterValue("Size", "2", "1", true, false)),
+            List.of(new StackPreview.ResourceChange("Modify", "LaunchGroup", "asg-1", "AWS::AutoScaling::AutoScalingGroup",
+                    "False", List.of("Properties"), List.of())));
+
+    @Test
+    void everyFieldSetByNameWritesTheJsonThePositionalConstructorWrote() throws IOException {
+        StackResult r = StackResult.builder()
+                .stackName("tx-prod").stackId("arn:stack").operation("update").outcome("rolled-back")
+                .stackStatus("UPDATE_ROLLBACK_COMPLETE").statusReason("why")
+                .changeSetName("datomic-gitops-1").changeSetId("arn:cs").templateUrl("https://bucket/t.json")
+                .terminationProtection(true).autoScalingGroup("asg-1").durationMs(4321).preview(PREVIEW)
+                .events(List.of(EVENT)).failures(List.of(EVENT)).warnings(List.of("careful"))
+                .build();
+
+        assertThat(Json.write(r)).isEqualTo(expected("stack-full.json"));
+    }
+
+    @Test
+    void onlyTheRequiredFieldsLeaveOutTheNullsButKeepTheListsAsEmptyArrays() throws IOException {
+        StackResult r = StackResult.builder().stackName("tx-prod").operation("continue-rollback").outcome("timeout")
+                .durationMs(7).build();
+
+        assertThat(Json.write(r)).isEqualTo(expected("stack-sparse.json"));
+    }
+
+    @Test
+    void aBuilderMissingRequiredFieldsNamesThemAll() {
+        assertThatThrownBy(() -> StackResult.builder().stackName("tx-prod").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("StackResult built without operation, outcome, durationMs (required)");
+    }
+
+    static String expected(String name) throws IOException {
+        try (InputStream in = StackResultTest.class.getResourceAsStream("/results/" + name)) {
+            assertThat(in).as("/results/" + name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
