@@ -232,7 +232,7 @@ public final class StackDeployer {
         String reason = end.map(Stack::stackStatusReason).orElse(null);
         boolean ok = status.equals("UPDATE_ROLLBACK_COMPLETE");
         StackResult result = StackResult.builder().stackName(stackName).stackId(info.stackId()).operation("continue-rollback")
-                .outcome(ok ? "rollback-continued" : "failed").stackStatus(status).statusReason(reason)
+                .outcome(ok ? StackOutcome.ROLLBACK_CONTINUED : StackOutcome.FAILED).stackStatus(status).statusReason(reason)
                 .terminationProtection(info.terminationProtection()).durationMs(millisSince(start))
                 .events(events.all()).failures(events.failures()).build();
         if (ok) {
@@ -297,7 +297,7 @@ public final class StackDeployer {
                     request.timeout());
         }
         if (end.isEmpty()) {
-            StackResult gone = StackResult.builder().stackName(stackName).operation(operation).outcome("failed")
+            StackResult gone = StackResult.builder().stackName(stackName).operation(operation).outcome(StackOutcome.FAILED)
                     .stackStatus("DELETE_COMPLETE").changeSetName(changeSetName).changeSetId(changeSetId)
                     .templateUrl(preview.templateUrl()).durationMs(millisSince(start)).preview(preview)
                     .events(events.all()).failures(events.failures()).build();
@@ -314,14 +314,14 @@ public final class StackDeployer {
             String group = firstGroup(stackName);
             log.progress("stack " + stackName + ": " + status + (group == null ? "" : ", autoscaling group " + group));
             return StackResult.builder().stackName(stackName).stackId(stack.stackId()).operation(operation)
-                    .outcome(operation.equals("create") ? "created" : "updated").stackStatus(status)
+                    .outcome(operation.equals("create") ? StackOutcome.CREATED : StackOutcome.UPDATED).stackStatus(status)
                     .statusReason(stack.stackStatusReason()).changeSetName(changeSetName).changeSetId(changeSetId)
                     .templateUrl(preview.templateUrl()).terminationProtection(protection).autoScalingGroup(group)
                     .durationMs(millisSince(start)).preview(preview).events(events.all()).failures(events.failures())
                     .warnings(warnings).build();
         }
         StackResult failed = StackResult.builder().stackName(stackName).stackId(stack.stackId()).operation(operation)
-                .outcome(status.contains("ROLLBACK") ? "rolled-back" : "failed").stackStatus(status)
+                .outcome(status.contains("ROLLBACK") ? StackOutcome.ROLLED_BACK : StackOutcome.FAILED).stackStatus(status)
                 .statusReason(stack.stackStatusReason()).changeSetName(changeSetName).changeSetId(changeSetId)
                 .templateUrl(preview.templateUrl()).terminationProtection(protection).durationMs(millisSince(start))
                 .preview(preview).events(events.all()).failures(events.failures()).warnings(warnings).build();
@@ -344,7 +344,7 @@ public final class StackDeployer {
     private StackFailedException timedOut(String stackName, String operation, String changeSetName, String changeSetId,
                                           StackPreview preview, StackEvents events, String lastStatus, boolean protection,
                                           Instant start, Duration timeout) {
-        StackResult r = StackResult.builder().stackName(stackName).operation(operation).outcome("timeout")
+        StackResult r = StackResult.builder().stackName(stackName).operation(operation).outcome(StackOutcome.TIMEOUT)
                 .stackStatus(lastStatus).changeSetName(changeSetName).changeSetId(changeSetId)
                 .templateUrl(preview == null ? null : preview.templateUrl()).terminationProtection(protection)
                 .durationMs(millisSince(start)).preview(preview).events(events.all()).failures(events.failures()).build();
@@ -375,7 +375,7 @@ public final class StackDeployer {
         log.progress("stack " + stackName + ": no changes (" + existing.status() + ")");
         List<String> warnings = new ArrayList<>();
         boolean protection = ensureProtection(p.request, stackName, existing.terminationProtection(), warnings);
-        return StackResult.builder().stackName(stackName).stackId(existing.stackId()).operation("update").outcome("no-changes")
+        return StackResult.builder().stackName(stackName).stackId(existing.stackId()).operation("update").outcome(StackOutcome.NO_CHANGES)
                 .stackStatus(existing.status()).statusReason(existing.statusReason()).changeSetName(preview.changeSetName())
                 .changeSetId(preview.changeSetId()).templateUrl(preview.templateUrl()).terminationProtection(protection)
                 .autoScalingGroup(firstGroup(stackName)).durationMs(millisSince(start)).preview(preview).warnings(warnings)

@@ -17,8 +17,7 @@ public record StackResult(
         String stackId,
         /** create, update, continue-rollback. */
         String operation,
-        /** created, updated, no-changes, rollback-continued, rolled-back, failed, timeout. */
-        String outcome,
+        StackOutcome outcome,
         String stackStatus,
         String statusReason,
         String changeSetName,
@@ -33,8 +32,7 @@ public record StackResult(
         List<String> warnings) {
 
     public boolean succeeded() {
-        return outcome.equals("created") || outcome.equals("updated") || outcome.equals("no-changes")
-                || outcome.equals("rollback-continued");
+        return outcome.succeeded();
     }
 
     public static Builder builder() {
@@ -58,7 +56,7 @@ public record StackResult(
         private String stackName;
         private String stackId;
         private String operation;
-        private String outcome;
+        private StackOutcome outcome;
         private String stackStatus;
         private String statusReason;
         private String changeSetName;
@@ -77,7 +75,7 @@ public record StackResult(
         public Builder stackName(String v) { stackName = v; return this; }
         public Builder stackId(String v) { stackId = v; return this; }
         public Builder operation(String v) { operation = v; return this; }
-        public Builder outcome(String v) { outcome = v; return this; }
+        public Builder outcome(StackOutcome v) { outcome = v; return this; }
         public Builder stackStatus(String v) { stackStatus = v; return this; }
         public Builder statusReason(String v) { statusReason = v; return this; }
         public Builder changeSetName(String v) { changeSetName = v; return this; }

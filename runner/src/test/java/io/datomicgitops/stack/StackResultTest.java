@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,7 +31,7 @@ class StackResultTest {
     @Test
     void everyFieldSetByNameWritesTheJsonThePositionalConstructorWrote() throws IOException {
         StackResult r = StackResult.builder()
-                .stackName("tx-prod").stackId("arn:stack").operation("update").outcome("rolled-back")
+                .stackName("tx-prod").stackId("arn:stack").operation("update").outcome(StackOutcome.ROLLED_BACK)
                 .stackStatus("UPDATE_ROLLBACK_COMPLETE").statusReason("why")
                 .changeSetName("datomic-gitops-1").changeSetId("arn:cs").templateUrl("https://bucket/t.json")
                 .terminationProtection(true).autoScalingGroup("asg-1").durationMs(4321).preview(PREVIEW)
@@ -41,10 +43,37 @@ class StackResultTest {
 
     @Test
     void onlyTheRequiredFieldsLeaveOutTheNullsButKeepTheListsAsEmptyArrays() throws IOException {
-        StackResult r = StackResult.builder().stackName("tx-prod").operation("continue-rollback").outcome("timeout")
+        StackResult r = StackResult.builder().stackName("tx-prod").operation("continue-rollback").outcome(StackOutcome.TIMEOUT)
                 .durationMs(7).build();
 
         assertThat(Json.write(r)).isEqualTo(expected("stack-sparse.json"));
+    }
+
+    /** The strings report.json, the console and the deploy commit message said before outcomes were an enum. */
+    static final Map<StackOutcome, String> OLD_OUTCOMES = Map.of(
+            StackOutcome.CREATED, "created",
+            StackOutcome.UPDATED, "updated",
+            StackOutcome.NO_CHANGES, "no-changes",
+            StackOutcome.ROLLBACK_CONTINUED, "rollback-continued",
+            StackOutcome.ROLLED_BACK, "rolled-back",
+            StackOutcome.FAILED, "failed",
+            StackOutcome.TIMEOUT, "timeout");
+
+    @Test
+    void eachOutcomeIsWrittenAndPrintedAsItsOldString() {
+        assertThat(OLD_OUTCOMES.keySet()).as("every outcome has its string pinned here").isEqualTo(EnumSet.allOf(StackOutcome.class));
+        OLD_OUTCOMES.forEach((outcome, old) -> {
+            StackResult r = StackResult.builder().stackName("s").operation("update").outcome(outcome).durationMs(0).build();
+            assertThat(Json.write(r)).contains("\n  \"outcome\": \"" + old + "\",\n");
+            assertThat("stack s: " + r.outcome()).isEqualTo("stack s: " + old);
+        });
+    }
+
+    @Test
+    void succeedsExactlyWhenItDidBefore() {
+        assertThat(EnumSet.allOf(StackOutcome.class)).filteredOn(StackOutcome::succeeded)
+                .containsExactlyInAnyOrder(StackOutcome.CREATED, StackOutcome.UPDATED, StackOutcome.NO_CHANGES,
+                        StackOutcome.ROLLBACK_CONTINUED);
     }
 
     @Test
