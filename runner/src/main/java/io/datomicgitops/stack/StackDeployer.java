@@ -199,7 +199,7 @@ public final class StackDeployer {
             changeSets.execute(stackName, created.id());
             executed = true;
             log.progress("stack " + stackName + ": executing " + name);
-            return follow(request, p, type == ChangeSetType.CREATE ? "create" : "update", name, created.id(), preview,
+            return follow(request, p, type == ChangeSetType.CREATE ? StackOperation.CREATE : StackOperation.UPDATE, name, created.id(), preview,
                     events, deadline, start);
         } finally {
             if (!executed) deleteQuietly(changeSets, stackName, created.id());
@@ -226,12 +226,12 @@ public final class StackDeployer {
         try {
             end = new StackWaiter(cf(), sleeper).waitForEnd(stackName, events, deadline);
         } catch (StackWaiter.TimedOut t) {
-            throw timedOut(stackName, "continue-rollback", null, null, null, events, t.lastStatus, info.terminationProtection(), start, timeout);
+            throw timedOut(stackName, StackOperation.CONTINUE_ROLLBACK, null, null, null, events, t.lastStatus, info.terminationProtection(), start, timeout);
         }
         String status = end.map(Stack::stackStatusAsString).orElse("DELETE_COMPLETE");
         String reason = end.map(Stack::stackStatusReason).orElse(null);
         boolean ok = status.equals("UPDATE_ROLLBACK_COMPLETE");
-        StackResult result = StackResult.builder().stackName(stackName).stackId(info.stackId()).operation("continue-rollback")
+        StackResult result = StackResult.builder().stackName(stackName).stackId(info.stackId()).operation(StackOperation.CONTINUE_ROLLBACK)
                 .outcome(ok ? StackOutcome.ROLLBACK_CONTINUED : StackOutcome.FAILED).stackStatus(status).statusReason(reason)
                 .terminationProtection(info.terminationProtection()).durationMs(millisSince(start))
                 .events(events.all()).failures(events.failures()).build();
@@ -286,7 +286,7 @@ public final class StackDeployer {
         }
     }
 
-    private StackResult follow(StackRequest request, Prepared p, String operation, String changeSetName, String changeSetId,
+    private StackResult follow(StackRequest request, Prepared p, StackOperation operation, String changeSetName, String changeSetId,
                                StackPreview preview, StackEvents events, Deadline deadline, Instant start) {
         String stackName = request.stackName();
         Optional<Stack> end;
@@ -314,7 +314,7 @@ public final class StackDeployer {
             String group = firstGroup(stackName);
             log.progress("stack " + stackName + ": " + status + (group == null ? "" : ", autoscaling group " + group));
             return StackResult.builder().stackName(stackName).stackId(stack.stackId()).operation(operation)
-                    .outcome(operation.equals("create") ? StackOutcome.CREATED : StackOutcome.UPDATED).stackStatus(status)
+                    .outcome(operation.success()).stackStatus(status)
                     .statusReason(stack.stackStatusReason()).changeSetName(changeSetName).changeSetId(changeSetId)
                     .templateUrl(preview.templateUrl()).terminationProtection(protection).autoScalingGroup(group)
                     .durationMs(millisSince(start)).preview(preview).events(events.all()).failures(events.failures())
@@ -341,7 +341,7 @@ public final class StackDeployer {
         throw new StackFailedException(ExitCode.FAILED, what + failureSummary(events.failures()), "stack " + stackName, todo, failed);
     }
 
-    private StackFailedException timedOut(String stackName, String operation, String changeSetName, String changeSetId,
+    private StackFailedException timedOut(String stackName, StackOperation operation, String changeSetName, String changeSetId,
                                           StackPreview preview, StackEvents events, String lastStatus, boolean protection,
                                           Instant start, Duration timeout) {
         StackResult r = StackResult.builder().stackName(stackName).operation(operation).outcome(StackOutcome.TIMEOUT)
@@ -375,7 +375,7 @@ public final class StackDeployer {
         log.progress("stack " + stackName + ": no changes (" + existing.status() + ")");
         List<String> warnings = new ArrayList<>();
         boolean protection = ensureProtection(p.request, stackName, existing.terminationProtection(), warnings);
-        return StackResult.builder().stackName(stackName).stackId(existing.stackId()).operation("update").outcome(StackOutcome.NO_CHANGES)
+        return StackResult.builder().stackName(stackName).stackId(existing.stackId()).operation(StackOperation.UPDATE).outcome(StackOutcome.NO_CHANGES)
                 .stackStatus(existing.status()).statusReason(existing.statusReason()).changeSetName(preview.changeSetName())
                 .changeSetId(preview.changeSetId()).templateUrl(preview.templateUrl()).terminationProtection(protection)
                 .autoScalingGroup(firstGroup(stackName)).durationMs(millisSince(start)).preview(preview).warnings(warnings)

@@ -15,8 +15,7 @@ import java.util.List;
 public record StackResult(
         String stackName,
         String stackId,
-        /** create, update, continue-rollback. */
-        String operation,
+        StackOperation operation,
         StackOutcome outcome,
         String stackStatus,
         String statusReason,
@@ -55,7 +54,7 @@ public record StackResult(
     public static final class Builder {
         private String stackName;
         private String stackId;
-        private String operation;
+        private StackOperation operation;
         private StackOutcome outcome;
         private String stackStatus;
         private String statusReason;
@@ -74,7 +73,7 @@ public record StackResult(
 
         public Builder stackName(String v) { stackName = v; return this; }
         public Builder stackId(String v) { stackId = v; return this; }
-        public Builder operation(String v) { operation = v; return this; }
+        public Builder operation(StackOperation v) { operation = v; return this; }
         public Builder outcome(StackOutcome v) { outcome = v; return this; }
         public Builder stackStatus(String v) { stackStatus = v; return this; }
         public Builder statusReason(String v) { statusReason = v; return this; }

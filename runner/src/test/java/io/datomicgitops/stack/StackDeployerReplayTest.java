@@ -162,7 +162,7 @@ class StackDeployerReplayTest {
             StackResult r = deployer.apply(StackRequest.builder("prod-transactor", fixture()).terminationProtection(true).build());
 
             assertThat(r.outcome()).isEqualTo(StackOutcome.CREATED);
-            assertThat(r.operation()).isEqualTo("create");
+            assertThat(r.operation()).isEqualTo(StackOperation.CREATE);
             assertThat(r.terminationProtection()).isTrue();
             assertThat(r.autoScalingGroup()).isEqualTo("prod-transactor-LaunchGroup-9Z8Y7X6W5V4U");
             assertThat(aws.last("CreateChangeSet")).containsEntry("ChangeSetType", "CREATE");

@@ -31,7 +31,7 @@ class StackResultTest {
     @Test
     void everyFieldSetByNameWritesTheJsonThePositionalConstructorWrote() throws IOException {
         StackResult r = StackResult.builder()
-                .stackName("tx-prod").stackId("arn:stack").operation("update").outcome(StackOutcome.ROLLED_BACK)
+                .stackName("tx-prod").stackId("arn:stack").operation(StackOperation.UPDATE).outcome(StackOutcome.ROLLED_BACK)
                 .stackStatus("UPDATE_ROLLBACK_COMPLETE").statusReason("why")
                 .changeSetName("datomic-gitops-1").changeSetId("arn:cs").templateUrl("https://bucket/t.json")
                 .terminationProtection(true).autoScalingGroup("asg-1").durationMs(4321).preview(PREVIEW)
@@ -43,7 +43,7 @@ class StackResultTest {
 
     @Test
     void onlyTheRequiredFieldsLeaveOutTheNullsButKeepTheListsAsEmptyArrays() throws IOException {
-        StackResult r = StackResult.builder().stackName("tx-prod").operation("continue-rollback").outcome(StackOutcome.TIMEOUT)
+        StackResult r = StackResult.builder().stackName("tx-prod").operation(StackOperation.CONTINUE_ROLLBACK).outcome(StackOutcome.TIMEOUT)
                 .durationMs(7).build();
 
         assertThat(Json.write(r)).isEqualTo(expected("stack-sparse.json"));
@@ -63,7 +63,7 @@ class StackResultTest {
     void eachOutcomeIsWrittenAndPrintedAsItsOldString() {
         assertThat(OLD_OUTCOMES.keySet()).as("every outcome has its string pinned here").isEqualTo(EnumSet.allOf(StackOutcome.class));
         OLD_OUTCOMES.forEach((outcome, old) -> {
-            StackResult r = StackResult.builder().stackName("s").operation("update").outcome(outcome).durationMs(0).build();
+            StackResult r = StackResult.builder().stackName("s").operation(StackOperation.UPDATE).outcome(outcome).durationMs(0).build();
             assertThat(Json.write(r)).contains("\n  \"outcome\": \"" + old + "\",\n");
             assertThat("stack s: " + r.outcome()).isEqualTo("stack s: " + old);
         });
@@ -74,6 +74,21 @@ class StackResultTest {
         assertThat(EnumSet.allOf(StackOutcome.class)).filteredOn(StackOutcome::succeeded)
                 .containsExactlyInAnyOrder(StackOutcome.CREATED, StackOutcome.UPDATED, StackOutcome.NO_CHANGES,
                         StackOutcome.ROLLBACK_CONTINUED);
+    }
+
+    @Test
+    void eachOperationIsWrittenAndPrintedAsItsOldStringAndSucceedsAsBefore() {
+        Map<StackOperation, String> old = Map.of(StackOperation.CREATE, "create", StackOperation.UPDATE, "update",
+                StackOperation.CONTINUE_ROLLBACK, "continue-rollback");
+        assertThat(old.keySet()).isEqualTo(EnumSet.allOf(StackOperation.class));
+        old.forEach((operation, label) -> {
+            StackResult r = StackResult.builder().stackName("s").operation(operation).outcome(operation.success()).durationMs(0).build();
+            assertThat(Json.write(r)).contains("\n  \"operation\": \"" + label + "\",\n");
+            assertThat("while " + r.operation() + " was running").isEqualTo("while " + label + " was running");
+        });
+        assertThat(StackOperation.CREATE.success()).isEqualTo(StackOutcome.CREATED);
+        assertThat(StackOperation.UPDATE.success()).isEqualTo(StackOutcome.UPDATED);
+        assertThat(StackOperation.CONTINUE_ROLLBACK.success()).isEqualTo(StackOutcome.ROLLBACK_CONTINUED);
     }
 
     @Test
