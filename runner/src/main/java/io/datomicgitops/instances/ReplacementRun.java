@@ -131,10 +131,13 @@ final class ReplacementRun {
         AutoScalingGroup last = g;
         List<String> remaining = plan.toReplace().stream()
                 .filter(id -> !replaced.contains(id) && (last == null || GroupOps.present(last, id))).toList();
-        return new ReplacementResult(plan.groupName(), request.strategy().id, outcome, List.copyOf(replaced), List.copyOf(launched),
-                remaining, plan.capacity(), last == null ? null : GroupReader.capacity(last), ops.meter.zeroInServiceSeconds(),
-                Duration.between(start, clock.instant()).toMillis(), readiness.describe(), List.copyOf(ops.timeline),
-                java.util.stream.Stream.concat(warnings.stream(), readiness.warnings().stream()).toList());
+        return ReplacementResult.builder().groupName(plan.groupName()).strategy(request.strategy().id).outcome(outcome)
+                .replaced(List.copyOf(replaced)).launched(List.copyOf(launched)).oldRemaining(remaining)
+                .capacityBefore(plan.capacity()).capacityAfter(last == null ? null : GroupReader.capacity(last))
+                .zeroInServiceSeconds(ops.meter.zeroInServiceSeconds()).durationMs(Duration.between(start, clock.instant()).toMillis())
+                .readiness(readiness.describe()).timeline(List.copyOf(ops.timeline))
+                .warnings(java.util.stream.Stream.concat(warnings.stream(), readiness.warnings().stream()).toList())
+                .build();
     }
 
     ReplacementFailedException failed(Stop stop) {
