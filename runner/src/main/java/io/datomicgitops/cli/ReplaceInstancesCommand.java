@@ -8,6 +8,7 @@ import io.datomicgitops.instances.HealthEndpoint;
 import io.datomicgitops.instances.HeartbeatMetric;
 import io.datomicgitops.instances.InstanceReplacer;
 import io.datomicgitops.instances.ReplacementFailedException;
+import io.datomicgitops.instances.ReplacementOutcome;
 import io.datomicgitops.instances.ReplacementPlan;
 import io.datomicgitops.instances.ReplacementRequest;
 import io.datomicgitops.instances.ReplacementResult;
@@ -98,19 +99,19 @@ public final class ReplaceInstancesCommand extends BaseCommand {
         ReplacementRequest request = options.withGroup(groupName);
         try {
             ReplacementResult r = replacer.replace(request);
-            report.addPhase(settings.map(DeploySettings::stackName).orElse(stackName), "replace-instances", r.outcome(),
+            report.addPhase(settings.map(DeploySettings::stackName).orElse(stackName), "replace-instances", r.outcome().label(),
                     Duration.between(start, clock().instant()), summary(r), r);
             console.println("group " + groupName + ": " + summary(r));
             return ExitCode.OK;
         } catch (ReplacementFailedException e) {
-            report.addPhase(settings.map(DeploySettings::stackName).orElse(stackName), "replace-instances", e.result().outcome(),
+            report.addPhase(settings.map(DeploySettings::stackName).orElse(stackName), "replace-instances", e.result().outcome().label(),
                     Duration.between(start, clock().instant()), summary(e.result()), e.result());
             throw e;
         }
     }
 
     private static String summary(ReplacementResult r) {
-        if (r.outcome().equals("nothing-to-replace")) return "nothing to replace";
+        if (r.outcome() == ReplacementOutcome.NOTHING_TO_REPLACE) return "nothing to replace";
         return r.outcome() + " " + r.replaced() + " with " + r.launched() + " (" + r.strategy() + "), no InService instance for "
                 + r.zeroInServiceSeconds() + "s";
     }

@@ -16,8 +16,7 @@ import java.util.List;
 public record ReplacementResult(
         String groupName,
         String strategy,
-        /** replaced, nothing-to-replace, failed, timeout. */
-        String outcome,
+        ReplacementOutcome outcome,
         List<String> replaced,
         List<String> launched,
         List<String> oldRemaining,
@@ -43,7 +42,7 @@ public record ReplacementResult(
     public static final class Builder {
         private String groupName;
         private String strategy;
-        private String outcome;
+        private ReplacementOutcome outcome;
         private List<String> replaced = List.of();
         private List<String> launched = List.of();
         private List<String> oldRemaining = List.of();
@@ -59,7 +58,7 @@ public record ReplacementResult(
 
         public Builder groupName(String v) { groupName = v; return this; }
         public Builder strategy(String v) { strategy = v; return this; }
-        public Builder outcome(String v) { outcome = v; return this; }
+        public Builder outcome(ReplacementOutcome v) { outcome = v; return this; }
         public Builder replaced(List<String> v) { replaced = v; return this; }
         public Builder launched(List<String> v) { launched = v; return this; }
         public Builder oldRemaining(List<String> v) { oldRemaining = v; return this; }

@@ -119,7 +119,7 @@ final class ReplacementRun {
                 "look at the group's activity history and the new instance's console output; raise --health-timeout / health-timeout if it is only slow, then re-run (only old instances are replaced)");
     }
 
-    ReplacementResult result(String outcome) {
+    ReplacementResult result(ReplacementOutcome outcome) {
         AutoScalingGroup g;
         try {
             g = ops.look();
@@ -141,7 +141,7 @@ final class ReplacementRun {
     }
 
     ReplacementFailedException failed(Stop stop) {
-        ReplacementResult r = result(stop.code == ExitCode.TIMEOUT ? "timeout" : "failed");
+        ReplacementResult r = result(stop.code == ExitCode.TIMEOUT ? ReplacementOutcome.TIMEOUT : ReplacementOutcome.FAILED);
         String state = " (old terminated " + r.replaced() + ", new " + r.launched() + ", old still running " + r.oldRemaining()
                 + (r.capacityAfter() == null ? "" : "; capacity now " + r.capacityAfter()) + ")";
         return new ReplacementFailedException(stop.code, stop.getMessage() + state, "group " + plan.groupName(), stop.todo, r);

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +22,7 @@ class ReplacementResultTest {
     @Test
     void builtByNameWritesTheJsonThePositionalConstructorWrote() throws IOException {
         ReplacementResult r = ReplacementResult.builder()
-                .groupName("asg-1").strategy("surge").outcome("nothing-to-replace")
+                .groupName("asg-1").strategy("surge").outcome(ReplacementOutcome.NOTHING_TO_REPLACE)
                 .replaced(List.of("i-1")).launched(List.of("i-2")).oldRemaining(List.of())
                 .capacityBefore(new Capacity(1, 2, 1)).zeroInServiceSeconds(1.5).durationMs(99).readiness("http /health")
                 .timeline(List.of(new TimelineEntry("t0", "launched i-2"))).warnings(List.of("w"))
@@ -31,11 +33,27 @@ class ReplacementResultTest {
 
     @Test
     void unsetListsAreWrittenAsEmptyArraysAsBefore() {
-        ReplacementResult r = ReplacementResult.builder().groupName("asg-1").strategy("terminate").outcome("failed")
+        ReplacementResult r = ReplacementResult.builder().groupName("asg-1").strategy("terminate").outcome(ReplacementOutcome.FAILED)
                 .durationMs(1).build();
 
         assertThat(Json.write(r)).contains("\"replaced\": [],", "\"launched\": [],", "\"oldRemaining\": [],",
                 "\"timeline\": [],", "\"warnings\": []").doesNotContain("capacityBefore", "capacityAfter", "readiness");
+    }
+
+    @Test
+    void eachOutcomeIsWrittenAndPrintedAsItsOldString() {
+        Map<ReplacementOutcome, String> old = Map.of(
+                ReplacementOutcome.REPLACED, "replaced",
+                ReplacementOutcome.NOTHING_TO_REPLACE, "nothing-to-replace",
+                ReplacementOutcome.FAILED, "failed",
+                ReplacementOutcome.TIMEOUT, "timeout");
+        assertThat(old.keySet()).as("every outcome has its string pinned here").isEqualTo(EnumSet.allOf(ReplacementOutcome.class));
+        old.forEach((outcome, label) -> {
+            ReplacementResult r = ReplacementResult.builder().groupName("g").strategy("surge").outcome(outcome).durationMs(0).build();
+            assertThat(Json.write(r)).contains("\n  \"outcome\": \"" + label + "\",\n");
+            // ReplaceInstancesCommand's summary concatenates the outcome
+            assertThat(r.outcome() + " [i-1]").isEqualTo(label + " [i-1]");
+        });
     }
 
     @Test
