@@ -69,7 +69,7 @@ public final class CreateCfStackCommand extends BaseCommand {
             console.println("stack " + name + ": " + r.stackStatus() + (r.autoScalingGroup() == null ? "" : ", autoscaling group " + r.autoScalingGroup()));
             return ExitCode.OK;
         } catch (StackFailedException e) {
-            report.addPhase(name, "create-cf-stack", e.result().outcome(), Duration.between(start, clock().instant()),
+            report.addPhase(name, "create-cf-stack", e.result().outcome().label(), Duration.between(start, clock().instant()),
                     e.result().stackStatus(), e.result());
             throw e;
         }

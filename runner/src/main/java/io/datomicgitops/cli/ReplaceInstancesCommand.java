@@ -7,6 +7,7 @@ import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.instances.HealthEndpoint;
 import io.datomicgitops.instances.InstanceReplacer;
 import io.datomicgitops.instances.ReplacementFailedException;
+import io.datomicgitops.instances.ReplacementOutcome;
 import io.datomicgitops.instances.ReplacementPlan;
 import io.datomicgitops.instances.ReplacementRequest;
 import io.datomicgitops.instances.ReplacementResult;
@@ -100,18 +101,18 @@ public final class ReplaceInstancesCommand extends BaseCommand {
         ReplacementRequest request = options.withGroup(groupName);
         try {
             ReplacementResult r = replacer.replace(request);
-            report.addPhase(stack, "replace-instances", r.outcome(), Duration.between(start, clock().instant()), summary(r), r);
+            report.addPhase(stack, "replace-instances", r.outcome().label(), Duration.between(start, clock().instant()), summary(r), r);
             console.println("group " + groupName + ": " + summary(r));
             return ExitCode.OK;
         } catch (ReplacementFailedException e) {
-            report.addPhase(stack, "replace-instances", e.result().outcome(), Duration.between(start, clock().instant()),
+            report.addPhase(stack, "replace-instances", e.result().outcome().label(), Duration.between(start, clock().instant()),
                     summary(e.result()), e.result());
             throw e;
         }
     }
 
     private static String summary(ReplacementResult r) {
-        if (r.outcome().equals("nothing-to-replace")) return "nothing to replace";
+        if (r.outcome() == ReplacementOutcome.NOTHING_TO_REPLACE) return "nothing to replace";
         return r.outcome() + " " + r.replaced() + " with " + r.launched() + " (" + r.strategy() + "), no InService instance for "
                 + r.zeroInServiceSeconds() + "s";
     }

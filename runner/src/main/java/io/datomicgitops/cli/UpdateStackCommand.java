@@ -123,7 +123,7 @@ public final class UpdateStackCommand extends BaseCommand {
                     + (r.autoScalingGroup() == null ? "" : ", autoscaling group " + r.autoScalingGroup()));
             return ExitCode.OK;
         } catch (StackFailedException e) {
-            record(name, "update-stack", e.result().outcome(), start, e.result().outcome() + " (" + e.result().stackStatus() + ")", e.result());
+            record(name, "update-stack", e.result().outcome().label(), start, e.result().outcome() + " (" + e.result().stackStatus() + ")", e.result());
             throw e;
         }
     }

@@ -39,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -99,13 +100,17 @@ public final class StackApplier {
         ReplacementResult replacement = plan.group().map(before -> replaceOld(plan, before, stackResult, group, replacer)).orElse(null);
         String launchSource = replacer.launchSource(group).toString();
 
-        DeploymentRecord record = new DeploymentRecord(stack, stackName, stackResult.stackId(), in.region(),
-                publisher.repo().head(), in.configHash(template.json()), stackResult.changeSetId(), stackResult.stackStatus(),
-                in.settings().replaceStrategy().id, launchSource,
-                replacement == null ? java.util.List.of() : replacement.replaced(),
-                replacement == null ? java.util.List.of() : replacement.launched(),
-                replacement == null ? null : replacement.zeroInServiceSeconds(),
-                approval.approvedBy(), approval.buildUrl(), started.toString(), ctx.clock().instant().toString());
+        DeploymentRecord record = DeploymentRecord.builder()
+                .stack(stack).stackName(stackName).stackId(stackResult.stackId()).region(in.region())
+                .deployedCommit(publisher.repo().head()).configSha256(in.configHash(template.json()))
+                .changeSetId(stackResult.changeSetId()).status(stackResult.stackStatus())
+                .strategy(in.settings().replaceStrategy().id).launchSource(launchSource)
+                .instancesReplaced(replacement == null ? List.of() : replacement.replaced())
+                .instancesLaunched(replacement == null ? List.of() : replacement.launched())
+                .downtimeSeconds(replacement == null ? null : replacement.zeroInServiceSeconds())
+                .approvedBy(approval.approvedBy()).buildUrl(approval.buildUrl())
+                .startedAt(started.toString()).finishedAt(ctx.clock().instant().toString())
+                .build();
         CommitMessage message = withApproval(CommitMessage.of("deploy", stack, "deployed " + stackName + " ("
                         + stackResult.outcome() + ", " + (replacement == null ? "no instances replaced"
                         : replacement.replaced().size() + " instance(s) replaced by " + replacement.strategy()) + ")"), approval)

@@ -60,7 +60,7 @@ final class InstanceRefreshStrategy {
         after.instances().stream().map(i -> i.instanceId()).filter(id -> !initial.contains(id)).forEach(run.launched::add);
         if (maxRaised) restoreMax(run, before);
         if (stop != null) throw run.failed(stop);
-        return run.result("replaced");
+        return run.result(ReplacementOutcome.REPLACED);
     }
 
     private String start(ReplacementRun run, String group) {

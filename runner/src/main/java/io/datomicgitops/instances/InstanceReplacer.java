@@ -129,7 +129,7 @@ public final class InstanceReplacer {
         ReplacementRun run = new ReplacementRun(request, plan, ops, readiness, reader, aws.autoScaling(region), clock, log, warnings);
         if (plan.nothingToReplace()) {
             ops.note("nothing to replace: every instance runs " + plan.launchSource());
-            return run.result("nothing-to-replace");
+            return run.result(ReplacementOutcome.NOTHING_TO_REPLACE);
         }
         ops.note("replacing " + plan.toReplace() + " with " + request.strategy() + " (" + plan.capacity() + ")");
         readiness.calibrate(plan.instances().stream()

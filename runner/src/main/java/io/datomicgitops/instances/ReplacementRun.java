@@ -119,7 +119,7 @@ final class ReplacementRun {
                 "look at the group's activity history and the new instance's console output; raise --health-timeout / health-timeout if it is only slow, then re-run (only old instances are replaced)");
     }
 
-    ReplacementResult result(String outcome) {
+    ReplacementResult result(ReplacementOutcome outcome) {
         AutoScalingGroup g;
         try {
             g = ops.look();
@@ -131,14 +131,17 @@ final class ReplacementRun {
         AutoScalingGroup last = g;
         List<String> remaining = plan.toReplace().stream()
                 .filter(id -> !replaced.contains(id) && (last == null || GroupOps.present(last, id))).toList();
-        return new ReplacementResult(plan.groupName(), request.strategy().id, outcome, List.copyOf(replaced), List.copyOf(launched),
-                remaining, plan.capacity(), last == null ? null : GroupReader.capacity(last), ops.meter.zeroInServiceSeconds(),
-                Duration.between(start, clock.instant()).toMillis(), readiness.describe(), List.copyOf(ops.timeline),
-                java.util.stream.Stream.concat(warnings.stream(), readiness.warnings().stream()).toList());
+        return ReplacementResult.builder().groupName(plan.groupName()).strategy(request.strategy().id).outcome(outcome)
+                .replaced(List.copyOf(replaced)).launched(List.copyOf(launched)).oldRemaining(remaining)
+                .capacityBefore(plan.capacity()).capacityAfter(last == null ? null : GroupReader.capacity(last))
+                .zeroInServiceSeconds(ops.meter.zeroInServiceSeconds()).durationMs(Duration.between(start, clock.instant()).toMillis())
+                .readiness(readiness.describe()).timeline(List.copyOf(ops.timeline))
+                .warnings(java.util.stream.Stream.concat(warnings.stream(), readiness.warnings().stream()).toList())
+                .build();
     }
 
     ReplacementFailedException failed(Stop stop) {
-        ReplacementResult r = result(stop.code == ExitCode.TIMEOUT ? "timeout" : "failed");
+        ReplacementResult r = result(stop.code == ExitCode.TIMEOUT ? ReplacementOutcome.TIMEOUT : ReplacementOutcome.FAILED);
         String state = " (old terminated " + r.replaced() + ", new " + r.launched() + ", old still running " + r.oldRemaining()
                 + (r.capacityAfter() == null ? "" : "; capacity now " + r.capacityAfter()) + ")";
         return new ReplacementFailedException(stop.code, stop.getMessage() + state, "group " + plan.groupName(), stop.todo, r);

@@ -61,7 +61,7 @@ final class SurgeStrategy {
         if (stop != null && known != null) undoSurge(run, known, before);
         restore(run, before, maxRaised, suspended);
         if (stop != null) throw run.failed(stop);
-        return run.result("replaced");
+        return run.result(ReplacementOutcome.REPLACED);
     }
 
     /** Removes the instance(s) this surge step launched (never ready, or not needed any more), with the capacity. */

@@ -39,6 +39,6 @@ final class TerminateStrategy {
             stop = new Stop(ExitCode.FAILED, "the replacement failed: " + e.getMessage(), "fix the cause and re-run (only old instances are replaced)");
         }
         if (stop != null) throw run.failed(stop);
-        return run.result("replaced");
+        return run.result(ReplacementOutcome.REPLACED);
     }
 }

@@ -199,7 +199,7 @@ public final class StackDeployer {
             changeSets.execute(stackName, created.id());
             executed = true;
             log.progress("stack " + stackName + ": executing " + name);
-            return follow(request, p, type == ChangeSetType.CREATE ? "create" : "update", name, created.id(), preview,
+            return follow(request, p, type == ChangeSetType.CREATE ? StackOperation.CREATE : StackOperation.UPDATE, name, created.id(), preview,
                     events, deadline, start);
         } finally {
             if (!executed) deleteQuietly(changeSets, stackName, created.id());
@@ -226,14 +226,15 @@ public final class StackDeployer {
         try {
             end = new StackWaiter(cf(), sleeper).waitForEnd(stackName, events, deadline);
         } catch (StackWaiter.TimedOut t) {
-            throw timedOut(stackName, "continue-rollback", null, null, null, events, t.lastStatus, info.terminationProtection(), start, timeout);
+            throw timedOut(stackName, StackOperation.CONTINUE_ROLLBACK, null, null, null, events, t.lastStatus, info.terminationProtection(), start, timeout);
         }
         String status = end.map(Stack::stackStatusAsString).orElse("DELETE_COMPLETE");
         String reason = end.map(Stack::stackStatusReason).orElse(null);
         boolean ok = status.equals("UPDATE_ROLLBACK_COMPLETE");
-        StackResult result = new StackResult(stackName, info.stackId(), "continue-rollback", ok ? "rollback-continued" : "failed",
-                status, reason, null, null, null, info.terminationProtection(), null, millisSince(start), null,
-                events.all(), events.failures(), List.of());
+        StackResult result = StackResult.builder().stackName(stackName).stackId(info.stackId()).operation(StackOperation.CONTINUE_ROLLBACK)
+                .outcome(ok ? StackOutcome.ROLLBACK_CONTINUED : StackOutcome.FAILED).stackStatus(status).statusReason(reason)
+                .terminationProtection(info.terminationProtection()).durationMs(millisSince(start))
+                .events(events.all()).failures(events.failures()).build();
         if (ok) {
             log.progress("stack " + stackName + ": UPDATE_ROLLBACK_COMPLETE; it can be updated again");
             return result;
@@ -285,7 +286,7 @@ public final class StackDeployer {
         }
     }
 
-    private StackResult follow(StackRequest request, Prepared p, String operation, String changeSetName, String changeSetId,
+    private StackResult follow(StackRequest request, Prepared p, StackOperation operation, String changeSetName, String changeSetId,
                                StackPreview preview, StackEvents events, Deadline deadline, Instant start) {
         String stackName = request.stackName();
         Optional<Stack> end;
@@ -296,8 +297,10 @@ public final class StackDeployer {
                     request.timeout());
         }
         if (end.isEmpty()) {
-            StackResult gone = new StackResult(stackName, null, operation, "failed", "DELETE_COMPLETE", null, changeSetName,
-                    changeSetId, preview.templateUrl(), false, null, millisSince(start), preview, events.all(), events.failures(), List.of());
+            StackResult gone = StackResult.builder().stackName(stackName).operation(operation).outcome(StackOutcome.FAILED)
+                    .stackStatus("DELETE_COMPLETE").changeSetName(changeSetName).changeSetId(changeSetId)
+                    .templateUrl(preview.templateUrl()).durationMs(millisSince(start)).preview(preview)
+                    .events(events.all()).failures(events.failures()).build();
             throw new StackFailedException(ExitCode.FAILED, "the stack disappeared while " + operation + " was running"
                     + failureSummary(events.failures()), "stack " + stackName,
                     "read the events above; a failed create of a stack with rollback deletes it: fix the cause and re-run", gone);
@@ -310,14 +313,18 @@ public final class StackDeployer {
             protection = ensureProtection(request, stackName, protection, warnings);
             String group = firstGroup(stackName);
             log.progress("stack " + stackName + ": " + status + (group == null ? "" : ", autoscaling group " + group));
-            return new StackResult(stackName, stack.stackId(), operation, operation.equals("create") ? "created" : "updated",
-                    status, stack.stackStatusReason(), changeSetName, changeSetId, preview.templateUrl(), protection, group,
-                    millisSince(start), preview, events.all(), events.failures(), warnings);
+            return StackResult.builder().stackName(stackName).stackId(stack.stackId()).operation(operation)
+                    .outcome(operation.success()).stackStatus(status)
+                    .statusReason(stack.stackStatusReason()).changeSetName(changeSetName).changeSetId(changeSetId)
+                    .templateUrl(preview.templateUrl()).terminationProtection(protection).autoScalingGroup(group)
+                    .durationMs(millisSince(start)).preview(preview).events(events.all()).failures(events.failures())
+                    .warnings(warnings).build();
         }
-        StackResult failed = new StackResult(stackName, stack.stackId(), operation,
-                status.contains("ROLLBACK") ? "rolled-back" : "failed", status, stack.stackStatusReason(), changeSetName,
-                changeSetId, preview.templateUrl(), protection, null, millisSince(start), preview, events.all(), events.failures(),
-                warnings);
+        StackResult failed = StackResult.builder().stackName(stackName).stackId(stack.stackId()).operation(operation)
+                .outcome(status.contains("ROLLBACK") ? StackOutcome.ROLLED_BACK : StackOutcome.FAILED).stackStatus(status)
+                .statusReason(stack.stackStatusReason()).changeSetName(changeSetName).changeSetId(changeSetId)
+                .templateUrl(preview.templateUrl()).terminationProtection(protection).durationMs(millisSince(start))
+                .preview(preview).events(events.all()).failures(events.failures()).warnings(warnings).build();
         for (StackEventLine f : events.failures()) log.warn("stack " + stackName + ": failed: " + f.describe());
         String what = switch (status) {
             case "UPDATE_ROLLBACK_COMPLETE" -> "the update failed and was rolled back";
@@ -334,12 +341,13 @@ public final class StackDeployer {
         throw new StackFailedException(ExitCode.FAILED, what + failureSummary(events.failures()), "stack " + stackName, todo, failed);
     }
 
-    private StackFailedException timedOut(String stackName, String operation, String changeSetName, String changeSetId,
+    private StackFailedException timedOut(String stackName, StackOperation operation, String changeSetName, String changeSetId,
                                           StackPreview preview, StackEvents events, String lastStatus, boolean protection,
                                           Instant start, Duration timeout) {
-        StackResult r = new StackResult(stackName, null, operation, "timeout", lastStatus, null, changeSetName, changeSetId,
-                preview == null ? null : preview.templateUrl(), protection, null, millisSince(start), preview, events.all(),
-                events.failures(), List.of());
+        StackResult r = StackResult.builder().stackName(stackName).operation(operation).outcome(StackOutcome.TIMEOUT)
+                .stackStatus(lastStatus).changeSetName(changeSetName).changeSetId(changeSetId)
+                .templateUrl(preview == null ? null : preview.templateUrl()).terminationProtection(protection)
+                .durationMs(millisSince(start)).preview(preview).events(events.all()).failures(events.failures()).build();
         return new StackFailedException(ExitCode.TIMEOUT, "the stack is still " + lastStatus + " after " + human(timeout),
                 "stack " + stackName, "the operation goes on in AWS: follow it with aws cloudformation describe-stack-events --stack-name "
                 + stackName + ", and re-run once it has settled (or raise --timeout / stack-timeout)", r);
@@ -367,9 +375,11 @@ public final class StackDeployer {
         log.progress("stack " + stackName + ": no changes (" + existing.status() + ")");
         List<String> warnings = new ArrayList<>();
         boolean protection = ensureProtection(p.request, stackName, existing.terminationProtection(), warnings);
-        return new StackResult(stackName, existing.stackId(), "update", "no-changes", existing.status(), existing.statusReason(),
-                preview.changeSetName(), preview.changeSetId(), preview.templateUrl(), protection, firstGroup(stackName),
-                millisSince(start), preview, List.of(), List.of(), warnings);
+        return StackResult.builder().stackName(stackName).stackId(existing.stackId()).operation(StackOperation.UPDATE).outcome(StackOutcome.NO_CHANGES)
+                .stackStatus(existing.status()).statusReason(existing.statusReason()).changeSetName(preview.changeSetName())
+                .changeSetId(preview.changeSetId()).templateUrl(preview.templateUrl()).terminationProtection(protection)
+                .autoScalingGroup(firstGroup(stackName)).durationMs(millisSince(start)).preview(preview).warnings(warnings)
+                .build();
     }
 
     private String firstGroup(String stackName) {

@@ -88,7 +88,7 @@ class InstanceReplacerIT {
 
             ReplacementResult r = replacer.replace(ReplacementRequest.of("surge-one", Strategy.SURGE));
 
-            assertThat(r.outcome()).isEqualTo("replaced");
+            assertThat(r.outcome()).isEqualTo(ReplacementOutcome.REPLACED);
             assertThat(r.replaced()).containsExactlyElementsOf(before);
             assertThat(r.launched()).hasSize(1).doesNotContainAnyElementsOf(before);
             assertThat(r.oldRemaining()).isEmpty();
@@ -178,7 +178,7 @@ class InstanceReplacerIT {
             group(aws, "empty", 0);
             long mutating = counter.mutatingTotal();
             ReplacementResult r = replacer(aws, new RecordingLog()).replace(ReplacementRequest.of("empty", Strategy.SURGE).withAll(true));
-            assertThat(r.outcome()).isEqualTo("nothing-to-replace");
+            assertThat(r.outcome()).isEqualTo(ReplacementOutcome.NOTHING_TO_REPLACE);
             assertThat(r.replaced()).isEmpty();
             assertThat(counter.mutatingTotal()).isEqualTo(mutating);
         }
@@ -232,7 +232,7 @@ class InstanceReplacerIT {
             ReplacementResult r = replacer.replace(ReplacementRequest.of("pinged", Strategy.SURGE)
                     .withEndpoint(new HealthEndpoint("0.0.0.0", health.getAddress().getPort())));
 
-            assertThat(r.outcome()).isEqualTo("replaced");
+            assertThat(r.outcome()).isEqualTo(ReplacementOutcome.REPLACED);
             assertThat(asked.get()).isEqualTo(4);
             assertThat(log.text()).contains("waiting for its health endpoint").contains("answers GET /health");
             assertThat(r.readiness()).contains("GET /health on port " + health.getAddress().getPort());
@@ -253,7 +253,7 @@ class InstanceReplacerIT {
                     new HttpHealthProbe(ip -> "127.0.0.1"));
             ReplacementResult r = replacer.replace(ReplacementRequest.of("unreachable", Strategy.SURGE)
                     .withEndpoint(new HealthEndpoint("0.0.0.0", 9)));
-            assertThat(r.outcome()).isEqualTo("replaced");
+            assertThat(r.outcome()).isEqualTo(ReplacementOutcome.REPLACED);
             assertThat(r.warnings()).singleElement().asString().contains("does not answer from here");
             assertThat(r.readiness()).isEqualTo("group InService+Healthy");
         }
@@ -270,7 +270,7 @@ class InstanceReplacerIT {
             ReplacementResult r = replacer(aws, log).replace(ReplacementRequest.of("heartbeat", Strategy.SURGE)
                     .withHeartbeat(new HeartbeatMetric(REGION, Optional.of("heartbeat-system"))));
 
-            assertThat(r.outcome()).isEqualTo("replaced");
+            assertThat(r.outcome()).isEqualTo(ReplacementOutcome.REPLACED);
             assertThat(r.warnings()).singleElement().asString().startsWith("cannot read HeartMonitorMsec (")
                     .endsWith("readiness relies on the group's health");
             assertThat(r.readiness()).isEqualTo("group InService+Healthy");
@@ -301,7 +301,7 @@ class InstanceReplacerIT {
                         assertThat(e.exitCode()).isEqualTo(ExitCode.TIMEOUT);
                         assertThat(e.getMessage()).contains("no new instance became ready within 120s")
                                 .contains("old still running " + before).contains("capacity now min 1, max 1, desired 1");
-                        assertThat(e.result().outcome()).isEqualTo("timeout");
+                        assertThat(e.result().outcome()).isEqualTo(ReplacementOutcome.TIMEOUT);
                         assertThat(e.result().launched()).isEmpty();
                         assertThat(e.result().oldRemaining()).containsExactlyElementsOf(before);
                     });

@@ -82,7 +82,7 @@ class InstanceReplacerReplayTest {
 
             ReplacementResult r = replacer.replace(ReplacementRequest.of(GROUP, Strategy.INSTANCE_REFRESH));
 
-            assertThat(r.outcome()).isEqualTo("replaced");
+            assertThat(r.outcome()).isEqualTo(ReplacementOutcome.REPLACED);
             assertThat(r.replaced()).containsExactly(OLD);
             assertThat(r.launched()).containsExactly(NEW);
             assertThat(r.capacityAfter()).isEqualTo(new Capacity(1, 1, 1));

@@ -4,6 +4,7 @@ import io.datomicgitops.aws.ApiCallCounter;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.aws.AwsSettings;
 import io.datomicgitops.stack.StackDeployer;
+import io.datomicgitops.stack.StackOutcome;
 import io.datomicgitops.stack.StackRequest;
 import io.datomicgitops.stack.StackResult;
 import io.datomicgitops.testing.FaultProxy;
@@ -43,7 +44,7 @@ class ChangeSetRetryReplayTest {
 
             StackResult r = deployer.apply(StackRequest.builder("prod-transactor", template()).build());
 
-            assertThat(r.outcome()).isEqualTo("created");
+            assertThat(r.outcome()).isEqualTo(StackOutcome.CREATED);
             assertThat(proxy.log()).extracting(i -> i.call().operation()).containsExactly("CreateChangeSet", "ExecuteChangeSet");
             List<String> createTokens = tokens(aws, "CreateChangeSet", "ClientToken");
             assertThat(createTokens).hasSize(2).doesNotContainNull().containsOnly(createTokens.get(0));

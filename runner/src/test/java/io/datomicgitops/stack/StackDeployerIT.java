@@ -67,7 +67,7 @@ class StackDeployerIT {
             StackDeployer deployer = deployer(aws, log);
 
             StackResult created = deployer.apply(request("tx-lifecycle", "t3.small").build());
-            assertThat(created.outcome()).isEqualTo("created");
+            assertThat(created.outcome()).isEqualTo(StackOutcome.CREATED);
             assertThat(created.stackStatus()).isEqualTo("CREATE_COMPLETE");
             assertThat(created.preview().changeSetType()).isEqualTo("CREATE");
             assertThat(created.preview().changes()).extracting(StackPreview.ResourceChange::logicalId)
@@ -84,7 +84,7 @@ class StackDeployerIT {
                     .containsEntry(StackTags.CONFIG_REPO, "https://git.example.com/ops/config.git");
 
             StackResult updated = deployer.apply(request("tx-lifecycle", "t3.large").build());
-            assertThat(updated.outcome()).isEqualTo("updated");
+            assertThat(updated.outcome()).isEqualTo(StackOutcome.UPDATED);
             assertThat(updated.stackStatus()).isEqualTo("UPDATE_COMPLETE");
             assertThat(updated.preview().parameters()).filteredOn(p -> p.key().equals("InstanceType"))
                     .singleElement().satisfies(p -> {
@@ -101,7 +101,7 @@ class StackDeployerIT {
 
             long executesBefore = counter.snapshot().getOrDefault("CloudFormation:ExecuteChangeSet", 0L);
             StackResult again = deployer.apply(request("tx-lifecycle", "t3.large").build());
-            assertThat(again.outcome()).isEqualTo("no-changes");
+            assertThat(again.outcome()).isEqualTo(StackOutcome.NO_CHANGES);
             assertThat(again.succeeded()).isTrue();
             assertThat(again.preview().hasChanges()).isFalse();
             assertThat(again.preview().statusReason()).contains("No updates are to be performed");
@@ -121,10 +121,10 @@ class StackDeployerIT {
         try (AwsClients aws = sandbox.clients()) {
             StackDeployer deployer = deployer(aws, new RecordingLog());
             StackRequest request = StackRequest.builder("tx-noparams", template("no-parameters.json")).build();
-            assertThat(deployer.apply(request).outcome()).isEqualTo("created");
+            assertThat(deployer.apply(request).outcome()).isEqualTo(StackOutcome.CREATED);
 
             StackResult again = deployer.apply(request);
-            assertThat(again.outcome()).isEqualTo("no-changes");
+            assertThat(again.outcome()).isEqualTo(StackOutcome.NO_CHANGES);
             assertThat(again.preview().statusReason()).contains("didn't contain changes");
             assertThat(changeSets(aws, "tx-noparams")).extracting(ChangeSetSummary::changeSetName)
                     .doesNotContain(again.changeSetName());
@@ -197,7 +197,7 @@ class StackDeployerIT {
                     e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG));
 
             StackResult result = deployer.apply(bigRequest);
-            assertThat(result.outcome()).isEqualTo("updated");
+            assertThat(result.outcome()).isEqualTo(StackOutcome.UPDATED);
             assertThat(result.templateUrl()).startsWith("https://datomic-gitops-templates-123456789012-us-east-1.s3.us-east-1.amazonaws.com/datomic-gitops/tx-big/");
             assertThat(counter.snapshot()).containsKeys("S3:CreateBucket", "S3:PutObject", "S3:PutPublicAccessBlock");
             assertThat(deployer.deployedTemplate("tx-big")).contains(big);
@@ -222,7 +222,7 @@ class StackDeployerIT {
 
             String changed = template("no-parameters.json").replace("t3.small", "t3.medium");
             StackResult result = deployer.apply(StackRequest.builder("tx-protected", changed).terminationProtection(false).build());
-            assertThat(result.outcome()).isEqualTo("updated");
+            assertThat(result.outcome()).isEqualTo(StackOutcome.UPDATED);
             assertThat(result.terminationProtection()).isTrue();
             assertThat(deployer.describe("tx-protected").orElseThrow().terminationProtection()).isTrue();
             assertThat(counter.snapshot()).doesNotContainKeys("CloudFormation:UpdateTerminationProtection", "CloudFormation:DeleteStack");

@@ -56,7 +56,7 @@ class StackDeployerReplayTest {
                     .contains("You must use a valid fully-formed launch template")
                     .contains("fix the cause named in the failing events");
             StackResult r = e.result();
-            assertThat(r.outcome()).isEqualTo("rolled-back");
+            assertThat(r.outcome()).isEqualTo(StackOutcome.ROLLED_BACK);
             assertThat(r.stackStatus()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
             assertThat(r.failures()).extracting(StackEventLine::logicalId, StackEventLine::status)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("LaunchGroup", "UPDATE_FAILED"));
@@ -142,7 +142,7 @@ class StackDeployerReplayTest {
 
             StackResult r = deployer.continueRollback("prod-transactor", List.of("LaunchGroup"), Duration.ofMinutes(30));
 
-            assertThat(r.outcome()).isEqualTo("rollback-continued");
+            assertThat(r.outcome()).isEqualTo(StackOutcome.ROLLBACK_CONTINUED);
             assertThat(r.succeeded()).isTrue();
             assertThat(r.stackStatus()).isEqualTo("UPDATE_ROLLBACK_COMPLETE");
             assertThat(aws.last("ContinueUpdateRollback")).containsEntry("StackName", "prod-transactor")
@@ -161,8 +161,8 @@ class StackDeployerReplayTest {
 
             StackResult r = deployer.apply(StackRequest.builder("prod-transactor", fixture()).terminationProtection(true).build());
 
-            assertThat(r.outcome()).isEqualTo("created");
-            assertThat(r.operation()).isEqualTo("create");
+            assertThat(r.outcome()).isEqualTo(StackOutcome.CREATED);
+            assertThat(r.operation()).isEqualTo(StackOperation.CREATE);
             assertThat(r.terminationProtection()).isTrue();
             assertThat(r.autoScalingGroup()).isEqualTo("prod-transactor-LaunchGroup-9Z8Y7X6W5V4U");
             assertThat(aws.last("CreateChangeSet")).containsEntry("ChangeSetType", "CREATE");
@@ -202,7 +202,7 @@ class StackDeployerReplayTest {
 
             assertThat(e.exitCode()).isEqualTo(ExitCode.TIMEOUT);
             assertThat(e.getMessage()).contains("the stack is still UPDATE_IN_PROGRESS after 5m").contains("goes on in AWS");
-            assertThat(e.result().outcome()).isEqualTo("timeout");
+            assertThat(e.result().outcome()).isEqualTo(StackOutcome.TIMEOUT);
             assertThat(time.sleeps()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(15)));
             assertThat(time.sleeps().stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofMinutes(5));
             assertThat(time.sleeps()).hasSizeLessThan(30); // backoff, not a busy loop
