@@ -11,8 +11,7 @@ import io.datomicgitops.stack.StackResult;
 @JsonPropertyOrder({"stack", "outcome", "record", "tag", "ensureTransactor", "ensureCf", "templateCommit", "stackResult", "replacement"})
 public record ApplyResult(
         String stack,
-        /** "deployed", or "nothing-to-do" when the plan found no change. */
-        String outcome,
+        Outcome outcome,
         DeploymentRecord record,
         String tag,
         EnsureResult ensureTransactor,
@@ -20,4 +19,30 @@ public record ApplyResult(
         String templateCommit,
         StackResult stackResult,
         ReplacementResult replacement) {
+    /** How applying a stack ended; report.json carries the label. */
+    public enum Outcome {
+        DEPLOYED("deployed"),
+        /** The plan found no change. */
+        NOTHING_TO_DO("nothing-to-do");
+
+        private final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String label() {
+            return label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    static ApplyResult nothingToDo(String stack) {
+        return new ApplyResult(stack, Outcome.NOTHING_TO_DO, null, null, null, null, null, null, null);
+    }
 }

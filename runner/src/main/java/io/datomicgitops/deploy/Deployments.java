@@ -134,7 +134,7 @@ public final class Deployments {
                     }
                 }
                 ApplyResult r = new StackApplier(local, generator, publisher).apply(plan, approval);
-                report.addPhase(folder.name(), "apply", "deployed", Duration.between(start, ctx.clock().instant()),
+                report.addPhase(folder.name(), "apply", ApplyResult.Outcome.DEPLOYED.label(), Duration.between(start, ctx.clock().instant()),
                         "deployed " + in.stackName(), r);
                 report.putStack(folder.name(), summary(r));
                 results.add(r);
@@ -149,8 +149,8 @@ public final class Deployments {
 
     private ApplyResult nothingToDo(StackFolder folder, StackInputs in, Log log, String line) {
         log.progress(line);
-        report.putStack(folder.name(), Map.of("stackName", in.stackName(), "status", "nothing-to-do"));
-        return new ApplyResult(folder.name(), "nothing-to-do", null, null, null, null, null, null, null);
+        report.putStack(folder.name(), Map.of("stackName", in.stackName(), "status", ApplyResult.Outcome.NOTHING_TO_DO.label()));
+        return ApplyResult.nothingToDo(folder.name());
     }
 
     private static Map<String, Object> summary(ApplyResult r) {

@@ -121,7 +121,7 @@ public final class StackApplier {
         publisher.publish(folder, StackFolder.RECORD, record.toJson().getBytes(StandardCharsets.UTF_8), "deploy", message);
         String tag = "deploy/" + stack + "/" + TAG_TIME.format(ctx.clock().instant());
         publisher.tag(folder, tag, "deployed " + stackName + " at " + record.deployedCommit());
-        return new ApplyResult(stack, "deployed", record, tag, tx, cf, templateCommit.orElse(null), stackResult, replacement);
+        return new ApplyResult(stack, ApplyResult.Outcome.DEPLOYED, record, tag, tx, cf, templateCommit.orElse(null), stackResult, replacement);
     }
 
     /**
