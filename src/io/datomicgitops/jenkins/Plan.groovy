@@ -4,7 +4,9 @@ import com.cloudbees.groovy.cps.NonCPS
 
 /**
  * What datomicPlan found, as the approval gate shows it and datomicApply applies it: the planned revision, and per
- * stack the changes from the runner's plan report. Only plain data (serializable, kept across the approval wait).
+ * stack the runner's plan report. The words about a stack's plan are the runner's (report.json stacks.NAME.summary
+ * and .details), printed as they are, never recomputed here. Only plain data (serializable, kept across the
+ * approval wait).
  */
 class Plan implements Serializable {
     private static final long serialVersionUID = 1L
@@ -58,7 +60,10 @@ class Plan implements Serializable {
         return revision ? revision.take(10) : 'unknown revision'
     }
 
-    /** One line for the build description. */
+    /**
+     * One line for the build description: per changed stack, the runner's summary line (report.json
+     * stacks.NAME.summary) as it is.
+     */
     @NonCPS
     String summaryLine() {
         if (!hasChanges()) {
@@ -66,14 +71,17 @@ class Plan implements Serializable {
         }
         List<String> parts = []
         for (String name : changedStacks()) {
-            Map s = stacks[name]
-            parts.add("${name} (${n(s.resourcesToCreate) + n(s.resourcesToUpdate)} resources, " +
-                    "${n(s.changeSetChanges)} stack changes, ${n(s.instancesToReplace)} to replace)")
+            Object summary = stacks[name].summary
+            parts.add("${name}: ${summary != null ? summary : missing(name, 'summary')}".toString())
         }
-        return "datomic-gitops: changes pending at ${shortRevision()}: ${parts.join(', ')}"
+        String pending = parts.isEmpty() ? 'report.json names no stack with changes' : parts.join('; ')
+        return "datomic-gitops: changes pending at ${shortRevision()}: ${pending}"
     }
 
-    /** What the approver reads: per changed stack, the resources, the template diff, the change set, the instances. */
+    /**
+     * What the approver reads: per changed stack, the runner's lines about it (report.json stacks.NAME.details: the
+     * resources, the template diff, the change set, the instances, the drift) as they are.
+     */
     @NonCPS
     String approvalText() {
         StringBuilder t = new StringBuilder()
@@ -81,25 +89,20 @@ class Plan implements Serializable {
         for (String name : changedStacks()) {
             Map s = stacks[name]
             t.append('\n').append("Stack ${name}").append(s.stackName ? " (${s.stackName})" : '').append('\n')
-            t.append("  AWS resources: ${n(s.resourcesToCreate)} to create, ${n(s.resourcesToUpdate)} to update")
-            List keys = s.keysToWrite instanceof List ? (List) s.keysToWrite : []
-            if (!keys.isEmpty()) {
-                t.append(" (writes ${keys.join(', ')})")
-            }
-            t.append('\n')
-            t.append("  Template: ${s.templateChanged ? "${n(s.templateDiffLines)} diff lines" : 'unchanged'}\n")
-            t.append("  Change set: ${n(s.changeSetChanges)} changes, ${n(s.replacements)} with replacement\n")
-            t.append("  Instances to replace: ${n(s.instancesToReplace)} (strategy ${s.strategy ?: 'default'})\n")
-            List drift = s.drift instanceof List ? (List) s.drift : []
-            if (!drift.isEmpty()) {
-                t.append("  Drift: ${drift.join('; ')}\n")
+            if (s.details instanceof List) {
+                for (Object line : (List) s.details) {
+                    t.append('  ').append(line).append('\n')
+                }
+            } else {
+                t.append('  ').append(missing(name, 'details')).append('\n')
             }
         }
         return t.toString()
     }
 
+    /** What is shown for a field the report lacks: said, never made up (a missing number is not 0). */
     @NonCPS
-    private static long n(Object value) {
-        return value instanceof Number ? ((Number) value).longValue() : 0L
+    private static String missing(String stack, String field) {
+        return "report.json has no stacks.${stack}.${field}"
     }
 }

@@ -1,12 +1,17 @@
 package io.datomicgitops.jenkins.library;
 
+import io.datomicgitops.config.Redactor;
+import io.datomicgitops.deploy.PlanSummary;
 import io.datomicgitops.jenkins.harness.Build;
 import io.datomicgitops.jenkins.harness.Job;
 import io.datomicgitops.jenkins.harness.PendingInput;
 import io.datomicgitops.jenkins.harness.StepRecord;
+import io.datomicgitops.report.Report;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,10 +19,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** datomicApprove: the approval gate, on a Plan made from a plan report of the documented shape. */
 class ApproveStepTest extends PipelineTestSupport {
+    /** A plan report as the runner writes it: the numbers, and the runner's words about them (summary, details). */
     static final String PLAN = """
             import io.datomicgitops.jenkins.Plan
             def report = [exitCode: EXIT, status: 'changes-pending', stacks: [
-                prod: [stackName: 'datomic-prod', changes: CHANGES, resourcesToCreate: 1, resourcesToUpdate: 0,
+                prod: [stackName: 'datomic-prod', changes: CHANGES,
+                       summary: '1 to create, 0 to update, 1 key(s) to write, template 12 line(s) changed, 2 stack change(s) (1 replacement(s)), 1 instance(s) to replace (surge)',
+                       details: ['AWS resources: 1 to create, 0 to update (writes aws-s3-log-bucket-id)', 'Template: 12 diff lines',
+                                 'Change set: 2 changes, 1 with replacement', 'Instances to replace: 1 (strategy surge)'],
+                       resourcesToCreate: 1, resourcesToUpdate: 0,
                        keysToWrite: ['aws-s3-log-bucket-id'], templateChanged: true, templateDiffLines: 12,
                        changeSetChanges: 2, replacements: 1, instancesToReplace: 1, strategy: 'surge', drift: []]]]
             def plan = Plan.fromReport(report, 'ssh://git@example.com/config.git', 'main', '0123456789abcdef', 'c')
@@ -53,6 +63,84 @@ class ApproveStepTest extends PipelineTestSupport {
         assertThat(input.inside("timeout")).isTrue();
         assertThat(input.inside("node")).as("input waits without holding an executor").isFalse();
         assertThat(b.steps("timeout").get(0).args()).containsEntry("time", 24).containsEntry("unit", "HOURS");
+    }
+
+    @Test
+    void showsTheReportsWordsNotTextMadeFromItsNumbers() {
+        // numbers that would read "1 to create, 2 changes"; the runner's words say otherwise, and the words are shown
+        String script = """
+                import io.datomicgitops.jenkins.Plan
+                def report = [exitCode: 2, stacks: [
+                    prod: [stackName: 'datomic-prod', changes: true, resourcesToCreate: 1, changeSetChanges: 2,
+                           summary: 'the runner says: three roles and a bucket',
+                           details: ['Roles: 3 to create', 'Bucket: kept as found', 'Change set: as the runner words it']],
+                    quiet: [stackName: 'datomic-quiet', changes: false, summary: 'no changes', details: ['not shown']]]]
+                def plan = Plan.fromReport(report, 'ssh://git@example.com/config.git', 'main', '0123456789abcdef', 'c')
+                echo "description: ${plan.summaryLine()}"
+                def who = datomicApprove(plan: plan)
+                """;
+        Build b = jenkins.build(job("words", script, Map.of("BRANCH_NAME", "main")));
+        PendingInput in = b.pendingInput();
+        assertThat(in).as(b.log()).isNotNull();
+        assertThat(in.message()).isEqualTo("""
+                Deploy main 0123456789?
+
+                Stack prod (datomic-prod)
+                  Roles: 3 to create
+                  Bucket: kept as found
+                  Change set: as the runner words it
+                """);
+        assertThat(b.log()).contains("description: datomic-gitops: changes pending at 0123456789: "
+                + "prod: the runner says: three roles and a bucket\n");
+        b.approve("alice");
+        assertSucceeded(b);
+    }
+
+    @Test
+    void showsWhatTheRunnerWroteForANewStack() {
+        PlanSummary fresh = new PlanSummary("datomic-new", "eu-west-1", true, 5, 0, List.of("transactor:aws-peer-role"),
+                true, 140, false, 0, 0, 0, "surge", false, List.of());
+        Report report = new Report("test", "plan", Clock.systemUTC());
+        report.putStack("fresh", fresh);
+        report.finish("changes-pending", 2, null);
+        String script = "import io.datomicgitops.jenkins.Plan\nimport io.datomicgitops.jenkins.Reports\n"
+                + "def plan = Plan.fromReport(Reports.parse('''" + report.toJson(new Redactor()) + "'''), "
+                + "'ssh://git@example.com/config.git', 'main', '0123456789abcdef', 'c')\n"
+                + "echo \"description: ${plan.summaryLine()}\"\n"
+                + "def who = datomicApprove(plan: plan)\n";
+        Build b = jenkins.build(job("runner-words", script, Map.of("BRANCH_NAME", "main")));
+        PendingInput in = b.pendingInput();
+        assertThat(in).as(b.log()).isNotNull();
+        StringBuilder expected = new StringBuilder("Deploy main 0123456789?\n\nStack fresh (datomic-new)\n");
+        fresh.details().forEach(line -> expected.append("  ").append(line).append('\n'));
+        assertThat(in.message()).isEqualTo(expected.toString()).contains("Change set: new stack");
+        assertThat(b.log()).contains("description: datomic-gitops: changes pending at 0123456789: fresh: " + fresh.oneLine() + "\n");
+        b.abort("alice");
+    }
+
+    @Test
+    void aFieldMissingFromTheReportIsSaidNotShownAsZero() {
+        // a report with the numbers only (no summary, no details): nothing is made up from them, and nothing reads 0
+        String script = """
+                import io.datomicgitops.jenkins.Plan
+                def report = [exitCode: 2, stacks: [prod: [stackName: 'datomic-prod', changes: true, resourcesToCreate: 1]]]
+                def plan = Plan.fromReport(report, 'ssh://git@example.com/config.git', 'main', '0123456789abcdef', 'c')
+                echo "description: ${plan.summaryLine()}"
+                def who = datomicApprove(plan: plan)
+                """;
+        Build b = jenkins.build(job("missing", script, Map.of("BRANCH_NAME", "main")));
+        PendingInput in = b.pendingInput();
+        assertThat(in).as(b.log()).isNotNull();
+        assertThat(in.message()).isEqualTo("""
+                Deploy main 0123456789?
+
+                Stack prod (datomic-prod)
+                  report.json has no stacks.prod.details
+                """);
+        assertThat(b.log()).contains("description: datomic-gitops: changes pending at 0123456789: "
+                + "prod: report.json has no stacks.prod.summary\n");
+        assertThat(in.message() + b.log()).doesNotContainPattern("\\b0 (to|changes|with|diff)");
+        b.abort("alice");
     }
 
     @Test

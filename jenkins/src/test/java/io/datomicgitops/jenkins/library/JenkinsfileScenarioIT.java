@@ -1,8 +1,10 @@
 package io.datomicgitops.jenkins.library;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.datomicgitops.jenkins.harness.Build;
 import io.datomicgitops.jenkins.harness.Credentials;
 import io.datomicgitops.jenkins.harness.Job;
+import io.datomicgitops.report.Json;
 import io.datomicgitops.testing.GitSshServer;
 import io.datomicgitops.testing.Sandbox;
 import io.datomicgitops.testing.SandboxExtension;
@@ -81,8 +83,12 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
                 "CHANGE_BRANCH", "main", "CHANGE_TARGET", "main", "GIT_URL", url));
         Build b = jenkins.build(pr);
         assertSucceeded(b);
-        assertThat(b.description()).startsWith("datomic-gitops: ");
         assertThat(b.artifact("datomic-gitops/plan/report.json")).exists();
+        // the description is the runner's summary line, as report.json gives it (a new stack: the sandbox is empty)
+        JsonNode demo = planReport(b).path("stacks").path("demo");
+        assertThat(demo.path("summary").asText()).contains("new stack");
+        assertThat(b.description()).isEqualTo("datomic-gitops: changes pending at " + feature.substring(0, 10) + ": demo: "
+                + demo.path("summary").asText());
         assertThat(b.artifact("datomic-gitops/plan/plan.md")).exists();
         assertThat(b.steps("input")).isEmpty();
         assertThat(runnerCalls(b)).containsExactly("checkout", "plan");
@@ -94,7 +100,12 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
     void mainBuildApprovedDeploysAndRecordsTheApprover() throws Exception {
         Build b = jenkins.build(mainJob(jenkinsfileExample()));
         assertThat(b.pendingInput()).as(b.log()).isNotNull();
-        assertThat(b.pendingInput().message()).contains("Stack demo");
+        // what the approver reads is the runner's details for the stack, line by line, as report.json gives them
+        JsonNode details = planReport(b).path("stacks").path("demo").path("details");
+        assertThat(details).isNotEmpty();
+        StringBuilder shown = new StringBuilder("Stack demo (" + planReport(b).path("stacks").path("demo").path("stackName").asText() + ")\n");
+        details.forEach(line -> shown.append("  ").append(line.asText()).append('\n'));
+        assertThat(b.pendingInput().message()).endsWith(shown.toString());
         assertThat(b.steps("input").get(0).inside("node")).isFalse();
         b.approve("alice", "datomic-approvers");
         assertSucceeded(b);
@@ -162,6 +173,10 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
     }
 
     // ---- helpers ----
+
+    private static JsonNode planReport(Build b) throws IOException {
+        return Json.mapper().readTree(Files.readString(b.artifact("datomic-gitops/plan/report.json")));
+    }
 
     private Job mainJob(String jenkinsfile) {
         return job("config/main", jenkinsfile, Map.of("BRANCH_NAME", "main", "GIT_URL", url));
