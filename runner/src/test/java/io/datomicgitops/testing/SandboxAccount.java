@@ -31,6 +31,7 @@ public final class SandboxAccount {
         try (AwsClients aws = sandbox.clients()) {
             var c = aws.sts(null).assumeRole(r -> r.roleArn("arn:aws:iam::" + accountId + ":role/deployer")
                     .roleSessionName("test-" + accountId)).credentials();
+            sandbox.accountUsed();
             return new SandboxAccount(sandbox, accountId, new AwsSettings.AwsCredentials(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
         }
     }
