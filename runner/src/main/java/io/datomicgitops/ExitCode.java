@@ -10,6 +10,7 @@ public enum ExitCode {
     AWS_ACCESS(5, "AWS credentials are missing or a call was denied"),
     LOCKED(6, "another deployment holds the stack's lock"),
     TIMEOUT(7, "a wait exceeded its timeout"),
+    PLAN_CHANGED(8, "apply --plan: what apply would do is not the saved plan that was approved; nothing was changed"),
     USAGE(64, "bad command-line arguments");
 
     public final int code;

@@ -4,13 +4,16 @@ import io.datomicgitops.ExitCode;
 import io.datomicgitops.deploy.ApplyResult;
 import io.datomicgitops.record.Approval;
 import io.datomicgitops.deploy.Deployments;
+import io.datomicgitops.deploy.SavedPlan;
 import io.datomicgitops.record.Publisher;
 import io.datomicgitops.git.GitRepo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Deploys the selected stacks: ensure, template, stack update, instance replacement, each step committed to git. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
@@ -27,6 +30,10 @@ public final class ApplyCommand extends BaseCommand {
     @Mixin
     ApplyOptions apply;
 
+    @Option(names = "--plan", paramLabel = "FILE",
+            description = "the plan approved (plan --out FILE): apply refuses, before changing anything, to do anything else (exit 8)")
+    Path savedPlan;
+
     @Override
     protected Path defaultReportPath() {
         return Path.of("report.json");
@@ -36,8 +43,9 @@ public final class ApplyCommand extends BaseCommand {
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.open(stacks.dir, git.auth(), env(), console)) {
             Publisher publisher = new Publisher(repo, git.committer(env()), report);
+            Optional<SavedPlan> approved = Optional.ofNullable(savedPlan).map(SavedPlan::read);
             return print(this, new Deployments(deployContext(stacks.allowances()), report)
-                    .apply(repo, stacks.select(repo), apply.approval(null), publisher, apply.lockWait()));
+                    .apply(repo, stacks.select(repo), apply.approval(null), publisher, apply.lockWait(), approved));
         }
     }
 

@@ -3,6 +3,7 @@ package io.datomicgitops.cli;
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.config.AtomicFiles;
 import io.datomicgitops.deploy.Deployments;
+import io.datomicgitops.deploy.SavedPlan;
 import io.datomicgitops.deploy.PlanMarkdown;
 import io.datomicgitops.configrepo.StackFolder;
 import io.datomicgitops.deploy.StackPlan;
@@ -25,6 +26,10 @@ public final class PlanCommand extends BaseCommand {
 
     @Option(names = "--plan-md", paramLabel = "FILE", defaultValue = "plan.md", description = "write the Markdown plan here (default: ${DEFAULT-VALUE})")
     Path planMd;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "save the plan for apply --plan FILE, which then refuses to do anything the plan does not say")
+    Path out;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "stacks planned at once (default: ${DEFAULT-VALUE})")
     int parallel;
@@ -50,6 +55,10 @@ public final class PlanCommand extends BaseCommand {
             console.progress("plan: " + selected.size() + " stack(s): " + selected.stream().map(StackFolder::name).toList());
             List<StackPlan> plans = new Deployments(deployContext(stacks.allowances()), report).plan(repo, selected, parallel);
             boolean changes = writePlan(this, repo, plans, planMd);
+            if (out != null) {
+                SavedPlan.of(repo.head(), plans).write(out);
+                console.println("saved plan written to " + out + " (apply it with: datomic-gitops apply --dir " + stacks.dir + " --plan " + out + ")");
+            }
             return changes ? ExitCode.CHANGES_PENDING : ExitCode.OK;
         }
     }

@@ -91,8 +91,19 @@ public final class Deployments {
      * then deploys them in order; stops at the first failure (the report says which).
      */
     public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, Duration lockWait) {
+        return apply(repo, stacks, approval, publisher, lockWait, Optional.empty());
+    }
+
+    /** As above; with a saved plan, refuses before any change a deployment that is not the one the plan approved. */
+    public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, Duration lockWait,
+                                   Optional<SavedPlan> approved) {
         prepare(repo, stacks, publisher);
-        return deploy(repo, plan(repo, stacks, PLAN_PARALLEL, false), approval, publisher, lockWait);
+        List<StackPlan> plans = plan(repo, stacks, PLAN_PARALLEL, false);
+        approved.ifPresent(a -> {
+            a.check(repo, plans, publisher::isOwn);
+            ctx.log().progress("apply: the plan is the one approved at " + a.head().substring(0, 10));
+        });
+        return deploy(repo, plans, approval, publisher, lockWait);
     }
 
     /** Applies plans already made (deploy: checkout, plan, apply), without planning again. */

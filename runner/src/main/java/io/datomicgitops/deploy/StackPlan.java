@@ -33,4 +33,23 @@ public record StackPlan(
     public boolean changes() {
         return summary.changes();
     }
+
+    private static final java.util.regex.Pattern GENERATED_ROLE = java.util.regex.Pattern.compile("datomic-aws-(transactor|peer)(-\\d+)?");
+
+    /**
+     * The role names this plan creates under Datomic's generated scheme (the first free of datomic-aws-transactor,
+     * -1, -2, ...), each with a placeholder: which one apply gets depends on the roles that exist then, other stacks of
+     * the same run included, so the plan shows them as generated at apply.
+     */
+    public java.util.Map<String, String> generatedRoleNames() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String key : List.of("aws-transactor-role", "aws-peer-role")) {
+            String value = ensureTransactor.keysWritten().get(key);
+            if (value == null || !GENERATED_ROLE.matcher(value).matches()) continue;
+            boolean created = ensureTransactor.resources().stream().anyMatch(r -> r.kind() == io.datomicgitops.ensure.ResourceChange.Kind.IAM_ROLE
+                    && r.action() == io.datomicgitops.ensure.ResourceChange.Action.CREATE && value.equals(r.name()));
+            if (created) out.put(value, "<generated " + key + ">");
+        }
+        return out;
+    }
 }

@@ -31,8 +31,13 @@ final class LogBuckets {
         this.ctx = ctx;
     }
 
-    static String generate() {
-        return PREFIX + UUID.randomUUID();
+    /**
+     * Datomic's form of a generated name, {@code datomic-logs-<uuid>}, with the UUID derived from the account, region and
+     * system instead of drawn at random: every plan of the same change shows the name apply will create, and a saved
+     * plan can hold apply to it. S3 names are global; the account in the hash keeps two accounts' systems apart.
+     */
+    static String generate(String account, String region, String system) {
+        return PREFIX + UUID.nameUUIDFromBytes((account + "/" + region + "/" + system).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     enum State { MISSING, OURS_OR_OWNED, FOREIGN }
@@ -73,7 +78,7 @@ final class LogBuckets {
         }
         ResourceChange change = ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, ResourceChange.Action.CREATE, KEY,
                 List.of("S3:CreateBucket", "S3:PutBucketTagging"),
-                "in " + region + (name.source() == Name.Source.GENERATED ? "; generated name (a new one is drawn at apply)" : ""));
+                "in " + region + (name.source() == Name.Source.GENERATED ? "; generated name (the same at apply)" : ""));
         // S3 tags a bucket in a second call: the generated name is committed first, so a bucket left untagged by a
         // run that died between the two calls is still named in git, and tagged by the next run
         Step step = Step.of(change, () -> create(region, bucket));

@@ -57,7 +57,7 @@ final class TransactorPlanner {
         }
         if (tx.declares(LogBuckets.KEY) && tx.get(LogBuckets.KEY).isEmpty()) {
             missing.add(new NameResolver.Missing(LogBuckets.KEY, () -> buckets.findTagged(region),
-                    () -> new Name(LogBuckets.KEY, LogBuckets.generate(), Name.Source.GENERATED, null)));
+                    () -> new Name(LogBuckets.KEY, LogBuckets.generate(account, region, ctx.system()), Name.Source.GENERATED, null)));
         }
         for (String key : List.of(Roles.TRANSACTOR_KEY, Roles.PEER_KEY)) {
             if (tx.get(key).isEmpty()) {

@@ -206,6 +206,20 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /** The commits after {@code from} up to {@code to} (both reachable here), oldest first. */
+    public List<LocalCommit> commitsBetween(String from, String to) {
+        try {
+            List<LocalCommit> out = new ArrayList<>();
+            for (RevCommit c : git.log().addRange(ObjectId.fromString(from), ObjectId.fromString(to)).call()) {
+                out.add(0, new LocalCommit(c.name(), c.getCommitterIdent().getEmailAddress(), c.getFullMessage()));
+            }
+            return out;
+        } catch (IOException | GitAPIException | RuntimeException e) {
+            throw new ToolException(ExitCode.GIT, "cannot list the commits " + abbreviate(from) + ".." + abbreviate(to) + ": " + e.getMessage(),
+                    directory().toString(), "check that the clone holds both commits (fetch it)", e);
+        }
+    }
+
     /** The clone's origin URL, for stack tags. */
     public String remoteUrl() {
         return git.getRepository().getConfig().getString("remote", REMOTE, "url");

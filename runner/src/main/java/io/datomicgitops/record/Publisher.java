@@ -108,7 +108,7 @@ public final class Publisher {
     }
 
     /** A commit this tool made: its committer, and the Phase trailer every one of its messages carries. */
-    private boolean isOwn(GitRepo.LocalCommit c) {
+    public boolean isOwn(GitRepo.LocalCommit c) {
         return c.committerEmail().equals(committer.getEmailAddress()) && CommitMessage.isTools(c.message());
     }
 

@@ -1,5 +1,7 @@
 package io.datomicgitops.cli;
 
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
 import io.datomicgitops.configrepo.StackFolder;
 import io.datomicgitops.configrepo.StackInputs;
 import io.datomicgitops.configrepo.StackSettings;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The single-step commands and the flow read a stack's settings through one resolver: for the same stack folder and
@@ -103,12 +106,23 @@ class OneSettingsForEveryCommandTest {
     }
 
     @Test
+    void aRegionOnTheCommandLineThatContradictsTheStacksFilesIsRefusedNotFollowed() {
+        PlanCommand plan = parse("plan", "--dir", repo.toString(), "--region", "us-east-1");
+        assertThatThrownBy(() -> flow(plan, folder))
+                .isInstanceOfSatisfying(ToolException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+                .hasMessageContaining("--region us-east-1 contradicts the stack's region eu-west-1 (prod-transactor)")
+                .hasMessageContaining("--override-region");
+        assertThat(flow(parse("plan", "--dir", repo.toString(), "--region", "eu-west-1"), folder).region())
+                .as("the same region is no contradiction").isEqualTo("eu-west-1");
+    }
+
+    @Test
     void theCommandLineComesFirstThenDeployPropertiesThenCfProperties() throws Exception {
         ReplaceInstancesCommand overridden = parse("replace-instances", "--stack-dir", folder.dir().toString(), "--region", "us-west-2",
-                "--strategy", "surge", "--timeout", "3m");
+                "--override-region", "--strategy", "surge", "--timeout", "3m");
         StackSettings settings = StackDirectory.settings(overridden, folder.dir(),
                 overridden.overrides().withReplacement(overridden.strategy, overridden.timeout, null));
-        assertThat(settings.region()).contains("us-west-2");
+        assertThat(settings.region()).as("--override-region: the command line wins").contains("us-west-2");
         assertThat(settings.replaceStrategy()).isEqualTo(Strategy.SURGE);
         assertThat(settings.replaceTimeout()).contains(Duration.ofMinutes(3));
         assertThat(settings.healthTimeout()).as("not given: deploy.properties'").contains(Duration.ofMinutes(7));
