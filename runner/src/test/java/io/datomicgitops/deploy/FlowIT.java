@@ -126,6 +126,99 @@ class FlowIT {
         }
     }
 
+    /**
+     * The saved plan is the contract. A launch change after a deployment that replaced instances replaces them again
+     * (the plan used to list the last deployment's instances as "keep" while apply replaced them); a plan whose commit
+     * was overtaken by someone's change, or whose AWS side changed since, is refused before anything changes.
+     */
+    @Test
+    void whatThePlanSaysIsWhatApplyDoesAndNothingElse() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        assertThat(repo.checkout().exitCode()).isZero();
+        Path first = tmp.resolve("first.plan.json");
+        assertThat(repo.run("plan", "--dir", repo.clone.toString(), "--out", first.toString(), "--report", tmp.resolve("p0.json").toString(),
+                "--plan-md", tmp.resolve("p0.md").toString()).exitCode()).isEqualTo(2);
+        CliRun created = repo.run("apply", "--dir", repo.clone.toString(), "--plan", first.toString(), "--report", tmp.resolve("a0.json").toString());
+        assertThat(created.exitCode()).as(created.err()).isZero();
+
+        // 1: a bigger instance, surge: the instance replaced, the new one recorded as launched by this deployment
+        repo.push(Map.of(CF, repo.remoteFile(CF).replace("aws-instance-type=m5.large", "aws-instance-type=m5.xlarge"),
+                DEPLOY, repo.remoteFile(DEPLOY).replace("replace-strategy=terminate", "replace-strategy=surge")), "m5.xlarge, surge");
+        assertThat(repo.checkout().exitCode()).isZero();
+        JsonNode bigger = planAndApply(repo, "bigger");
+        List<String> launched = texts(bigger.path("stacks").path("demo").path("instancesReplaced"));
+        JsonNode record = Json.mapper().readTree(repo.remoteFile("stacks/demo/deployment.json"));
+        List<String> running = texts(record.path("instancesLaunched"));
+        assertThat(launched).hasSize(1);
+        assertThat(running).hasSize(1);
+
+        // 2: a user-data-only change (the object cache): the instance the last deployment launched is old now
+        repo.push(Map.of(TX, repo.remoteFile(TX).replace("object-cache-max=1g", "object-cache-max=2g")), "bigger object cache");
+        assertThat(repo.checkout().exitCode()).isZero();
+        Path cachePlan = tmp.resolve("cache.plan.json");
+        Path cacheReport = tmp.resolve("cache.report.json");
+        assertThat(repo.run("plan", "--dir", repo.clone.toString(), "--out", cachePlan.toString(), "--report", cacheReport.toString(),
+                "--plan-md", tmp.resolve("cache.md").toString()).exitCode()).isEqualTo(2);
+        assertThat(json(cacheReport).path("stacks").path("demo").path("instancesToReplace").asInt())
+                .as("the plan says the running instance is replaced").isEqualTo(1);
+        Path cacheApply = tmp.resolve("cache.apply.json");
+        CliRun cache = repo.run("apply", "--dir", repo.clone.toString(), "--plan", cachePlan.toString(), "--report", cacheApply.toString());
+        assertThat(cache.exitCode()).as(cache.err()).isZero();
+        assertThat(texts(json(cacheApply).path("stacks").path("demo").path("instancesReplaced")))
+                .as("apply replaces exactly what the plan said").isEqualTo(running);
+
+        // 3: someone's change lands between the approved plan and the apply: refused, nothing changed
+        repo.push(Map.of(CF, repo.remoteFile(CF).replace("aws-instance-type=m5.xlarge", "aws-instance-type=m5.2xlarge")), "even bigger");
+        assertThat(repo.checkout().exitCode()).isZero();
+        Path approved = tmp.resolve("approved.plan.json");
+        assertThat(repo.run("plan", "--dir", repo.clone.toString(), "--out", approved.toString(), "--report", tmp.resolve("p3.json").toString(),
+                "--plan-md", tmp.resolve("p3.md").toString()).exitCode()).isEqualTo(2);
+        repo.push(Map.of(CF, repo.remoteFile(CF).replace("aws-ingress-cidrs=10.0.0.0/16", "aws-ingress-cidrs=0.0.0.0/0")), "open ingress");
+        assertThat(repo.checkout().exitCode()).isZero();
+        int commits = repo.remoteLog().size();
+        Path refused = tmp.resolve("refused.json");
+        CliRun overtaken = repo.run("apply", "--dir", repo.clone.toString(), "--plan", approved.toString(), "--report", refused.toString());
+        assertThat(overtaken.exitCode()).as(overtaken.err()).isEqualTo(8);
+        assertThat(overtaken.err()).contains("the plan was approved at " + approved(approved)).contains("open ingress");
+        assertThat(json(refused).path("awsCalls").path("mutating").asLong()).isZero();
+        assertThat(repo.remoteLog()).as("nothing committed").hasSize(commits);
+
+        // 4: the same commit, but AWS changed since the plan (an instance replaced by hand): refused, nothing changed
+        Path fresh = tmp.resolve("fresh.plan.json");
+        assertThat(repo.run("plan", "--dir", repo.clone.toString(), "--out", fresh.toString(), "--report", tmp.resolve("p4.json").toString(),
+                "--plan-md", tmp.resolve("p4.md").toString()).exitCode()).isEqualTo(2);
+        try (AwsClients aws = sandbox.clients()) {
+            String instance = texts(Json.mapper().readTree(repo.remoteFile("stacks/demo/deployment.json")).path("instancesLaunched")).get(0);
+            aws.autoScaling(null).terminateInstanceInAutoScalingGroup(r -> r.instanceId(instance).shouldDecrementDesiredCapacity(false));
+        }
+        Path changedAws = tmp.resolve("changed-aws.json");
+        CliRun stale = repo.run("apply", "--dir", repo.clone.toString(), "--plan", fresh.toString(), "--report", changedAws.toString());
+        assertThat(stale.exitCode()).as(stale.err()).isEqualTo(8);
+        assertThat(stale.err()).contains("what apply would do is not what was approved").contains("demo: instances to replace: approved [");
+        assertThat(json(changedAws).path("awsCalls").path("mutating").asLong()).isZero();
+        assertThat(repo.remoteLog()).hasSize(commits);
+    }
+
+    private JsonNode planAndApply(ConfigRepoFixture repo, String name) throws Exception {
+        Path saved = tmp.resolve(name + ".plan.json");
+        assertThat(repo.run("plan", "--dir", repo.clone.toString(), "--out", saved.toString(), "--report", tmp.resolve(name + ".p.json").toString(),
+                "--plan-md", tmp.resolve(name + ".md").toString()).exitCode()).isEqualTo(2);
+        Path report = tmp.resolve(name + ".a.json");
+        CliRun apply = repo.run("apply", "--dir", repo.clone.toString(), "--plan", saved.toString(), "--report", report.toString());
+        assertThat(apply.exitCode()).as(apply.err()).isZero();
+        return json(report);
+    }
+
+    private static String approved(Path savedPlan) throws Exception {
+        return json(savedPlan).path("head").asText().substring(0, 10);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
     @Test
     void planOnAPullRequestBranchOnlyReadsAndPicksTheChangedStacks() throws Exception {
         ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox, "other");
