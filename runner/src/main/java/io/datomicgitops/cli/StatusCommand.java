@@ -28,7 +28,7 @@ public final class StatusCommand extends BaseCommand {
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.open(stacks.dir, GitAuth.none(), env(), console)) {
             for (StackFolder folder : stacks.select(repo)) {
-                StackInputs in = StackInputs.read(folder, overrides(), aws().settings(), env(), console);
+                StackInputs in = StackInputs.read(folder, overrides(), aws().settings(), env());
                 String name = in.stackName();
                 StackDeployer deployer = new StackDeployer(aws(), in.region(), console, clock());
                 Optional<StackInfo> info = deployer.describe(name);

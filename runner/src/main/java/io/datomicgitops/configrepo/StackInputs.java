@@ -10,7 +10,6 @@ import io.datomicgitops.config.Schema;
 import io.datomicgitops.config.Secrets;
 import io.datomicgitops.config.Validator;
 import io.datomicgitops.ensure.EnsureOptions;
-import io.datomicgitops.report.Log;
 import io.datomicgitops.stack.StackRequest;
 import io.datomicgitops.stack.StackTags;
 import io.datomicgitops.template.GeneratedTemplate;
@@ -19,6 +18,7 @@ import io.datomicgitops.template.TemplateOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,16 +27,17 @@ import java.util.Optional;
  * properties, the committed template. Plan and apply both work from this one snapshot.
  */
 public record StackInputs(StackFolder folder, StackSettings settings, PropertiesFile deploy, PropertiesFile tx, PropertiesFile cf,
-                          Optional<String> committedTemplate, Optional<String> recordJson) {
+                          Optional<String> committedTemplate, Optional<String> recordJson, List<Validator.Problem> fileWarnings) {
 
-    public static StackInputs read(StackFolder folder, StackSettings.Overrides overrides, AwsSettings aws, Map<String, String> env, Log log) {
+    public static StackInputs read(StackFolder folder, StackSettings.Overrides overrides, AwsSettings aws, Map<String, String> env) {
         PropertiesFile deploy = DeploySettings.file(folder.dir());
-        PropertiesFile tx = readValid(folder.file(StackFolder.TRANSACTOR), Schema.TRANSACTOR, log);
-        PropertiesFile cf = readValid(folder.file(StackFolder.CF), Schema.CF, log);
+        List<Validator.Problem> warnings = new java.util.ArrayList<>();
+        PropertiesFile tx = readValid(folder.file(StackFolder.TRANSACTOR), Schema.TRANSACTOR, warnings);
+        PropertiesFile cf = readValid(folder.file(StackFolder.CF), Schema.CF, warnings);
         StackSettings settings = StackSettings.of(DeploySettings.from(deploy), cf, overrides, aws, env);
         settings.requireRegion(folder.relativeDir());
         return new StackInputs(folder, settings, deploy, tx, cf, readIfPresent(folder.file(StackFolder.TEMPLATE)),
-                readIfPresent(folder.file(StackFolder.RECORD)));
+                readIfPresent(folder.file(StackFolder.RECORD)), List.copyOf(warnings));
     }
 
     /**
@@ -70,13 +71,14 @@ public record StackInputs(StackFolder folder, StackSettings settings, Properties
         return settings.stackName().orElseThrow();
     }
 
-    private static PropertiesFile readValid(Path file, Schema schema, Log log) {
+    /** Reads and validates a file: errors stop here, warnings are kept for the plan's findings. */
+    private static PropertiesFile readValid(Path file, Schema schema, List<Validator.Problem> warnings) {
         if (!Files.exists(file)) {
             throw new ToolException(ExitCode.INVALID_CONFIG, "missing " + file.getFileName(), file.getParent().toString(),
                     "every stack folder holds " + StackFolder.TRANSACTOR + ", " + StackFolder.CF + " and " + StackFolder.DEPLOY);
         }
         PropertiesFile p = PropertiesFile.read(file);
-        Validator.requireValid(p, schema).forEach(w -> log.warn(w.toString()));
+        warnings.addAll(Validator.requireValid(p, schema));
         return p;
     }
 

@@ -34,7 +34,7 @@ public record DeployContext(AwsClients aws, Log log, Clock clock, Secrets secret
 
     /** Reads a stack folder once, its settings resolved with this run's command line and AWS settings. */
     public StackInputs read(StackFolder folder) {
-        return StackInputs.read(folder, overrides, aws.settings(), env, log);
+        return StackInputs.read(folder, overrides, aws.settings(), env);
     }
 
     /** The ensure phases' options for a stack, with what the operator allows. */

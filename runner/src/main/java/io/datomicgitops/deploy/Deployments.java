@@ -1,5 +1,6 @@
 package io.datomicgitops.deploy;
 
+import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.configrepo.StackSource;
 
 import io.datomicgitops.configrepo.StackInputs;
@@ -64,7 +65,7 @@ public final class Deployments {
             List<Future<StackPlan>> futures = new ArrayList<>();
             for (StackFolder f : stacks) {
                 // the history walk for the template's last commit too: in a long history it costs as much as the AWS reads
-                futures.add(pool.submit(() -> planOne(f, new StackSource(repoUrl, repo.lastCommitTouching(f.gitPath(StackFolder.TEMPLATE))),
+                futures.add(pool.submit(() -> planOne(repo, f, new StackSource(repoUrl, repo.lastCommitTouching(f.gitPath(StackFolder.TEMPLATE))),
                         reported)));
             }
             List<StackPlan> plans = new ArrayList<>();
@@ -75,10 +76,11 @@ public final class Deployments {
         }
     }
 
-    private StackPlan planOne(StackFolder folder, StackSource source, boolean reported) {
+    private StackPlan planOne(GitRepo repo, StackFolder folder, StackSource source, boolean reported) {
         Instant start = ctx.clock().instant();
         DeployContext local = local(folder);
         StackPlan plan = new StackPlanner(local, generator).plan(local.read(folder), source);
+        plan = plan.withSettings(settingsChanged(repo, plan));
         report.addPhase(folder.name(), "plan", plan.changes() ? "changes-pending" : "no-changes",
                 Duration.between(start, ctx.clock().instant()), plan.summary().oneLine(), reported ? plan : plan.summary());
         if (reported) report.putStack(folder.name(), plan.summary());
@@ -138,7 +140,7 @@ public final class Deployments {
                 StackPlan plan = planned;
                 if (caughtUp(repo, folder, stacks, local.log())) {
                     // another deployment of this stack pushed while this one planned or waited for the lock: plan again
-                    plan = planOne(folder, StackSource.of(repo, folder), false);
+                    plan = planOne(repo, folder, StackSource.of(repo, folder), false);
                     if (!plan.changes()) {
                         results.add(nothingToDo(folder, in, local.log(), "apply: nothing to do; the other deployment did it"));
                         continue;
@@ -152,6 +154,31 @@ public final class Deployments {
             }
         }
         return results;
+    }
+
+    /**
+     * The settings this deployment changes: the properties at the commit the stack was last deployed from (none for a
+     * new stack, or when a shallow clone lacks that commit) against the files as the deployment leaves them.
+     */
+    private static List<SettingChange> settingsChanged(GitRepo repo, StackPlan plan) {
+        StackInputs in = plan.inputs();
+        Optional<String> deployed = DeploymentRecord.parse(in.recordJson()).map(DeploymentRecord::deployedCommit);
+        Map<String, Optional<PropertiesFile>> before = new LinkedHashMap<>();
+        Map<String, PropertiesFile> after = new LinkedHashMap<>();
+        after.put(StackFolder.TRANSACTOR, withKeys(in.tx(), plan.ensureTransactor().keysWritten()));
+        after.put(StackFolder.CF, withKeys(in.cf(), plan.ensureCf().keysWritten()));
+        after.put(StackFolder.DEPLOY, in.deploy());
+        for (String name : after.keySet()) {
+            before.put(name, deployed.flatMap(c -> repo.readAt(c, in.folder().gitPath(name)))
+                    .map(text -> PropertiesFile.parse(name, text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        }
+        return SettingChange.between(before, after);
+    }
+
+    private static PropertiesFile withKeys(PropertiesFile file, Map<String, String> keys) {
+        PropertiesFile copy = StackInputs.copy(file);
+        keys.forEach(copy::set);
+        return copy;
     }
 
     private DeployContext local(StackFolder folder) {

@@ -2,6 +2,7 @@ package io.datomicgitops.deploy;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.datomicgitops.findings.Finding;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +13,9 @@ import java.util.List;
  * approval gate shows per stack). Both are written into report.json ({@code stacks.<name>.summary} and
  * {@code .details}), and the Jenkins library prints them as they are.
  */
-@JsonPropertyOrder({"stackName", "region", "changes", "summary", "details", "resourcesToCreate", "resourcesToUpdate", "keysToWrite",
+@JsonPropertyOrder({"stackName", "region", "changes", "impact", "summary", "details", "findings", "resourcesToCreate", "resourcesToUpdate", "keysToWrite",
         "templateChanged", "templateDiffLines", "stackExists", "changeSetChanges", "replacements", "instancesToReplace", "strategy",
-        "recordUpToDate", "drift"})
+        "recordUpToDate", "drift", "instancesRunning"})
 public record PlanSummary(
         String stackName,
         String region,
@@ -30,10 +31,51 @@ public record PlanSummary(
         int instancesToReplace,
         String strategy,
         boolean recordUpToDate,
-        List<String> drift) {
+        List<String> drift,
+        /** The transactors the group runs now (0 for a new stack). */
+        int instancesRunning,
+        /** What a reviewer must see first: warnings and errors about the files and the deployment. */
+        List<Finding> findings) {
+
+    /** Datomic's documented failover: peers reconnect to the new active transactor in about 11 s. */
+    static final int FAILOVER_SECONDS = 11;
+    /** A new instance's boot to standby (AMI start-up, the transactor joining as standby): minutes, not seconds. */
+    static final int MINUTES_PER_INSTANCE = 3;
 
     /**
-     * "1 to create, 0 to update, 1 key(s) to write, template 12 line(s) changed, 2 stack change(s) (1 replacement(s)),
+     * The first line a reviewer reads: what changes, which transactors are replaced in which order, the failovers
+     * (or the outage), and about how long it takes. "nothing to do" when there are no changes.
+     */
+    @JsonProperty("impact")
+    public String impact() {
+        if (!changes) return "nothing to do";
+        List<String> parts = new ArrayList<>();
+        if (resourcesToCreate + resourcesToUpdate > 0) {
+            parts.add(resourcesToCreate + " AWS resource(s) to create, " + resourcesToUpdate + " to update");
+        }
+        if (!stackExists) {
+            parts.add("a new stack launches its transactor(s)");
+        } else if (changeSetChanges > 0) {
+            parts.add("the stack update changes " + changeSetChanges + " resource(s)");
+        } else if (templateChanged) {
+            parts.add("the template changes");
+        }
+        if (instancesToReplace > 0) {
+            boolean outage = "terminate".equals(strategy) && instancesRunning <= 1;
+            parts.add("replaces " + instancesToReplace + " of " + instancesRunning + " transactor(s) by " + strategy
+                    + (instancesRunning > 1 ? ", the standby first, then the active" : "")
+                    + (outage ? ": no standby, writes unavailable while the new transactor boots (about " + MINUTES_PER_INSTANCE + " min)"
+                    : ": 1 failover (about " + FAILOVER_SECONDS + " s without writes)"));
+        } else if (stackExists) {
+            parts.add("no transactor replaced");
+        }
+        if (parts.isEmpty()) parts.add("the deployment record is brought up to date");
+        int minutes = (stackExists ? (changeSetChanges > 0 || templateChanged ? 2 : 0) : 5) + instancesToReplace * MINUTES_PER_INSTANCE;
+        return String.join("; ", parts) + (minutes > 0 ? "; expected about " + minutes + " min" : "");
+    }
+
+    /**
+     * "1 to create, 0 to update, 1 key(s) to write, template 12 line(s) changed, 2 stack change(s) (1 recreating a resource),
      * 1 instance(s) to replace (surge)"; "no changes" when there are none.
      */
     @JsonProperty("summary")
@@ -41,7 +83,7 @@ public record PlanSummary(
         if (!changes) return "no changes";
         return resourcesToCreate + " to create, " + resourcesToUpdate + " to update, " + keysToWrite.size() + " key(s) to write, "
                 + (templateChanged ? "template " + templateDiffLines + " line(s) changed" : "template unchanged") + ", "
-                + (stackExists ? changeSetChanges + " stack change(s) (" + replacements + " replacement(s))" : "new stack") + ", "
+                + (stackExists ? changeSetChanges + " stack change(s) (" + replacements + " recreating a resource)" : "new stack") + ", "
                 + instancesToReplace + " instance(s) to replace (" + strategy + ")";
     }
 
@@ -55,10 +97,12 @@ public record PlanSummary(
         lines.add("AWS resources: " + resourcesToCreate + " to create, " + resourcesToUpdate + " to update"
                 + (keysToWrite.isEmpty() ? "" : " (writes " + String.join(", ", keysToWrite) + ")"));
         lines.add("Template: " + (templateChanged ? templateDiffLines + " diff lines" : "unchanged"));
-        lines.add("Change set: " + (stackExists ? changeSetChanges + " changes, " + replacements + " with replacement"
+        lines.add("Change set: " + (stackExists ? changeSetChanges + " changes, " + replacements + " recreating a resource"
                 : "new stack (created from the template)"));
         lines.add("Instances to replace: " + instancesToReplace + " (strategy " + (strategy == null ? "default" : strategy) + ")");
         if (!drift.isEmpty()) lines.add("Drift: " + String.join("; ", drift));
+        findings.stream().filter(f -> !f.acknowledged() && f.severity() != Finding.Severity.INFO)
+                .forEach(f -> lines.add("Finding: " + f));
         return List.copyOf(lines);
     }
 }

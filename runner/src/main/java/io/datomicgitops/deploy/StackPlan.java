@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Everything the plan of one stack found: ensure plans, the template and its diff, the stack preview, the instances. */
-@JsonPropertyOrder({"stack", "summary", "ensureTransactor", "ensureCf", "templateDiff", "stackPreview", "instances", "drift"})
+@JsonPropertyOrder({"stack", "summary", "settings", "ensureTransactor", "ensureCf", "templateDiff", "stackPreview", "instances", "drift"})
 public record StackPlan(
         String stack,
         PlanSummary summary,
@@ -28,7 +28,14 @@ public record StackPlan(
         /** The stack's group as read by the plan: the instances running before the update. */
         @JsonIgnore Optional<InstanceReplacer.GroupSnapshot> group,
         /** The update changes what the transactors launch from: every instance in the group is then old. */
-        @JsonIgnore boolean launchChanges) {
+        @JsonIgnore boolean launchChanges,
+        /** The settings the deployment changes, from where the stack was last deployed. */
+        List<SettingChange> settings) {
+
+    public StackPlan withSettings(List<SettingChange> changed) {
+        return new StackPlan(stack, summary, ensureTransactor, ensureCf, templateDiff, stackPreview, instances, drift, template, inputs,
+                group, launchChanges, List.copyOf(changed));
+    }
 
     public boolean changes() {
         return summary.changes();

@@ -17,6 +17,8 @@ import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.ensure.EnsureResult;
 import io.datomicgitops.ensure.EnsureService;
 import io.datomicgitops.ensure.ResourceChange;
+import io.datomicgitops.findings.DatomicChecks;
+import io.datomicgitops.findings.Finding;
 import io.datomicgitops.instances.InstanceReplacer;
 import io.datomicgitops.instances.ReplacementPlan;
 import io.datomicgitops.report.Json;
@@ -93,10 +95,10 @@ public final class StackPlanner {
             Parallel.resultOrNull(earlyCfPlan);
             cfPlan = ensure.ensureCf(cf, tx, ctx.ensureOptions(in, true));
         }
+        cfPlan = withoutWhatEnsureTransactorCreates(cfPlan, txPlan);
         cfPlan.keysWritten().forEach(cf::set);
 
         GeneratedTemplate template = generator.generate(tx, cf, in.templateOptions());
-        template.warnings().forEach(log::warn);
         TextDiff.Result diff = TextDiff.diff("a/" + in.folder().gitPath(StackFolder.TEMPLATE), in.committedTemplate().orElse(""),
                 "b/" + in.folder().gitPath(StackFolder.TEMPLATE), template.json());
 
@@ -133,14 +135,46 @@ public final class StackPlanner {
         List<String> keys = new ArrayList<>();
         txPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.TRANSACTOR + ":" + k));
         cfPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.CF + ":" + k));
+        List<Finding> findings = findings(in, txPlan, cfPlan, template, drift);
+        findings.forEach(f -> log.warn(f.toString()));
         PlanSummary summary = new PlanSummary(stackName, in.region(), changes,
                 count(txPlan, cfPlan, ResourceChange.Action.CREATE), count(txPlan, cfPlan, ResourceChange.Action.UPDATE), keys,
                 diff.changed(), diff.lines(), info.isPresent(),
                 info.isPresent() ? preview.changes().size() : 0,
                 (int) preview.changes().stream().filter(c -> "True".equals(c.replacement())).count(),
-                toReplace, in.settings().replaceStrategy().id, recordUpToDate, drift);
+                toReplace, in.settings().replaceStrategy().id, recordUpToDate, drift,
+                snapshot.map(g -> g.group().instances().size()).orElse(0), findings);
         return new StackPlan(in.folder().name(), summary, txPlan, cfPlan, diff.unified(), preview, instances, drift, template.json(),
-                in, snapshot, launchChanges);
+                in, snapshot, launchChanges, List.of());
+    }
+
+    /**
+     * Everything a reviewer must see, in one list: what Datomic would make of the files (required keys, instance type,
+     * memory, secrets), what reading them found, what the ensure plans and the template warn about, and drift.
+     */
+    private static List<Finding> findings(StackInputs in, EnsureResult txPlan, EnsureResult cfPlan, GeneratedTemplate template,
+                                          List<String> drift) {
+        List<Finding> out = new ArrayList<>(DatomicChecks.check(Optional.of(in.tx()), Optional.of(in.cf()), Optional.of(in.deploy())));
+        in.fileWarnings().forEach(w -> out.add(Finding.warning("properties", w.message(), w.where())));
+        txPlan.warnings().forEach(w -> out.add(Finding.warning("ensure-transactor", w, in.folder().gitPath(StackFolder.TRANSACTOR))));
+        cfPlan.warnings().forEach(w -> out.add(Finding.warning("ensure-cf", w, in.folder().gitPath(StackFolder.CF))));
+        template.warnings().forEach(w -> out.add(Finding.warning("template", w, in.folder().gitPath(StackFolder.TEMPLATE))));
+        drift.forEach(d -> out.add(Finding.warning("drift", d, in.stackName())));
+        return List.copyOf(out);
+    }
+
+    /**
+     * ensure-cf is planned on files that ensure-transactor has not acted on yet: a resource the transactor phase will
+     * create (the transactor role's instance profile) would be counted twice, and apply creates it once.
+     */
+    static EnsureResult withoutWhatEnsureTransactorCreates(EnsureResult cfPlan, EnsureResult txPlan) {
+        java.util.Set<String> created = new java.util.HashSet<>();
+        txPlan.resources().stream().filter(r -> r.action() == ResourceChange.Action.CREATE).forEach(r -> created.add(r.kind() + "/" + r.name()));
+        List<ResourceChange> kept = cfPlan.resources().stream()
+                .filter(r -> !(r.action() == ResourceChange.Action.CREATE && created.contains(r.kind() + "/" + r.name()))).toList();
+        if (kept.size() == cfPlan.resources().size()) return cfPlan;
+        return new EnsureResult(cfPlan.phase(), cfPlan.file(), cfPlan.engine(), cfPlan.plan(), kept, cfPlan.keysWritten(),
+                cfPlan.warnings(), cfPlan.engineOutput());
     }
 
     /**

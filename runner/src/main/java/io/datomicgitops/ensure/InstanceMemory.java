@@ -14,7 +14,7 @@ import java.util.Properties;
  * An instance type's memory, for Datomic's default {@code java-xmx}: EC2 DescribeInstanceTypes where it answers,
  * else a table of current instance types shipped with the runner (Datomic's own table stops at c3/m3).
  */
-final class InstanceMemory {
+public final class InstanceMemory {
     private static final String TABLE = "instance-memory.properties";
     private static volatile Properties table;
 
@@ -38,7 +38,7 @@ final class InstanceMemory {
         return fromTable(instanceType);
     }
 
-    static OptionalInt fromTable(String instanceType) {
+    public static OptionalInt fromTable(String instanceType) {
         String v = table().getProperty(instanceType);
         return v == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(v.trim()));
     }

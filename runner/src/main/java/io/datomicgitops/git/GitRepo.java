@@ -458,17 +458,22 @@ public final class GitRepo implements AutoCloseable {
 
     /** Reads a file as it is at HEAD (not the working copy); empty when absent. */
     public Optional<String> readAtHead(String path) {
+        return readAt(Constants.HEAD, path);
+    }
+
+    /** Reads a file as it is at a revision; empty when the file or the revision is not in the clone (a shallow one). */
+    public Optional<String> readAt(String revision, String path) {
         Repository repo = git.getRepository();
         try (RevWalk walk = new RevWalk(repo)) {
-            ObjectId head = repo.resolve(Constants.HEAD);
-            if (head == null) return Optional.empty();
+            ObjectId head = repo.resolve(revision);
+            if (head == null || !repo.getObjectDatabase().has(head)) return Optional.empty();
             RevCommit commit = walk.parseCommit(head);
             try (var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path, commit.getTree())) {
                 if (tw == null) return Optional.empty();
                 return Optional.of(new String(repo.open(tw.getObjectId(0)).getBytes(), java.nio.charset.StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
-            throw new ToolException(ExitCode.GIT, "cannot read " + path + " at HEAD", directory().toString(), "check the clone", e);
+            throw new ToolException(ExitCode.GIT, "cannot read " + path + " at " + revision, directory().toString(), "check the clone", e);
         }
     }
 

@@ -9,7 +9,6 @@ import io.datomicgitops.ensure.EnsureOptions;
 import io.datomicgitops.instances.HealthEndpoint;
 import io.datomicgitops.instances.ReplacementRequest;
 import io.datomicgitops.instances.Strategy;
-import io.datomicgitops.report.Log;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +63,7 @@ class OneSettingsForEveryCommandTest {
 
     /** What the flow reads for this folder, with the command line of a flow command. */
     static StackInputs flow(BaseCommand cmd, StackFolder folder) {
-        return StackInputs.read(folder, cmd.overrides(), cmd.aws.settings(cmd.env()), cmd.env(), Log.NONE);
+        return StackInputs.read(folder, cmd.overrides(), cmd.aws.settings(cmd.env()), cmd.env());
     }
 
     @Test

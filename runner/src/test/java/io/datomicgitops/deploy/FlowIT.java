@@ -62,7 +62,12 @@ class FlowIT {
             assertThat(summary.path("changes").asBoolean()).isTrue();
             assertThat(summary.path("stackExists").asBoolean()).isFalse();
             assertThat(json(planReport).path("awsCalls").path("mutating").asLong()).isZero();
-            assertThat(Files.readString(planMd)).contains("## demo: stack `demo-datomic-transactor`", "| **create** | iam-role | datomic-aws-transactor |", "+++ b/stacks/demo/cf.json");
+            assertThat(Files.readString(planMd)).contains("## demo: stack `demo-datomic-transactor`",
+                    "**Impact:** 12 AWS resource(s) to create, 0 to update; a new stack launches its transactor(s); expected about 5 min.",
+                    "| **create** | iam-role | datomic-aws-transactor (generated at apply) |", "+++ b/stacks/demo/cf.json", "### Memory",
+                    "heap (java-xmx)");
+            assertThat(summary.path("resourcesToCreate").asInt())
+                    .as("the instance profile ensure-transactor creates is not counted again for ensure-cf (apply creates 12)").isEqualTo(12);
             assertThat(repo.remoteLog()).hasSize(1);
 
             Path applyReport = tmp.resolve("apply.json");
@@ -111,6 +116,11 @@ class FlowIT {
                     .exitCode()).isEqualTo(2);
             assertThat(json(replan).path("stacks").path("demo").path("instancesToReplace").asInt())
                     .as("a new instance type means the running transactor is replaced").isEqualTo(instancesBefore.size());
+            assertThat(Files.readString(tmp.resolve("re.md"))).contains(
+                    "**Impact:** the stack update changes",
+                    "replaces 1 of 1 transactor(s) by surge: 1 failover (about 11 s without writes)",
+                    "| cf.properties | `aws-instance-type` | `m5.large` | `m5.xlarge` |",
+                    "| deploy.properties | `replace-strategy` | `terminate` | `surge` |");
             Path changed = tmp.resolve("changed.json");
             CliRun third = repo.run("apply", "--dir", repo.clone.toString(), "--approved-by", "bob", "--report", changed.toString());
             assertThat(third.exitCode()).as(third.err()).isZero();

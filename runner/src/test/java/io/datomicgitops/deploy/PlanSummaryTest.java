@@ -18,22 +18,22 @@ class PlanSummaryTest {
 
     static PlanSummary withChanges() {
         return new PlanSummary("datomic-prod", "eu-west-1", true, 1, 2, List.of("transactor:aws-s3-log-bucket-id"),
-                true, 12, true, 3, 1, 2, "surge", false, List.of());
+                true, 12, true, 3, 1, 2, "surge", false, List.of(), 2, List.of());
     }
 
     static PlanSummary noChanges() {
-        return new PlanSummary("datomic-prod", "eu-west-1", false, 0, 0, List.of(), false, 0, true, 0, 0, 0, "rolling", true, List.of());
+        return new PlanSummary("datomic-prod", "eu-west-1", false, 0, 0, List.of(), false, 0, true, 0, 0, 0, "rolling", true, List.of(), 1, List.of());
     }
 
     static PlanSummary newStack() {
         return new PlanSummary("datomic-new", "us-east-1", true, 5, 0, List.of("transactor:aws-peer-role", "cf:aws-cloudwatch-region"),
-                true, 140, false, 0, 0, 0, "surge", false, List.of());
+                true, 140, false, 0, 0, 0, "surge", false, List.of(), 0, List.of());
     }
 
     @Test
     void oneLineOfAPlanWithChanges() {
         assertThat(withChanges().oneLine()).isEqualTo("1 to create, 2 to update, 1 key(s) to write, template 12 line(s) changed, "
-                + "3 stack change(s) (1 replacement(s)), 2 instance(s) to replace (surge)");
+                + "3 stack change(s) (1 recreating a resource), 2 instance(s) to replace (surge)");
     }
 
     @Test
@@ -52,7 +52,7 @@ class PlanSummaryTest {
         assertThat(withChanges().details()).containsExactly(
                 "AWS resources: 1 to create, 2 to update (writes transactor:aws-s3-log-bucket-id)",
                 "Template: 12 diff lines",
-                "Change set: 3 changes, 1 with replacement",
+                "Change set: 3 changes, 1 recreating a resource",
                 "Instances to replace: 2 (strategy surge)");
     }
 
@@ -61,7 +61,7 @@ class PlanSummaryTest {
         assertThat(noChanges().details()).containsExactly(
                 "AWS resources: 0 to create, 0 to update",
                 "Template: unchanged",
-                "Change set: 0 changes, 0 with replacement",
+                "Change set: 0 changes, 0 recreating a resource",
                 "Instances to replace: 0 (strategy rolling)");
     }
 
@@ -77,7 +77,7 @@ class PlanSummaryTest {
     @Test
     void detailsListTheDrift() {
         PlanSummary drifted = new PlanSummary("datomic-prod", "eu-west-1", true, 0, 0, List.of(), false, 0, true, 1, 0, 0, "surge",
-                true, List.of("the deployed template differs from cf.json", "role datomic-aws-peer is gone"));
+                true, List.of("the deployed template differs from cf.json", "role datomic-aws-peer is gone"), 1, List.of());
         assertThat(drifted.details()).last()
                 .isEqualTo("Drift: the deployed template differs from cf.json; role datomic-aws-peer is gone");
     }
@@ -93,6 +93,20 @@ class PlanSummaryTest {
         assertThat(stacks.path("prod").path("details")).extracting(JsonNode::asText).containsExactlyElementsOf(withChanges().details());
         assertThat(stacks.path("fresh").path("summary").asText()).isEqualTo(newStack().oneLine());
         assertThat(stacks.path("prod").path("resourcesToCreate").asInt()).as("the numbers stay").isEqualTo(1);
-        assertThat(stacks.path("prod").fieldNames()).toIterable().startsWith("stackName", "region", "changes", "summary", "details");
+        assertThat(stacks.path("prod").fieldNames()).toIterable().startsWith("stackName", "region", "changes", "impact", "summary", "details", "findings");
+    }
+
+    @Test
+    void theImpactLineSaysWhatIsReplacedInWhichOrderAndHowLong() {
+        assertThat(withChanges().impact()).isEqualTo("1 AWS resource(s) to create, 2 to update; the stack update changes 3 resource(s); "
+                + "replaces 2 of 2 transactor(s) by surge, the standby first, then the active: 1 failover (about 11 s without writes); "
+                + "expected about 8 min");
+        assertThat(noChanges().impact()).isEqualTo("nothing to do");
+        assertThat(newStack().impact()).isEqualTo("5 AWS resource(s) to create, 0 to update; a new stack launches its transactor(s); "
+                + "expected about 5 min");
+        PlanSummary terminateOne = new PlanSummary("datomic-prod", "eu-west-1", true, 0, 0, List.of(), true, 4, true, 1, 0, 1, "terminate",
+                false, List.of(), 1, List.of());
+        assertThat(terminateOne.impact()).isEqualTo("the stack update changes 1 resource(s); replaces 1 of 1 transactor(s) by terminate: "
+                + "no standby, writes unavailable while the new transactor boots (about 3 min); expected about 5 min");
     }
 }
