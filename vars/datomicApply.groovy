@@ -38,6 +38,11 @@ Map call(Map args = [:]) {
 
     List<String> stacks = plan.changedStacks()
     List arguments = ['--dir', plan.dir]
+    if (plan.savedPlan) {
+        // the runner refuses, before changing anything, to do anything the approved plan does not say
+        unstash(Plan.STASH)
+        arguments.addAll(['--plan', plan.savedPlan])
+    }
     for (String stack in stacks) {
         arguments.addAll(['--stack', stack])
     }

@@ -27,7 +27,8 @@ Plan call(Map args = [:]) {
         revision = Reports.checkedOutRevision(checkout.report)
     }
 
-    List arguments = ['--dir', dir, '--plan-md', "${work}/plan/plan.md"]
+    String saved = "${work}/plan/plan.json"
+    List arguments = ['--dir', dir, '--plan-md', "${work}/plan/plan.md", '--out', saved]
     for (String stack in Params.list(args.stacks)) {
         arguments.addAll(['--stack', stack])
     }
@@ -40,7 +41,9 @@ Plan call(Map args = [:]) {
     } finally {
         archiveArtifacts(artifacts: "${work}/plan/report.json,${work}/plan/plan.md", allowEmptyArchive: true)
     }
-    Plan plan = Plan.fromReport(result.report, repo, branch, revision, dir)
+    // the Apply stage may run on another agent: the saved plan travels with the build
+    stash(name: Plan.STASH, includes: saved)
+    Plan plan = Plan.fromReport(result.report, repo, branch, revision, dir).withSavedPlan(saved)
     currentBuild.description = plan.summaryLine()
     echo plan.summaryLine()
     return plan

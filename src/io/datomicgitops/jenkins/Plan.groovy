@@ -18,14 +18,29 @@ class Plan implements Serializable {
     final int exitCode
     /** stack name -> the report's stacks.NAME map */
     final Map<String, Map> stacks
+    /** The runner's saved plan (plan --out), stashed as {@link #STASH}: apply --plan refuses anything else. */
+    final String savedPlan
+
+    static final String STASH = 'datomic-gitops-plan'
 
     Plan(String repo, String branch, String revision, String dir, int exitCode, Map<String, Map> stacks) {
+        this(repo, branch, revision, dir, exitCode, stacks, null)
+    }
+
+    Plan(String repo, String branch, String revision, String dir, int exitCode, Map<String, Map> stacks, String savedPlan) {
         this.repo = repo
         this.branch = branch
         this.revision = revision
         this.dir = dir
         this.exitCode = exitCode
         this.stacks = stacks
+        this.savedPlan = savedPlan
+    }
+
+    /** The same plan, with the path of the saved plan file the Apply stage hands to the runner. */
+    @NonCPS
+    Plan withSavedPlan(String path) {
+        return new Plan(repo, branch, revision, dir, exitCode, stacks, path)
     }
 
     @NonCPS

@@ -160,7 +160,10 @@ public final class StackPlanner {
         cfPlan.warnings().forEach(w -> out.add(Finding.warning("ensure-cf", w, in.folder().gitPath(StackFolder.CF))));
         template.warnings().forEach(w -> out.add(Finding.warning("template", w, in.folder().gitPath(StackFolder.TEMPLATE))));
         drift.forEach(d -> out.add(Finding.warning("drift", d, in.stackName())));
-        return List.copyOf(out);
+        // messages name files by the path they were read from: in a report, the path inside the config repo
+        String clone = in.folder().repoRoot().toString() + java.io.File.separator;
+        return out.stream().map(f -> new Finding(f.severity(), f.code(), f.message().replace(clone, ""),
+                f.where() == null ? null : f.where().replace(clone, ""), f.acknowledged())).toList();
     }
 
     /**

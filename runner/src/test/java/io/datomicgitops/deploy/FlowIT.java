@@ -63,11 +63,11 @@ class FlowIT {
             assertThat(summary.path("stackExists").asBoolean()).isFalse();
             assertThat(json(planReport).path("awsCalls").path("mutating").asLong()).isZero();
             assertThat(Files.readString(planMd)).contains("## demo: stack `demo-datomic-transactor`",
-                    "**Impact:** 12 AWS resource(s) to create, 0 to update; a new stack launches its transactor(s); expected about 5 min.",
+                    "**Impact:** 10 AWS resource(s) to create, 0 to update; a new stack launches its transactor(s); expected about 5 min.",
                     "| **create** | iam-role | datomic-aws-transactor (generated at apply) |", "+++ b/stacks/demo/cf.json", "### Memory",
                     "heap (java-xmx)");
             assertThat(summary.path("resourcesToCreate").asInt())
-                    .as("the instance profile ensure-transactor creates is not counted again for ensure-cf (apply creates 12)").isEqualTo(12);
+                    .as("the instance profile ensure-transactor creates is not counted again for ensure-cf (apply creates 10)").isEqualTo(10);
             assertThat(repo.remoteLog()).hasSize(1);
 
             Path applyReport = tmp.resolve("apply.json");

@@ -43,7 +43,8 @@ final class Steps {
             Map.entry("archiveArtifacts", "workflow-basic-steps"), Map.entry("libraryResource", "pipeline-groovy-lib"),
             Map.entry("readJSON", "pipeline-utility-steps"), Map.entry("input", "pipeline-input-step"),
             Map.entry("milestone", "pipeline-milestone-step"), Map.entry("properties", "workflow-multibranch"),
-            Map.entry("sleep", "workflow-basic-steps"));
+            Map.entry("sleep", "workflow-basic-steps"), Map.entry("stash", "workflow-basic-steps"),
+            Map.entry("unstash", "workflow-basic-steps"));
 
     private static final Duration SH_LIMIT = Duration.ofMinutes(10);
 
@@ -85,6 +86,8 @@ final class Steps {
             case "isUnix" -> true;
             case "sleep" -> null;
             case "archiveArtifacts" -> { archive(b, a); yield null; }
+            case "stash" -> { stash(b, a); yield null; }
+            case "unstash" -> { unstash(b, a); yield null; }
             case "libraryResource" -> libraryResource(b, required(a, "resource"));
             case "readJSON" -> readJson(b, a);
             case "input" -> input(b, a);
@@ -100,6 +103,7 @@ final class Steps {
             case "sh" -> "script";
             case "readFile", "fileExists" -> "file";
             case "archiveArtifacts" -> "artifacts";
+            case "stash", "unstash" -> "name";
             case "libraryResource" -> "resource";
             case "input" -> "message";
             case "milestone" -> "ordinal";
@@ -183,6 +187,46 @@ final class Steps {
             Path to = b.artifactsDir().resolve(ws.relativize(f).toString());
             Files.createDirectories(to.getParent());
             Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * stash: the files of the workspace matching {@code includes} (comma-separated globs), kept with the build under a
+     * name, as Jenkins keeps them on the controller for another node of the same build; none matched is an error, as
+     * there (unless allowEmpty).
+     */
+    private void stash(Build b, Map<String, Object> a) throws IOException {
+        String name = required(a, "name");
+        Path ws = b.cwd("stash");
+        Path into = b.artifactsDir().resolveSibling("stashes").resolve(name);
+        deleteTree(into);
+        List<Path> matched = new ArrayList<>();
+        for (String pattern : String.valueOf(a.getOrDefault("includes", "**")).split(",")) {
+            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern.trim().replace("**/", "{**/,}"));
+            try (Stream<Path> files = Files.walk(ws)) {
+                files.filter(Files::isRegularFile).filter(f -> m.matches(ws.relativize(f))).forEach(matched::add);
+            }
+        }
+        if (matched.isEmpty() && !Boolean.TRUE.equals(a.get("allowEmpty"))) throw new AbortException("No files included in stash ‘" + name + "’");
+        for (Path f : matched) {
+            Path to = into.resolve(ws.relativize(f).toString());
+            Files.createDirectories(to.getParent());
+            Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        b.log("Stashed " + matched.size() + " file(s)");
+    }
+
+    private void unstash(Build b, Map<String, Object> a) throws IOException {
+        String name = required(a, "name");
+        Path from = b.artifactsDir().resolveSibling("stashes").resolve(name);
+        if (!Files.isDirectory(from)) throw new AbortException("No such saved stash ‘" + name + "’");
+        Path ws = b.cwd("unstash");
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path to = ws.resolve(from.relativize(f).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 
