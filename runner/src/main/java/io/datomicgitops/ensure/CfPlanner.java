@@ -103,8 +103,11 @@ final class CfPlanner {
         return plan;
     }
 
+    /** Datomic's own value for the types it lists; for the others, its rule applied to the memory EC2 reports. */
     private String xmx(PropertiesFile cf, String region) {
         String type = cf.get("aws-instance-type").orElseThrow();
+        Optional<String> datomics = InstanceMemory.datomicXmx(type);
+        if (datomics.isPresent()) return datomics.get();
         OptionalInt mib = new InstanceMemory(ctx).mib(region, type);
         if (mib.isEmpty()) {
             throw new ToolException(ExitCode.INVALID_CONFIG, "unknown instance type " + type + ": cannot derive java-xmx from its memory",

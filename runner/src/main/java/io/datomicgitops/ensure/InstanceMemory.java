@@ -11,8 +11,9 @@ import java.util.OptionalInt;
 import java.util.Properties;
 
 /**
- * An instance type's memory, for Datomic's default {@code java-xmx}: EC2 DescribeInstanceTypes where it answers,
- * else a table of current instance types shipped with the runner (Datomic's own table stops at c3/m3).
+ * An instance type's memory, for Datomic's default {@code java-xmx}: Datomic's own table for the types it lists (its
+ * values, exactly); for the others EC2 DescribeInstanceTypes where it answers, else a table of current instance types
+ * shipped with the runner (Datomic's own table stops at m4/c4/r4/i3).
  */
 public final class InstanceMemory {
     private static final String TABLE = "instance-memory.properties";
@@ -44,24 +45,55 @@ public final class InstanceMemory {
     }
 
     /**
-     * Datomic's rule: 70% of the instance's memory, in megabytes with an {@code m} suffix, counting the advertised
-     * GiB as thousands of MB (c3.large, 3.75 GiB: 2625m; m3.large, 7.5 GiB: 5250m).
+     * Datomic's rule, as datomic.memory/aws-transactor-settings computes it: the heap is 70% of the instance's memory
+     * in bytes, multiplied as a double and cut to a long, and java-xmx is that heap in whole MiB with an {@code m}
+     * suffix. For a type known from EC2's figures (MiB): m5.large, 8192 MiB: 5734m.
      */
     static String xmx(int mib) {
-        return ((long) mib * 700 / 1024) + "m";
+        return xmxOfBytes((long) mib * MIB);
+    }
+
+    static String xmxOfBytes(long bytes) {
+        long heap = (long) (0.7 * bytes);
+        return (heap / MIB) + "m";
+    }
+
+    /**
+     * java-xmx as Datomic's tools write it for the types Datomic lists (aws-transactor-settings over its own memory
+     * table, whose bytes mix GB and GiB: c3.large 2625m, m4.large 5734m); empty for a type Datomic does not list.
+     */
+    public static Optional<String> datomicXmx(String instanceType) {
+        String bytes = datomicTable().getProperty(instanceType);
+        return bytes == null ? Optional.empty() : Optional.of(xmxOfBytes(Long.parseLong(bytes.trim())));
+    }
+
+    /** Datomic lists this type in its memory table. */
+    public static boolean datomicKnows(String instanceType) {
+        return datomicTable().getProperty(instanceType) != null;
+    }
+
+    private static final long MIB = 1024L * 1024;
+    private static final String DATOMIC_TABLE = "datomic-instance-memory.properties";
+    private static volatile Properties datomicTable;
+
+    private static Properties datomicTable() {
+        if (datomicTable == null) datomicTable = load(DATOMIC_TABLE);
+        return datomicTable;
     }
 
     private static Properties table() {
-        if (table == null) {
-            Properties p = new Properties();
-            try (InputStream in = InstanceMemory.class.getResourceAsStream(TABLE)) {
-                if (in == null) throw new IllegalStateException(TABLE + " is missing from the runner jar");
-                p.load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            table = p;
-        }
+        if (table == null) table = load(TABLE);
         return table;
+    }
+
+    private static Properties load(String resource) {
+        Properties p = new Properties();
+        try (InputStream in = InstanceMemory.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException(resource + " is missing from the runner jar");
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
     }
 }

@@ -117,8 +117,8 @@ class FlowIT {
             assertThat(json(replan).path("stacks").path("demo").path("instancesToReplace").asInt())
                     .as("a new instance type means the running transactor is replaced").isEqualTo(instancesBefore.size());
             assertThat(Files.readString(tmp.resolve("re.md"))).contains(
-                    "**Impact:** the stack update changes",
-                    "replaces 1 of 1 transactor(s) by surge: 1 failover (about 11 s without writes)",
+                    "**Impact:** the template changes; replaces 1 of 1 transactor(s) by surge: 1 failover (about 11 s without writes); "
+                            + "expected about 5 min.",
                     "| cf.properties | `aws-instance-type` | `m5.large` | `m5.xlarge` |",
                     "| deploy.properties | `replace-strategy` | `terminate` | `surge` |");
             Path changed = tmp.resolve("changed.json");
