@@ -55,6 +55,7 @@ public final class PlanCommand extends BaseCommand {
             console.progress("plan: " + selected.size() + " stack(s): " + selected.stream().map(StackFolder::name).toList());
             List<StackPlan> plans = new Deployments(deployContext(stacks.allowances()), report).plan(repo, selected, parallel);
             boolean changes = writePlan(this, repo, plans, planMd);
+            Deployments.refuseErrors(plans); // written first: plan.md shows every finding
             if (out != null) {
                 SavedPlan.of(repo.head(), plans).write(out);
                 console.println("saved plan written to " + out + " (apply it with: datomic-gitops apply --dir " + stacks.dir + " --plan " + out + ")");

@@ -13,7 +13,13 @@ public final class Validator {
 
     public enum Severity { ERROR, WARNING }
 
-    public record Problem(Severity severity, String where, String key, String message) {
+    /** Codes of the problems, stable: a finding carries them (see docs/FINDINGS.md). */
+    public static final String INVALID_VALUE = "invalid-value";
+    public static final String UNKNOWN_KEY = "unknown-key";
+    public static final String DUPLICATE_KEY = "duplicate-key";
+
+    /** @param code {@link #INVALID_VALUE}, {@link #UNKNOWN_KEY} or {@link #DUPLICATE_KEY} */
+    public record Problem(Severity severity, String where, String key, String message, String code) {
         @Override
         public String toString() {
             return where + ": " + (severity == Severity.WARNING ? "warning: " : "") + message;
@@ -28,19 +34,19 @@ public final class Validator {
             if (type.isEmpty()) {
                 String hint = closest(d.key(), schema).map(k -> "; did you mean '" + k + "'?").orElse("");
                 problems.add(new Problem(Severity.WARNING, where, d.key(),
-                        "unknown key '" + d.key() + "' in " + schema.kind() + " (kept as is" + hint + ")"));
+                        "unknown key '" + d.key() + "' in " + schema.kind() + " (kept as is" + hint + ")", UNKNOWN_KEY));
                 continue;
             }
             String value = d.value().trim();
             if (value.isEmpty() || Secrets.isPlaceholder(value)) continue;
             type.get().check(value).ifPresent(expected -> problems.add(new Problem(Severity.ERROR, where, d.key(),
-                    "'" + d.key() + "' = '" + Secrets.display(d.key(), value) + "' is not valid: expected " + expected)));
+                    "'" + d.key() + "' = '" + Secrets.display(d.key(), value) + "' is not valid: expected " + expected, INVALID_VALUE)));
         }
         for (Map.Entry<String, List<Integer>> dup : file.duplicates().entrySet()) {
             List<Integer> lines = dup.getValue();
             problems.add(new Problem(Severity.WARNING, file.name() + ":" + lines.get(lines.size() - 1), dup.getKey(),
                     "'" + dup.getKey() + "' is defined " + lines.size() + " times (lines " + lines
-                            + "); the last one wins: remove the others"));
+                            + "); the last one wins: remove the others", DUPLICATE_KEY));
         }
         return problems;
     }

@@ -18,7 +18,6 @@ import io.datomicgitops.template.TemplateOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,17 +26,16 @@ import java.util.Optional;
  * properties, the committed template. Plan and apply both work from this one snapshot.
  */
 public record StackInputs(StackFolder folder, StackSettings settings, PropertiesFile deploy, PropertiesFile tx, PropertiesFile cf,
-                          Optional<String> committedTemplate, Optional<String> recordJson, List<Validator.Problem> fileWarnings) {
+                          Optional<String> committedTemplate, Optional<String> recordJson) {
 
     public static StackInputs read(StackFolder folder, StackSettings.Overrides overrides, AwsSettings aws, Map<String, String> env) {
         PropertiesFile deploy = DeploySettings.file(folder.dir());
-        List<Validator.Problem> warnings = new java.util.ArrayList<>();
-        PropertiesFile tx = readValid(folder.file(StackFolder.TRANSACTOR), Schema.TRANSACTOR, warnings);
-        PropertiesFile cf = readValid(folder.file(StackFolder.CF), Schema.CF, warnings);
+        PropertiesFile tx = readValid(folder.file(StackFolder.TRANSACTOR), Schema.TRANSACTOR);
+        PropertiesFile cf = readValid(folder.file(StackFolder.CF), Schema.CF);
         StackSettings settings = StackSettings.of(DeploySettings.from(deploy), cf, overrides, aws, env);
         settings.requireRegion(folder.relativeDir());
         return new StackInputs(folder, settings, deploy, tx, cf, readIfPresent(folder.file(StackFolder.TEMPLATE)),
-                readIfPresent(folder.file(StackFolder.RECORD)), List.copyOf(warnings));
+                readIfPresent(folder.file(StackFolder.RECORD)));
     }
 
     /**
@@ -71,14 +69,14 @@ public record StackInputs(StackFolder folder, StackSettings settings, Properties
         return settings.stackName().orElseThrow();
     }
 
-    /** Reads and validates a file: errors stop here, warnings are kept for the plan's findings. */
-    private static PropertiesFile readValid(Path file, Schema schema, List<Validator.Problem> warnings) {
+    /** Reads and validates a file: errors stop here; warnings reach the plan's findings (findings.DatomicChecks). */
+    private static PropertiesFile readValid(Path file, Schema schema) {
         if (!Files.exists(file)) {
             throw new ToolException(ExitCode.INVALID_CONFIG, "missing " + file.getFileName(), file.getParent().toString(),
                     "every stack folder holds " + StackFolder.TRANSACTOR + ", " + StackFolder.CF + " and " + StackFolder.DEPLOY);
         }
         PropertiesFile p = PropertiesFile.read(file);
-        warnings.addAll(Validator.requireValid(p, schema));
+        Validator.requireValid(p, schema);
         return p;
     }
 

@@ -13,6 +13,8 @@ import io.datomicgitops.record.DeploymentRecord;
 
 import io.datomicgitops.record.Publisher;
 
+import io.datomicgitops.findings.Finding;
+import io.datomicgitops.findings.Findings;
 import io.datomicgitops.lock.StackLock;
 
 import io.datomicgitops.ExitCode;
@@ -101,6 +103,7 @@ public final class Deployments {
                                    Optional<SavedPlan> approved) {
         prepare(repo, stacks, publisher);
         List<StackPlan> plans = plan(repo, stacks, PLAN_PARALLEL, false);
+        refuseErrors(plans);
         approved.ifPresent(a -> {
             a.check(repo, plans, publisher::isOwn);
             ctx.log().progress("apply: the plan is the one approved at " + a.head().substring(0, 10));
@@ -110,8 +113,21 @@ public final class Deployments {
 
     /** Applies plans already made (deploy: checkout, plan, apply), without planning again. */
     public List<ApplyResult> applyPlans(GitRepo repo, List<StackPlan> plans, Approval approval, Publisher publisher, Duration lockWait) {
+        refuseErrors(plans);
         prepare(repo, plans.stream().map(p -> p.inputs().folder()).toList(), publisher);
         return deploy(repo, plans, approval, publisher, lockWait);
+    }
+
+    /** A stack whose plan has an error finding is not deployed, nor is anything else of the run: fix first. */
+    public static void refuseErrors(List<StackPlan> plans) {
+        for (StackPlan p : plans) {
+            List<Finding> errors = Findings.errors(p.summary().findings());
+            if (errors.isEmpty()) continue;
+            Finding first = errors.get(0);
+            throw new ToolException(ExitCode.INVALID_CONFIG, p.stack() + ": " + errors.size() + " error finding(s), the first: "
+                    + first.code() + ": " + first.message(), first.where() == null ? p.stack() : first.where(),
+                    "fix them (plan and plan.md list them all), then plan again; nothing was changed");
+        }
     }
 
     private void prepare(GitRepo repo, List<StackFolder> stacks, Publisher publisher) {

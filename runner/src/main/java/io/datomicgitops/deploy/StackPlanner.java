@@ -17,6 +17,7 @@ import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.ensure.EnsureResult;
 import io.datomicgitops.ensure.EnsureService;
 import io.datomicgitops.ensure.ResourceChange;
+import io.datomicgitops.findings.Acknowledgements;
 import io.datomicgitops.findings.DatomicChecks;
 import io.datomicgitops.findings.Finding;
 import io.datomicgitops.instances.InstanceReplacer;
@@ -135,7 +136,7 @@ public final class StackPlanner {
         List<String> keys = new ArrayList<>();
         txPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.TRANSACTOR + ":" + k));
         cfPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.CF + ":" + k));
-        List<Finding> findings = findings(in, txPlan, cfPlan, template, drift);
+        List<Finding> findings = findings(in, tx, cf, txPlan, cfPlan, template, drift, ctx.env());
         findings.forEach(f -> log.warn(f.toString()));
         PlanSummary summary = new PlanSummary(stackName, in.region(), changes,
                 count(txPlan, cfPlan, ResourceChange.Action.CREATE), count(txPlan, cfPlan, ResourceChange.Action.UPDATE), keys,
@@ -152,18 +153,18 @@ public final class StackPlanner {
      * Everything a reviewer must see, in one list: what Datomic would make of the files (required keys, instance type,
      * memory, secrets), what reading them found, what the ensure plans and the template warn about, and drift.
      */
-    private static List<Finding> findings(StackInputs in, EnsureResult txPlan, EnsureResult cfPlan, GeneratedTemplate template,
-                                          List<String> drift) {
-        List<Finding> out = new ArrayList<>(DatomicChecks.check(Optional.of(in.tx()), Optional.of(in.cf()), Optional.of(in.deploy())));
-        in.fileWarnings().forEach(w -> out.add(Finding.warning("properties", w.message(), w.where())));
+    private static List<Finding> findings(StackInputs in, PropertiesFile tx, PropertiesFile cf, EnsureResult txPlan, EnsureResult cfPlan,
+                                          GeneratedTemplate template, List<String> drift, java.util.Map<String, String> env) {
+        // the files as the deployment leaves them: the keys the ensure phases write are not missing
+        List<Finding> out = new ArrayList<>(DatomicChecks.check(Optional.of(tx), Optional.of(cf), Optional.of(in.deploy()), env));
         txPlan.warnings().forEach(w -> out.add(Finding.warning("ensure-transactor", w, in.folder().gitPath(StackFolder.TRANSACTOR))));
         cfPlan.warnings().forEach(w -> out.add(Finding.warning("ensure-cf", w, in.folder().gitPath(StackFolder.CF))));
         template.warnings().forEach(w -> out.add(Finding.warning("template", w, in.folder().gitPath(StackFolder.TEMPLATE))));
         drift.forEach(d -> out.add(Finding.warning("drift", d, in.stackName())));
         // messages name files by the path they were read from: in a report, the path inside the config repo
         String clone = in.folder().repoRoot().toString() + java.io.File.separator;
-        return out.stream().map(f -> new Finding(f.severity(), f.code(), f.message().replace(clone, ""),
-                f.where() == null ? null : f.where().replace(clone, ""), f.acknowledged())).toList();
+        return Acknowledgements.apply(out.stream().map(f -> new Finding(f.severity(), f.code(), f.message().replace(clone, ""),
+                f.where() == null ? null : f.where().replace(clone, ""), f.acknowledged())).toList(), Optional.of(in.deploy()));
     }
 
     /**

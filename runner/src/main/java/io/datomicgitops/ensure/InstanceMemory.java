@@ -67,6 +67,24 @@ public final class InstanceMemory {
         return bytes == null ? Optional.empty() : Optional.of(xmxOfBytes(Long.parseLong(bytes.trim())));
     }
 
+    /**
+     * The java-xmx ensure-cf writes for a type without asking AWS: Datomic's own value for the types it lists, else
+     * Datomic's rule on the memory of the runner's table; empty for a type neither knows.
+     */
+    public static Optional<String> defaultXmx(String instanceType) {
+        return datomicXmx(instanceType).or(() -> {
+            OptionalInt mib = fromTable(instanceType);
+            return mib.isPresent() ? Optional.of(xmx(mib.getAsInt())) : Optional.empty();
+        });
+    }
+
+    /** The types of the runner's table (EC2's current types), with their memory in MiB. */
+    public static java.util.Map<String, Integer> tableTypes() {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        table().forEach((k, v) -> out.put(((String) k).trim(), Integer.parseInt(((String) v).trim())));
+        return java.util.Map.copyOf(out);
+    }
+
     /** Datomic lists this type in its memory table. */
     public static boolean datomicKnows(String instanceType) {
         return datomicTable().getProperty(instanceType) != null;

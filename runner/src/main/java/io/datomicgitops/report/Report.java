@@ -1,5 +1,6 @@
 package io.datomicgitops.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.datomicgitops.aws.ApiCallCounter;
 import io.datomicgitops.config.AtomicFiles;
@@ -19,7 +20,7 @@ import java.util.Map;
  * results; the command fills in the outcome; {@link #write} redacts secrets and writes atomically.
  */
 @JsonPropertyOrder({"schemaVersion", "tool", "version", "command", "status", "exitCode", "startedAt", "finishedAt",
-        "durationMs", "error", "stacks", "phases", "commits", "awsCalls"})
+        "durationMs", "error", "findings", "stacks", "phases", "commits", "awsCalls"})
 public final class Report {
     public static final int SCHEMA_VERSION = 1;
 
@@ -33,6 +34,12 @@ public final class Report {
     public String finishedAt;
     public Long durationMs;
     public ErrorInfo error;
+    /**
+     * What a reviewer must see (io.datomicgitops.findings.Finding: severity, code, message, where, acknowledged); typed
+     * loosely so this package depends on no phase. Left out of the JSON when there is none.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public final List<Object> findings = new ArrayList<>();
     /** Free per-stack summary (plan: changes per stack; apply: deployment record). */
     public final Map<String, Object> stacks = new LinkedHashMap<>();
     public final List<Phase> phases = new ArrayList<>();
@@ -66,6 +73,10 @@ public final class Report {
 
     public synchronized void addPhase(String stack, String phase, String status, Duration took, String summary, Object result) {
         phases.add(new Phase(stack, phase, status, took.toMillis(), summary, result));
+    }
+
+    public synchronized void addFindings(java.util.Collection<?> more) {
+        findings.addAll(more);
     }
 
     public synchronized void addCommit(Commit commit) {

@@ -41,6 +41,10 @@ class MainTest {
         assertThat(Files.readString(report)).contains("\"status\": \"failed\"").contains("\"exitCode\": 3");
 
         Files.writeString(cf, "aws-region=us-east-1\naws-autoscaling-group-size=2\n");
+        assertThat(CliRun.run("validate", cf.toString()).exitCode()).as("Datomic's required keys are missing").isEqualTo(3);
+        Files.writeString(cf, "aws-region=us-east-1\naws-autoscaling-group-size=2\naws-instance-type=m4.large\n"
+                + "aws-instance-monitoring=true\naws-security-group=tx\ndatomic-version=1.0.7277\n"
+                + "datomic-deploy-s3-bucket=deploy-bucket-0001\n");
         assertThat(CliRun.run("validate", cf.toString()).exitCode()).isZero();
     }
 }

@@ -103,6 +103,24 @@ class BadInputCorpusIT {
             c("deploy: unknown region", 3, "us-mars-1", edit(DEPLOY, "aws-region=us-east-1", "aws-region=us-mars-1"), "apply --dir {clone}"),
             c("deploy: file missing (named stack)", 3, "no stack folder stacks/demo", delete(DEPLOY), "apply --dir {clone} --stack demo"),
 
+            // validate: what Datomic would make of the files (3)
+            c("validate: cf.properties missing five required keys", 3, "required key 'aws-region' is missing or blank",
+                    edit(CF, "aws-region=", "# aws-region=").and(edit(CF, "aws-instance-monitoring=", "# aws-instance-monitoring="))
+                            .and(edit(CF, "aws-autoscaling-group-size=", "# aws-autoscaling-group-size="))
+                            .and(edit(CF, "aws-security-group=", "# aws-security-group="))
+                            .and(edit(CF, "datomic-deploy-s3-bucket=", "# datomic-deploy-s3-bucket=")), "validate {cf}"),
+            c("validate: instance type m5.huge", 3, "'aws-instance-type' = 'm5.huge' is not an EC2 instance type",
+                    edit(CF, "aws-instance-type=m5.large", "aws-instance-type=m5.huge"), "validate {cf}"),
+            c("validate: heap above the instance's memory", 3, "java-xmx=16g (16384 MiB) is 200% of the memory of m5.large",
+                    edit(CF, "java-xmx=\n", "java-xmx=16g\n"), "validate {stack}"),
+            c("validate: object cache and memory index above the heap", 3, "= 1536 MiB does not fit in the heap, java-xmx=1g",
+                    edit(CF, "java-xmx=\n", "java-xmx=1g\n"), "validate {tx}"),
+            c("validate: empty secret from a broken credential binding", 3, "DATOMIC_LICENSE_KEY, which is set but empty",
+                    then(w -> w.env.put("DATOMIC_LICENSE_KEY", "")), "validate {stack}"),
+            c("validate: an error cannot be acknowledged", 3, "'aws-instance-type' = 'm5.huge'",
+                    edit(CF, "aws-instance-type=m5.large", "aws-instance-type=m5.huge")
+                            .and(edit(DEPLOY, "engine=native", "engine=native\nacknowledge=unknown-instance-type")), "validate {stack}"),
+
             // templates (3)
             c("template: cf.json is not JSON", 3, "cf.json", CorpusWorld.file("stacks/demo/cf.json", "{ not json"), "update-stack --stack-dir {stack}"),
             c("template: --template file missing", 3, "cannot read the template", none(), "update-stack --stack-dir {stack} --template {tmp}/nope.json"),

@@ -1,0 +1,86 @@
+package io.datomicgitops.findings;
+
+import io.datomicgitops.config.PropertiesFile;
+import io.datomicgitops.config.Secrets;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.datomicgitops.findings.FindingCodes.EMPTY_SECRET;
+import static io.datomicgitops.findings.FindingCodes.PLAIN_TEXT_SECRET;
+import static io.datomicgitops.findings.FindingCodes.SECRET_UNAVAILABLE;
+
+/**
+ * Secrets in the files: a secret key ({@link Secrets#isSecretKey}: license-key, any password, secret, token, ...)
+ * written in plain text in a committed file, and each {@code ${env:NAME}} / {@code ${file:/path}} placeholder of
+ * transactor.properties resolved as {@link Secrets} resolves it, to tell an empty value (a broken credential binding)
+ * from a missing one. A value is never put in a message, and nothing resolved is kept.
+ */
+final class SecretCheck {
+    private SecretCheck() {}
+
+    /** config/Secrets' placeholder syntax. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(env|file):([^}]+)}");
+    /** Resolved by CloudFormation at deploy time: safe to commit (see template/TransactorProperties). */
+    private static final Pattern SECRETS_MANAGER_REFERENCE = Pattern.compile("\\{\\{resolve:secretsmanager:[^{}]+}}");
+
+    static void check(StackFiles files, List<Finding> out) {
+        files.tx().ifPresent(tx -> {
+            plainText(tx, out);
+            placeholders(tx, files, out);
+        });
+        files.cf().ifPresent(cf -> plainText(cf, out));
+    }
+
+    private static void plainText(PropertiesFile file, List<Finding> out) {
+        for (PropertiesFile.Definition d : file.definitions()) {
+            String v = d.value().trim();
+            if (!Secrets.isSecretKey(d.key()) || v.isEmpty() || Secrets.isPlaceholder(v)
+                    || SECRETS_MANAGER_REFERENCE.matcher(v).matches()) {
+                continue;
+            }
+            out.add(Finding.warning(PLAIN_TEXT_SECRET, "'" + d.key() + "' holds a secret in plain text, and this file is "
+                    + "committed (the template keeps it out, as a NoEcho parameter, but git keeps it in history): write "
+                    + d.key() + "=${env:NAME} (in Jenkins, a credential binding) or ${file:/path} instead, and rotate the secret",
+                    file.name() + ":" + d.line()));
+        }
+    }
+
+    private static void placeholders(PropertiesFile tx, StackFiles files, List<Finding> out) {
+        for (String key : tx.keys()) {
+            String value = tx.get(key).orElse("");
+            Matcher m = PLACEHOLDER.matcher(value);
+            while (m.find()) {
+                String kind = m.group(1);
+                String ref = m.group(2);
+                String where = tx.where(key);
+                if (kind.equals("env")) {
+                    String v = files.env().get(ref);
+                    if (v == null) {
+                        out.add(Finding.warning(SECRET_UNAVAILABLE, "'" + key + "' refers to the environment variable " + ref
+                                + ", which is not set here: plan and apply need it set (in Jenkins, a credential binding)", where));
+                    } else if (v.isBlank()) {
+                        out.add(Finding.error(EMPTY_SECRET, "'" + key + "' refers to the environment variable " + ref
+                                + ", which is set but empty: a broken credential binding? bind the credential that holds it "
+                                + "to " + ref + ", and check that the credential itself is not empty", where));
+                    }
+                } else {
+                    try {
+                        if (Files.readString(Path.of(ref), StandardCharsets.UTF_8).isBlank()) {
+                            out.add(Finding.error(EMPTY_SECRET, "'" + key + "' refers to the file " + ref
+                                    + ", which is empty: write the secret into it, or fix the path in ${file:...}", where));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        out.add(Finding.warning(SECRET_UNAVAILABLE, "'" + key + "' refers to the file " + ref
+                                + ", which cannot be read here: plan and apply need it (create it or fix the path)", where));
+                    }
+                }
+            }
+        }
+    }
+}
