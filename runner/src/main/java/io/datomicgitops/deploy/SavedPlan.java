@@ -118,6 +118,10 @@ public record SavedPlan(int schemaVersion, String head, Map<String, StackFingerp
         List<String> planned = plans.stream().filter(StackPlan::changes).map(StackPlan::stack).toList();
         List<String> approved = stacks.entrySet().stream().filter(e -> e.getValue().changes()).map(Map.Entry::getKey).toList();
         if (!repo.head().equals(head)) {
+            if (!repo.contains(head)) {
+                throw refused("the plan was approved at " + abbreviate(head) + ", a commit this clone does not have (the clone is at "
+                        + abbreviate(repo.head()) + ")", where);
+            }
             List<String> foreign = repo.commitsBetween(head, repo.head()).stream().filter(toolsOwn.negate())
                     .map(GitRepo.LocalCommit::describe).toList();
             if (!foreign.isEmpty()) {

@@ -206,6 +206,18 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /** The clone holds this commit. */
+    public boolean contains(String commit) {
+        try {
+            ObjectId id = ObjectId.fromString(commit);
+            return git.getRepository().getObjectDatabase().has(id);
+        } catch (IllegalArgumentException e) {
+            return false;
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read the clone: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
     /** The commits after {@code from} up to {@code to} (both reachable here), oldest first. */
     public List<LocalCommit> commitsBetween(String from, String to) {
         try {

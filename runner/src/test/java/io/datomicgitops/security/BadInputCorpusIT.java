@@ -28,6 +28,7 @@ import static io.datomicgitops.security.CorpusWorld.CF;
 import static io.datomicgitops.security.CorpusWorld.DEPLOY;
 import static io.datomicgitops.security.CorpusWorld.TX;
 import static io.datomicgitops.security.CorpusWorld.Setup;
+import static io.datomicgitops.security.CorpusWorld.savedPlanOfAnotherCommit;
 import static io.datomicgitops.security.CorpusWorld.delete;
 import static io.datomicgitops.security.CorpusWorld.edit;
 import static io.datomicgitops.security.CorpusWorld.none;
@@ -56,6 +57,10 @@ class BadInputCorpusIT {
             c("unknown option", 64, "Unknown option: '--bogus'", none(), "plan --dir {clone} --bogus"),
             c("checkout without --repo", 64, "Missing required option: '--repo=URL'", none(), "checkout --dir {tmp}/clone2"),
             c("plan --parallel not a number", 64, "'many' is not an int", none(), "plan --dir {clone} --parallel many"),
+            c("plan --region contradicting the stack's files", 64, "--region eu-west-1 contradicts the stack's region us-east-1",
+                    none(), "plan --dir {clone} --region eu-west-1"),
+            c("apply --plan of another commit", 8, "the plan was approved at", savedPlanOfAnotherCommit(), "apply --dir {clone} --plan {tmp}/old.plan.json"),
+            c("apply --plan not a saved plan", 64, "cannot read the saved plan", none(), "apply --dir {clone} --plan {deploy}"),
             c("apply --max-attempts not a number", 64, "--max-attempts", none(), "apply --dir {clone} --max-attempts x"),
             c("apply --lock-wait not a duration", 64, "--lock-wait", none(), "apply --dir {clone} --lock-wait soon"),
             c("replace-instances --strategy unknown", 64, "sideways", none(), "replace-instances --stack-dir {stack} --strategy sideways"),

@@ -203,6 +203,12 @@ final class CorpusWorld implements AutoCloseable {
         };
     }
 
+    /** A saved plan ({tmp}/old.plan.json) approved at a commit the clone does not have. */
+    static Setup savedPlanOfAnotherCommit() {
+        return then(w -> w.write("old.plan.json", "{\"schemaVersion\": 1, \"head\": \"" + "0123456789".repeat(4)
+                + "\", \"stacks\": {}}\n"));
+    }
+
     /** A committed cf.json (a small template of the project's tests) for update-stack. */
     static Setup template() {
         return file("stacks/demo/cf.json", resource("/stack/transactor-group.json"));
