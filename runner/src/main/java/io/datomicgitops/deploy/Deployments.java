@@ -121,7 +121,8 @@ public final class Deployments {
                 results.add(nothingToDo(folder, in, local.log(), "apply: nothing to do"));
                 continue;
             }
-            StackLock lock = new StackLock(ctx.aws(), in.region(), in.settings().lockTable(), local.log(), ctx.clock());
+            StackLock lock = new StackLock(ctx.aws(), in.region(), in.settings().lockTable(), local.log(), ctx.clock())
+                    .forFolder(folder.name(), repo.directory());
             Instant start = ctx.clock().instant();
             try (StackLock.Lease ignored = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
                 StackPlan plan = planned;
