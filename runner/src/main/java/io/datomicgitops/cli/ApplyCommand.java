@@ -43,14 +43,7 @@ public final class ApplyCommand extends BaseCommand {
 
     /** A line per stack: what was deployed, or that nothing was to do. */
     static ExitCode print(BaseCommand cmd, List<ApplyResult> results) {
-        for (ApplyResult r : results) {
-            if (r.record() == null) {
-                cmd.console.println(r.stack() + ": nothing to do");
-            } else {
-                cmd.console.println(r.stack() + ": " + r.record().stackName() + " " + r.record().status() + ", "
-                        + r.record().instancesReplaced().size() + " instance(s) replaced, tagged " + r.tag());
-            }
-        }
+        for (ApplyResult r : results) cmd.console.println(r.line());
         return ExitCode.OK;
     }
 }

@@ -104,6 +104,7 @@ public abstract class BaseCommand implements Callable<Integer> {
     }
 
     private ExitCode fail(ToolException e) {
+        e.context().forEach(console::note);
         console.error(e.getMessage());
         if (main.debug() && e.getCause() != null) console.trace(e.getCause());
         report.error = new Report.ErrorInfo(e.what(), e.where(), e.todo(), e.exitCode().code);
