@@ -33,6 +33,11 @@ public final class ApplyCommand extends BaseCommand {
     }
 
     @Override
+    protected Path cloneDir() {
+        return stacks.dir;
+    }
+
+    @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.open(stacks.dir, git.auth(), env(), console)) {
             Publisher publisher = new Publisher(repo, git.committer(env()), report);

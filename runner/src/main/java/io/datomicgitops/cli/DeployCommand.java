@@ -44,6 +44,11 @@ public final class DeployCommand extends BaseCommand {
     }
 
     @Override
+    protected Path cloneDir() {
+        return stacks.dir;
+    }
+
+    @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.checkout(repoUrl, branch, stacks.dir, git.auth(), env(), console)) {
             Deployments deployments = new Deployments(deployContext(stacks.allowances()), report);

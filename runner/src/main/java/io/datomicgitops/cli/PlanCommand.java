@@ -8,6 +8,7 @@ import io.datomicgitops.configrepo.StackFolder;
 import io.datomicgitops.deploy.StackPlan;
 import io.datomicgitops.git.GitAuth;
 import io.datomicgitops.git.GitRepo;
+import io.datomicgitops.git.OwnFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,8 +35,14 @@ public final class PlanCommand extends BaseCommand {
         return Path.of("report.json");
     }
 
+    @Override
+    protected Path cloneDir() {
+        return stacks.dir;
+    }
+
     /** Writes plan.md, prints a line per stack; true when a stack has changes. */
     static boolean writePlan(BaseCommand cmd, GitRepo repo, List<StackPlan> plans, Path planMd) {
+        OwnFiles.keepOutOfClone(repo.directory(), planMd, cmd.console);
         AtomicFiles.write(planMd, cmd.console.redactor().redact(PlanMarkdown.render(plans, repo.head())));
         boolean changes = plans.stream().anyMatch(StackPlan::changes);
         for (StackPlan p : plans) cmd.console.println(p.stack() + ": " + p.summary().oneLine());
