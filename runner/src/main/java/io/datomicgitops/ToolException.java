@@ -9,17 +9,36 @@ public class ToolException extends RuntimeException {
     private final String what;
     private final String where;
     private final String todo;
+    private final java.util.List<String> context;
 
     public ToolException(ExitCode exitCode, String what, String where, String todo) {
         this(exitCode, what, where, todo, null);
     }
 
     public ToolException(ExitCode exitCode, String what, String where, String todo, Throwable cause) {
+        this(exitCode, what, where, todo, cause, java.util.List.of());
+    }
+
+    private ToolException(ExitCode exitCode, String what, String where, String todo, Throwable cause, java.util.List<String> context) {
         super(format(what, where, todo), cause);
         this.exitCode = exitCode;
         this.what = what;
         this.where = where;
         this.todo = todo;
+        this.context = java.util.List.copyOf(context);
+    }
+
+    /**
+     * The same error with lines the CLI prints before its error line: what the run did before it failed (e.g. each
+     * stack's outcome), so the error output tells the whole story.
+     */
+    public ToolException withContext(java.util.List<String> lines) {
+        return new ToolException(exitCode, what, where, todo, getCause(), lines);
+    }
+
+    /** Lines to print before the error line; empty for most errors. */
+    public java.util.List<String> context() {
+        return context;
     }
 
     /**

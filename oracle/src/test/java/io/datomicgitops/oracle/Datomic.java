@@ -29,7 +29,7 @@ final class Datomic {
 
     /** datomic.memory/aws-instance-mem: instance type -> memory in bytes, the types Datomic knows. */
     Map<String, Long> instanceMemory() {
-        Map<?, ?> table = (Map<?, ?>) Clojure.var("datomic.memory", "aws-instance-mem").deref();
+        Map<?, ?> table = (Map<?, ?>) ((clojure.lang.IDeref) Clojure.var("datomic.memory", "aws-instance-mem")).deref();
         Map<String, Long> out = new TreeMap<>();
         table.forEach((k, v) -> out.put(String.valueOf(k), ((Number) v).longValue()));
         return out;

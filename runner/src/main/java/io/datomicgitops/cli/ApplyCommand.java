@@ -40,6 +40,11 @@ public final class ApplyCommand extends BaseCommand {
     }
 
     @Override
+    protected Path cloneDir() {
+        return stacks.dir;
+    }
+
+    @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.open(stacks.dir, git.auth(), env(), console)) {
             Publisher publisher = new Publisher(repo, git.committer(env()), report);
@@ -51,14 +56,7 @@ public final class ApplyCommand extends BaseCommand {
 
     /** A line per stack: what was deployed, or that nothing was to do. */
     static ExitCode print(BaseCommand cmd, List<ApplyResult> results) {
-        for (ApplyResult r : results) {
-            if (r.record() == null) {
-                cmd.console.println(r.stack() + ": nothing to do");
-            } else {
-                cmd.console.println(r.stack() + ": " + r.record().stackName() + " " + r.record().status() + ", "
-                        + r.record().instancesReplaced().size() + " instance(s) replaced, tagged " + r.tag());
-            }
-        }
+        for (ApplyResult r : results) cmd.console.println(r.line());
         return ExitCode.OK;
     }
 }

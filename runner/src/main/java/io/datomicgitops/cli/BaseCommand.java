@@ -46,6 +46,11 @@ public abstract class BaseCommand implements Callable<Integer> {
         return null;
     }
 
+    /** The config repo clone the command works on, if any: a report written inside it is kept out of git's changes. */
+    protected Path cloneDir() {
+        return null;
+    }
+
     protected String commandName() {
         return getClass().getAnnotation(picocli.CommandLine.Command.class).name();
     }
@@ -104,6 +109,7 @@ public abstract class BaseCommand implements Callable<Integer> {
     }
 
     private ExitCode fail(ToolException e) {
+        e.context().forEach(console::note);
         console.error(e.getMessage());
         if (main.debug() && e.getCause() != null) console.trace(e.getCause());
         report.error = new Report.ErrorInfo(e.what(), e.where(), e.todo(), e.exitCode().code);
@@ -115,6 +121,7 @@ public abstract class BaseCommand implements Callable<Integer> {
         Path path = reportPath != null ? reportPath : defaultReportPath();
         if (path == null) return;
         try {
+            io.datomicgitops.git.OwnFiles.keepOutOfClone(cloneDir(), path, console);
             report.write(path, console.redactor());
         } catch (RuntimeException e) {
             console.warn("could not write the report to " + path + ": " + e.getMessage());

@@ -34,6 +34,11 @@ public final class CheckoutCommand extends BaseCommand {
     }
 
     @Override
+    protected Path cloneDir() {
+        return dir;
+    }
+
+    @Override
     protected ExitCode execute() {
         if (java.nio.file.Files.isDirectory(dir.resolve(".git"))) {
             // a build killed mid-apply may have left its own writes here: finish them instead of refusing the clone

@@ -50,6 +50,12 @@ public final class Console implements io.datomicgitops.report.Log {
         err.flush();
     }
 
+    /** A plain line on the error stream, before an error line: what the failed run did first. */
+    public void note(String line) {
+        err.println(redactor.redact(line));
+        err.flush();
+    }
+
     public void error(String line) {
         err.println("error: " + redactor.redact(line));
         err.flush();

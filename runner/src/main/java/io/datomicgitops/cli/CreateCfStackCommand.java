@@ -58,7 +58,8 @@ public final class CreateCfStackCommand extends BaseCommand {
         Optional<StackInfo> existing = deployer.describe(name);
         if (existing.isPresent() && !existing.get().isReviewOnly()) {
             throw new ToolException(ExitCode.FAILED, "the stack already exists (" + existing.get().status() + ")", "stack " + name,
-                    "update it with: datomic-gitops update-stack --stack-name " + name + " --template " + json + " --region " + region);
+                    "update it with: " + io.datomicgitops.CommandLines.of("datomic-gitops", "update-stack", "--stack-name", name,
+                            "--template", json.toAbsolutePath().normalize().toString(), "--region", region));
         }
         StackRequest request = StackRequest.builder(name, body).tags(StackTags.of(Optional.empty(), Optional.empty()))
                 .timeout(timeout).terminationProtection(terminationProtection).build();

@@ -44,6 +44,11 @@ public final class DeployCommand extends BaseCommand {
     }
 
     @Override
+    protected Path cloneDir() {
+        return stacks.dir;
+    }
+
+    @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.checkout(repoUrl, branch, stacks.dir, git.auth(), env(), console)) {
             Deployments deployments = new Deployments(deployContext(stacks.allowances()), report);
@@ -53,10 +58,10 @@ public final class DeployCommand extends BaseCommand {
                 console.println("run again with --auto-approve to apply, or use plan and apply with an approval step in between");
                 return ExitCode.CHANGES_PENDING;
             }
-            // the plans just made and written are the ones applied: nothing is planned twice
-            List<StackPlan> changed = plans.stream().filter(StackPlan::changes).toList();
+            // the plans just made and written are the ones applied: nothing is planned twice (those without changes are
+            // passed too, so that every stack's outcome is reported, a failure's included)
             Publisher publisher = new Publisher(repo, git.committer(env()), report);
-            return ApplyCommand.print(this, deployments.applyPlans(repo, changed, apply.approval("auto-approve"), publisher, apply.lockWait()));
+            return ApplyCommand.print(this, deployments.applyPlans(repo, plans, apply.approval("auto-approve"), publisher, apply.lockWait()));
         }
     }
 }

@@ -9,6 +9,7 @@ import io.datomicgitops.configrepo.StackFolder;
 import io.datomicgitops.deploy.StackPlan;
 import io.datomicgitops.git.GitAuth;
 import io.datomicgitops.git.GitRepo;
+import io.datomicgitops.git.OwnFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,8 +40,14 @@ public final class PlanCommand extends BaseCommand {
         return Path.of("report.json");
     }
 
+    @Override
+    protected Path cloneDir() {
+        return stacks.dir;
+    }
+
     /** Writes plan.md, prints a line per stack; true when a stack has changes. */
     static boolean writePlan(BaseCommand cmd, GitRepo repo, List<StackPlan> plans, Path planMd) {
+        OwnFiles.keepOutOfClone(repo.directory(), planMd, cmd.console);
         AtomicFiles.write(planMd, cmd.console.redactor().redact(PlanMarkdown.render(plans, repo.head())));
         boolean changes = plans.stream().anyMatch(StackPlan::changes);
         for (StackPlan p : plans) cmd.console.println(p.stack() + ": " + p.summary().oneLine());
@@ -57,6 +64,7 @@ public final class PlanCommand extends BaseCommand {
             boolean changes = writePlan(this, repo, plans, planMd);
             Deployments.refuseErrors(plans); // written first: plan.md shows every finding
             if (out != null) {
+                OwnFiles.keepOutOfClone(repo.directory(), out, console);
                 SavedPlan.of(repo.head(), plans).write(out);
                 console.println("saved plan written to " + out + " (apply it with: datomic-gitops apply --dir " + stacks.dir + " --plan " + out + ")");
             }

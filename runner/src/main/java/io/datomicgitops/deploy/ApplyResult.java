@@ -23,7 +23,11 @@ public record ApplyResult(
     public enum Outcome {
         DEPLOYED("deployed"),
         /** The plan found no change. */
-        NOTHING_TO_DO("nothing-to-do");
+        NOTHING_TO_DO("nothing-to-do"),
+        /** Applying it failed: the run stopped there. */
+        FAILED("failed"),
+        /** An earlier stack of the run failed, so this one was left alone. */
+        NOT_ATTEMPTED("not-attempted");
 
         private final String label;
 
@@ -40,6 +44,15 @@ public record ApplyResult(
         public String toString() {
             return label;
         }
+    }
+
+    /** The line the console prints for this stack: what was deployed (and tagged), or that nothing was to do. */
+    public String line() {
+        if (outcome == Outcome.DEPLOYED && record != null) {
+            return stack + ": " + record.stackName() + " " + record.status() + ", " + record.instancesReplaced().size()
+                    + " instance(s) replaced, tagged " + tag;
+        }
+        return stack + ": " + (outcome == Outcome.NOTHING_TO_DO ? "nothing to do" : outcome.label());
     }
 
     static ApplyResult nothingToDo(String stack) {

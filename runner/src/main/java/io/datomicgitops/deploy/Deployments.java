@@ -18,12 +18,15 @@ import io.datomicgitops.findings.Findings;
 import io.datomicgitops.lock.StackLock;
 
 import io.datomicgitops.ExitCode;
+import io.datomicgitops.aws.AwsErrors;
+import software.amazon.awssdk.core.exception.SdkException;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.git.GitRepo;
 import io.datomicgitops.report.Log;
 import io.datomicgitops.report.Report;
 import io.datomicgitops.template.TemplateGenerator;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +74,17 @@ public final class Deployments {
                         reported)));
             }
             List<StackPlan> plans = new ArrayList<>();
-            for (Future<StackPlan> fu : futures) plans.add(unwrap(fu));
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    plans.add(unwrap(futures.get(i)));
+                } catch (RuntimeException e) {
+                    // plan and deploy report the plans as they are; apply stops before deploying anything
+                    if (reported) throw e;
+                    Map<String, String> names = new LinkedHashMap<>();
+                    plans.forEach(p -> names.put(p.inputs().folder().name(), p.inputs().stackName()));
+                    throw stopped(stacks, names, List.of(), i, true, e);
+                }
+            }
             return plans;
         } finally {
             pool.shutdownNow();
@@ -92,7 +105,8 @@ public final class Deployments {
 
     /**
      * Applies the selected stacks: finishes what a killed run left, refuses local edits, plans them (side by side),
-     * then deploys them in order; stops at the first failure (the report says which).
+     * then deploys them in order; stops at the first failure. A failure names the stack, and report.json and the
+     * lines before the error give every stack's outcome: deployed, nothing to do, failed, or not attempted.
      */
     public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, Duration lockWait) {
         return apply(repo, stacks, approval, publisher, lockWait, Optional.empty());
@@ -141,32 +155,14 @@ public final class Deployments {
      */
     private List<ApplyResult> deploy(GitRepo repo, List<StackPlan> plans, Approval approval, Publisher publisher, Duration lockWait) {
         List<StackFolder> stacks = plans.stream().map(p -> p.inputs().folder()).toList();
+        Map<String, String> names = new LinkedHashMap<>();
+        plans.forEach(p -> names.put(p.inputs().folder().name(), p.inputs().stackName()));
         List<ApplyResult> results = new ArrayList<>();
-        for (StackPlan planned : plans) {
-            StackInputs in = planned.inputs();
-            StackFolder folder = in.folder();
-            DeployContext local = local(folder);
-            if (!planned.changes()) {
-                results.add(nothingToDo(folder, in, local.log(), "apply: nothing to do"));
-                continue;
-            }
-            StackLock lock = new StackLock(ctx.aws(), in.region(), in.settings().lockTable(), local.log(), ctx.clock());
-            Instant start = ctx.clock().instant();
-            try (StackLock.Lease ignored = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
-                StackPlan plan = planned;
-                if (caughtUp(repo, folder, stacks, local.log())) {
-                    // another deployment of this stack pushed while this one planned or waited for the lock: plan again
-                    plan = planOne(repo, folder, StackSource.of(repo, folder), false);
-                    if (!plan.changes()) {
-                        results.add(nothingToDo(folder, in, local.log(), "apply: nothing to do; the other deployment did it"));
-                        continue;
-                    }
-                }
-                ApplyResult r = new StackApplier(local, generator, publisher).apply(plan, approval);
-                report.addPhase(folder.name(), "apply", ApplyResult.Outcome.DEPLOYED.label(), Duration.between(start, ctx.clock().instant()),
-                        "deployed " + in.stackName(), r);
-                report.putStack(folder.name(), summary(r));
-                results.add(r);
+        for (int i = 0; i < plans.size(); i++) {
+            try {
+                results.add(deployOne(repo, plans.get(i), stacks, approval, publisher, lockWait));
+            } catch (RuntimeException e) {
+                throw stopped(stacks, names, results, i, false, e);
             }
         }
         return results;
@@ -197,13 +193,100 @@ public final class Deployments {
         return copy;
     }
 
+    /** One stack: left alone when its plan has nothing to do, else deployed under its lock. */
+    private ApplyResult deployOne(GitRepo repo, StackPlan planned, List<StackFolder> stacks, Approval approval, Publisher publisher,
+                                  Duration lockWait) {
+        StackInputs in = planned.inputs();
+        StackFolder folder = in.folder();
+        DeployContext local = local(folder);
+        if (!planned.changes()) return nothingToDo(folder, in, local.log(), "apply: nothing to do");
+        StackLock lock = new StackLock(ctx.aws(), in.region(), in.settings().lockTable(), local.log(), ctx.clock())
+                .forFolder(folder.name(), repo.directory());
+        Instant start = ctx.clock().instant();
+        try (StackLock.Lease ignored = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
+            StackPlan plan = planned;
+            if (caughtUp(repo, folder, stacks, local.log())) {
+                // another deployment of this stack pushed while this one planned or waited for the lock: plan again
+                plan = planOne(repo, folder, StackSource.of(repo, folder), false);
+                if (!plan.changes()) return nothingToDo(folder, in, local.log(), "apply: nothing to do; the other deployment did it");
+            }
+            ApplyResult r = new StackApplier(local, generator, publisher).apply(plan, approval);
+            report.addPhase(folder.name(), "apply", ApplyResult.Outcome.DEPLOYED.label(), Duration.between(start, ctx.clock().instant()),
+                    "deployed " + in.stackName(), r);
+            report.putStack(folder.name(), summary(r));
+            return r;
+        }
+    }
+
+    /**
+     * The run stops at stack {@code failed} (while deploying it, or while planning, before any stack was deployed):
+     * report.json gets every stack's outcome (those done as they are, this one failed with its error, the others not
+     * attempted), and the error names the stack, after a line per stack.
+     */
+    private ToolException stopped(List<StackFolder> stacks, Map<String, String> stackNames, List<ApplyResult> done, int failed,
+                                  boolean planning, RuntimeException e) {
+        ToolException cause = toolException(e);
+        StackFolder folder = stacks.get(failed);
+        List<String> lines = new ArrayList<>();
+        done.forEach(r -> lines.add(r.line()));
+        String reason = planning ? "the plan of " + folder.name() + " failed" : folder.name() + " failed before it";
+        for (StackFolder earlier : stacks.subList(done.size(), failed)) lines.add(notAttempted(earlier, stackNames, reason));
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", cause.what());
+        error.put("where", cause.where());
+        error.put("todo", cause.todo());
+        error.put("exitCode", cause.exitCode().code);
+        Map<String, Object> entry = outcome(stackNames.get(folder.name()), ApplyResult.Outcome.FAILED);
+        entry.put("error", error);
+        report.putStack(folder.name(), entry);
+        String what = cause.what() == null ? "" : cause.what().lines().findFirst().orElse("");
+        lines.add(folder.name() + ": " + (planning ? "plan failed: " : "failed: ") + what);
+        for (StackFolder later : stacks.subList(failed + 1, stacks.size())) lines.add(notAttempted(later, stackNames, reason));
+        return new ToolException(cause.exitCode(), cause.what(), where(folder, cause.where()), cause.todo(), e).withContext(lines);
+    }
+
+    /** Reports a stack the run left alone because another failed; returns its console line. */
+    private String notAttempted(StackFolder folder, Map<String, String> stackNames, String reason) {
+        Map<String, Object> skipped = outcome(stackNames.get(folder.name()), ApplyResult.Outcome.NOT_ATTEMPTED);
+        skipped.put("reason", reason);
+        report.putStack(folder.name(), skipped);
+        return folder.name() + ": not attempted (" + reason + ")";
+    }
+
+    /** Any failure as the operator's error: AWS and file errors as the CLI words them, anything else as unexpected. */
+    private ToolException toolException(RuntimeException e) {
+        if (e instanceof ToolException t) return t;
+        if (e instanceof SdkException sdk) return AwsErrors.translate(sdk, ctx.aws().counter());
+        if (e instanceof UncheckedIOException io) {
+            return new ToolException(ExitCode.FAILED, io.getMessage(), "file system", "check the path and permissions", io);
+        }
+        return new ToolException(ExitCode.FAILED, "unexpected error: " + e, "apply",
+                "re-run with the same arguments; if it persists, report it with the report file", e);
+    }
+
+    /** Where a stack's failure happened, led by its folder unless it already names it (a file in the folder). */
+    private static String where(StackFolder folder, String where) {
+        String dir = folder.relativeDir();
+        if (where == null || where.isBlank()) return dir;
+        if (where.equals(dir) || where.endsWith("/" + dir) || where.contains(dir + "/")) return where;
+        return dir + ": " + where;
+    }
+
+    private static Map<String, Object> outcome(String stackName, ApplyResult.Outcome outcome) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (stackName != null) m.put("stackName", stackName);
+        m.put("outcome", outcome.label());
+        m.put("status", outcome.label());
+        return m;
+    }
+
     private DeployContext local(StackFolder folder) {
         return ctx.withLog(new PrefixedLog(ctx.log(), "[" + folder.name() + "] "));
     }
 
     private ApplyResult nothingToDo(StackFolder folder, StackInputs in, Log log, String line) {
         log.progress(line);
-        report.putStack(folder.name(), Map.of("stackName", in.stackName(), "status", ApplyResult.Outcome.NOTHING_TO_DO.label()));
+        report.putStack(folder.name(), outcome(in.stackName(), ApplyResult.Outcome.NOTHING_TO_DO));
         return ApplyResult.nothingToDo(folder.name());
     }
 
@@ -211,6 +294,7 @@ public final class Deployments {
         Map<String, Object> m = new LinkedHashMap<>();
         DeploymentRecord rec = r.record();
         m.put("stackName", rec.stackName());
+        m.put("outcome", ApplyResult.Outcome.DEPLOYED.label());
         m.put("status", rec.status());
         m.put("changeSetId", rec.changeSetId());
         m.put("instancesReplaced", rec.instancesReplaced());

@@ -49,7 +49,7 @@ public final class InstanceMemory {
      * in bytes, multiplied as a double and cut to a long, and java-xmx is that heap in whole MiB with an {@code m}
      * suffix. For a type known from EC2's figures (MiB): m5.large, 8192 MiB: 5734m.
      */
-    static String xmx(int mib) {
+    public static String xmx(int mib) {
         return xmxOfBytes((long) mib * MIB);
     }
 

@@ -1,5 +1,6 @@
 package io.datomicgitops.ensure;
 
+import io.datomicgitops.CommandLines;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ final class RolePolicies {
         this.ctx = ctx;
     }
 
-    List<Step> ensure(String role, boolean roleExists, Map<String, String> desired, boolean transactor) {
+    /** @param region the stack's region: the advice's aws command names it (IAM is global, but the partition is the region's) */
+    List<Step> ensure(String region, String role, boolean roleExists, Map<String, String> desired, boolean transactor) {
         List<Step> steps = new ArrayList<>();
         for (Map.Entry<String, String> p : desired.entrySet()) {
             String policy = p.getKey();
@@ -46,7 +48,8 @@ final class RolePolicies {
                     steps.add(Step.report(ResourceChange.of(ResourceChange.Kind.IAM_POLICY, role + "/" + policy,
                             ResourceChange.Action.STALE_POLICY_KEPT, null, List.of(),
                             "in Datomic's naming scheme but no longer asked for by the file; not deleted (remove it by hand once unused: "
-                                    + "aws iam delete-role-policy --role-name " + role + " --policy-name " + policy + ")")));
+                                    + CommandLines.of("aws", "iam", "delete-role-policy", "--role-name", role, "--policy-name", policy,
+                                    "--region", region) + ")")));
                 }
             }
         }

@@ -80,9 +80,9 @@ final class TransactorPlanner {
 
         plan.add(tables.ensure(region, table, tx.where(DynamoTables.KEY)));
         if (bucket != null) plan.add(buckets.ensure(region, bucket, tx.where(LogBuckets.KEY)));
-        addRole(plan, tx, transactorRole, PolicyDocuments.transactor(account, table.value(),
+        addRole(plan, region, tx, transactorRole, PolicyDocuments.transactor(account, table.value(),
                 bucket == null ? null : bucket.value(), metrics), true);
-        addRole(plan, tx, peerRole, PolicyDocuments.peer(account, table.value()), false);
+        addRole(plan, region, tx, peerRole, PolicyDocuments.peer(account, table.value()), false);
         return plan;
     }
 
@@ -92,12 +92,12 @@ final class TransactorPlanner {
     }
 
     /** The role, its instance profile when the role is ours (created now or tagged by us), and its policies. */
-    private void addRole(Plan plan, PropertiesFile tx, Name role, Map<String, String> desired, boolean transactor) {
+    private void addRole(Plan plan, String region, PropertiesFile tx, Name role, Map<String, String> desired, boolean transactor) {
         Optional<Role> existing = roles.get(role.value());
         plan.add(roles.ensure(role, existing));
         boolean ours = existing.isEmpty() || Tags.matches(roles.tags(role.value()), ctx.system(), role.key());
         if (ours) plan.add(profiles.ensure(role.value(), role.value(), role.key(), tx.where(role.key())));
-        policies.ensure(role.value(), existing.isPresent(), desired, transactor).forEach(plan::add);
+        policies.ensure(region, role.value(), existing.isPresent(), desired, transactor).forEach(plan::add);
     }
 
     /** A tagged log bucket while the file asks for none: said, not used (the operator may have turned logs off). */

@@ -1,5 +1,6 @@
 package io.datomicgitops.git;
 
+import io.datomicgitops.CommandLines;
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.config.Redactor;
@@ -85,9 +86,14 @@ public final class GitRepo implements AutoCloseable {
         try {
             return new GitRepo(Git.open(dir.toFile()), auth, env, log);
         } catch (IOException e) {
-            throw new ToolException(ExitCode.GIT, "not a git working copy", dir.toString(),
-                    "run `datomic-gitops checkout --repo URL --branch B --dir " + dir + "` first");
+            throw new ToolException(ExitCode.GIT, "not a git working copy", dir.toString(), notACloneTodo(dir));
         }
+    }
+
+    /** The checkout that makes dir a clone; only the config repo's URL is the operator's to fill in. */
+    static String notACloneTodo(Path dir) {
+        return "clone the config repo there first: " + CommandLines.of("datomic-gitops", "checkout", "--dir",
+                dir.toAbsolutePath().normalize().toString()) + " --repo URL (URL: the config repo's; add --branch BRANCH unless it is main)";
     }
 
     /**
@@ -576,10 +582,15 @@ public final class GitRepo implements AutoCloseable {
                 done.add("aborted a rebase left by a killed run; " + branch() + " is back at " + shortHead());
             } catch (GitAPIException e) {
                 throw new ToolException(ExitCode.GIT, "a killed run left a rebase that cannot be aborted: " + e.getMessage(),
-                        directory().toString(), "run `git rebase --abort` in the clone, then run again", e);
+                        directory().toString(), rebaseAbortTodo(directory()), e);
             }
         }
         return done;
+    }
+
+    /** What to run when a killed run's rebase cannot be aborted here: git's own abort, in that clone, from anywhere. */
+    static String rebaseAbortTodo(Path clone) {
+        return "run " + CommandLines.of("git", "-C", clone.toAbsolutePath().normalize().toString(), "rebase", "--abort") + ", then run again";
     }
 
     @Override

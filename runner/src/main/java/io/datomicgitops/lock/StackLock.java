@@ -1,5 +1,6 @@
 package io.datomicgitops.lock;
 
+import io.datomicgitops.CommandLines;
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.aws.AwsClients;
@@ -19,9 +20,12 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,6 +46,9 @@ public final class StackLock {
     private final Log log;
     private final Clock clock;
     private final Sleeper sleeper;
+    /** The stack folder and the clone a pasted force-unlock needs; null when the caller named none. */
+    private final String folder;
+    private final Path clone;
 
     public StackLock(AwsClients aws, String region, String table, Log log, Clock clock) {
         this(aws, region, table, log, clock, Sleeper.REAL);
@@ -49,12 +56,38 @@ public final class StackLock {
 
     /** With the sleeper the lock wait uses between polls: tests pass one that advances their clock instead. */
     public StackLock(AwsClients aws, String region, String table, Log log, Clock clock, Sleeper sleeper) {
+        this(aws, region, table, log, clock, sleeper, null, null);
+    }
+
+    private StackLock(AwsClients aws, String region, String table, Log log, Clock clock, Sleeper sleeper, String folder, Path clone) {
         this.aws = aws;
         this.region = region;
         this.table = table;
         this.log = log;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.folder = folder;
+        this.clone = clone;
+    }
+
+    /**
+     * This lock as the flow takes it for a stack folder of a clone: the force-unlock command its errors and warnings
+     * print names that folder (force-unlock selects a stack by folder, not by CloudFormation stack name), the clone
+     * (--dir) and the region (--region), so it works when pasted from any directory.
+     */
+    public StackLock forFolder(String folder, Path clone) {
+        return new StackLock(aws, region, table, log, clock, sleeper, folder, clone.toAbsolutePath().normalize());
+    }
+
+    /**
+     * The command that removes this stack's lock held under {@code lockId}, ready to paste. Without a folder (a
+     * caller outside the flow) the stack's name stands for it.
+     */
+    public String forceUnlockCommand(String stack, String lockId) {
+        List<String> words = new ArrayList<>(List.of("datomic-gitops", "force-unlock", folder != null ? folder : stack, "--lock-id", lockId));
+        if (clone != null) words.addAll(List.of("--dir", clone.toString()));
+        words.addAll(List.of("--region", region != null && !region.isBlank() ? region : aws.defaultRegion().id()));
+        return CommandLines.of(words);
     }
 
     /** Who holds a lock: a person or build, the machine and process, since when, and until when unless renewed. */
@@ -120,8 +153,7 @@ public final class StackLock {
                         + " was no longer ours at release (expired and taken over?): now held by " + h.describe()));
             } catch (SdkException e) {
                 log.warn("could not release the lock on " + holder.stack() + " (" + e.getMessage() + "); it runs out within "
-                        + lease.toMinutes() + " minute(s), or remove it now: datomic-gitops force-unlock " + holder.stack()
-                        + " --lock-id " + holder.lockId());
+                        + lease.toMinutes() + " minute(s), or remove it now: " + forceUnlockCommand(holder.stack(), holder.lockId()));
             }
         }
     }
@@ -167,8 +199,8 @@ public final class StackLock {
                 if (deadline.passed()) {
                     throw new ToolException(ExitCode.LOCKED, "stack " + stack + " is locked by " + holder.get().describe(),
                             "lock table " + table,
-                            "wait for that deployment to finish, pass --lock-wait, or if it died: datomic-gitops force-unlock "
-                                    + stack + " --lock-id " + holder.get().lockId());
+                            "wait for that deployment to finish, pass --lock-wait, or if it died: "
+                                    + forceUnlockCommand(stack, holder.get().lockId()));
                 }
                 log.progress("lock: " + stack + " is held by " + holder.get().describe() + "; waiting");
                 sleep(POLL);
@@ -201,9 +233,11 @@ public final class StackLock {
                     .conditionExpression("LockOwner = :id")
                     .expressionAttributeValues(Map.of(":id", s(lockId))));
         } catch (ConditionalCheckFailedException | ResourceNotFoundException e) {
-            String now = holder(stack).map(Holder::describe).orElse("nobody");
-            throw new ToolException(ExitCode.LOCKED, "stack " + stack + " is not locked with id " + lockId + " (holder: " + now + ")",
-                    "lock table " + table, "check the lock id in the error of the blocked run");
+            Optional<Holder> now = holder(stack);
+            throw new ToolException(ExitCode.LOCKED, "stack " + stack + " is not locked with id " + lockId + " (holder: "
+                    + now.map(Holder::describe).orElse("nobody") + ")", "lock table " + table,
+                    now.map(h -> "another run holds it now; only if that one died too: " + forceUnlockCommand(stack, h.lockId()))
+                            .orElse("nothing to remove: the stack is not locked (released, or expired and released since)"));
         }
     }
 

@@ -4,6 +4,7 @@ import io.datomicgitops.wait.Sleeper;
 
 import io.datomicgitops.wait.Deadline;
 
+import io.datomicgitops.CommandLines;
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.aws.AwsClients;
@@ -69,6 +70,19 @@ public final class StackDeployer {
 
     private CloudFormationClient cf() {
         return aws.cloudFormation(region);
+    }
+
+    /** The region this deployer acts in, for the commands its advice prints (the AWS CLI v1 ignores AWS_REGION). */
+    private String regionName() {
+        return region != null && !region.isBlank() ? region : aws.defaultRegion().id();
+    }
+
+    /** An {@code aws cloudformation} command for this stack and region, ready to paste. */
+    private String cfCommand(String operation, String stackName, String... options) {
+        List<String> words = new ArrayList<>(List.of("aws", "cloudformation", operation));
+        words.addAll(List.of(options));
+        words.addAll(List.of("--stack-name", stackName, "--region", regionName()));
+        return CommandLines.of(words);
     }
 
     // ---------------------------------------------------------------- read-only
@@ -241,8 +255,8 @@ public final class StackDeployer {
         }
         throw new StackFailedException(ExitCode.FAILED, "the rollback did not complete: the stack is " + status
                 + failureSummary(events.failures()), "stack " + stackName,
-                "skip the resources that cannot roll back: update-stack --continue-rollback --skip-resource LOGICAL_ID "
-                        + "(each resource named in a failing event), then re-run", result);
+                "skip the resources that cannot roll back: " + continueRollbackCommand(stackName, failedResources(stackName, events.failures()))
+                        + " (those named in the failing events; add or drop --skip-resource LOGICAL_ID as needed), then re-run", result);
     }
 
     // ---------------------------------------------------------------- internals
@@ -274,7 +288,7 @@ public final class StackDeployer {
         String status = info.status();
         if (StackStatuses.inProgress(status)) {
             throw new ToolException(ExitCode.FAILED, "the stack is " + status + ": another operation is running", where,
-                    "wait for it to finish (aws cloudformation describe-stack-events --stack-name " + info.stackName() + ") and re-run");
+                    "wait for it to finish (" + cfCommand("describe-stack-events", info.stackName()) + ") and re-run");
         }
         if (StackStatuses.rollbackFailed(status)) {
             throw new ToolException(ExitCode.FAILED, "the stack is UPDATE_ROLLBACK_FAILED and cannot be updated", where,
@@ -349,8 +363,8 @@ public final class StackDeployer {
                 .templateUrl(preview == null ? null : preview.templateUrl()).terminationProtection(protection)
                 .durationMs(millisSince(start)).preview(preview).events(events.all()).failures(events.failures()).build();
         return new StackFailedException(ExitCode.TIMEOUT, "the stack is still " + lastStatus + " after " + human(timeout),
-                "stack " + stackName, "the operation goes on in AWS: follow it with aws cloudformation describe-stack-events --stack-name "
-                + stackName + ", and re-run once it has settled (or raise --timeout / stack-timeout)", r);
+                "stack " + stackName, "the operation goes on in AWS: follow it with " + cfCommand("describe-stack-events", stackName)
+                + ", and re-run once it has settled (or raise --timeout / stack-timeout)", r);
     }
 
     /** Turns termination protection on when asked; never turns it off. A failure to turn it on is a warning. */
@@ -363,7 +377,7 @@ public final class StackDeployer {
             return true;
         } catch (SdkException e) {
             String w = "could not turn termination protection on (" + e.getMessage().lines().findFirst().orElse("") + "); turn it on with: "
-                    + "aws cloudformation update-termination-protection --enable-termination-protection --stack-name " + stackName;
+                    + cfCommand("update-termination-protection", stackName, "--enable-termination-protection");
             warnings.add(w);
             log.warn("stack " + stackName + ": " + w);
             return false;
@@ -441,22 +455,36 @@ public final class StackDeployer {
                 "fix the template or parameters named in the reason and re-run");
     }
 
-    static ToolException unknownStack(String stackName) {
-        return new ToolException(ExitCode.FAILED, "no such stack", "stack " + stackName,
-                "check the stack name and the region (aws cloudformation describe-stacks --stack-name " + stackName + ")");
+    private ToolException unknownStack(String stackName) {
+        return new ToolException(ExitCode.FAILED, "no such stack in " + regionName(), "stack " + stackName,
+                "check the stack name and the region (the region's stacks: " + CommandLines.of("aws", "cloudformation", "describe-stacks",
+                "--region", regionName(), "--query", "Stacks[].StackName") + ")");
     }
 
-    private static String continueRollbackTodo(String stackName) {
-        return "continue the rollback: datomic-gitops update-stack --stack-name " + stackName + " --continue-rollback"
-                + " [--skip-resource LOGICAL_ID ...] (or aws cloudformation continue-update-rollback --stack-name " + stackName
-                + "), then re-run the update";
+    /** datomic-gitops update-stack --continue-rollback for this stack, skipping the resources named. */
+    private String continueRollbackCommand(String stackName, List<String> skip) {
+        List<String> words = new ArrayList<>(List.of("datomic-gitops", "update-stack", "--stack-name", stackName, "--region", regionName(),
+                "--continue-rollback"));
+        for (String id : skip) words.addAll(List.of("--skip-resource", id));
+        return CommandLines.of(words);
     }
 
-    private static String deleteTodo(String stackName, boolean protection) {
+    private String continueRollbackTodo(String stackName) {
+        return "continue the rollback: " + continueRollbackCommand(stackName, List.of())
+                + " (add --skip-resource LOGICAL_ID for each resource that cannot roll back; or "
+                + cfCommand("continue-update-rollback", stackName) + "), then re-run the update";
+    }
+
+    private String deleteTodo(String stackName, boolean protection) {
         return "datomic-gitops never deletes a stack: delete it yourself"
-                + (protection ? " (turn termination protection off first: aws cloudformation update-termination-protection"
-                + " --no-enable-termination-protection --stack-name " + stackName + ")" : "")
-                + " with aws cloudformation delete-stack --stack-name " + stackName + ", then re-run";
+                + (protection ? " (turn termination protection off first: "
+                + cfCommand("update-termination-protection", stackName, "--no-enable-termination-protection") + ")" : "")
+                + " with " + cfCommand("delete-stack", stackName) + ", then re-run";
+    }
+
+    /** The resources of the failing events (not the stack itself), each once, in order. */
+    private static List<String> failedResources(String stackName, List<StackEventLine> failures) {
+        return failures.stream().map(StackEventLine::logicalId).filter(id -> id != null && !id.equals(stackName)).distinct().toList();
     }
 
     private static String failureSummary(List<StackEventLine> failures) {

@@ -67,7 +67,7 @@ class ConcurrencyIT {
         assertThat(aliceHeldItThroughout).as("the first apply was still running when the second gave up").isTrue();
         assertThat(bobStatus).as(bobRun.output()).isEqualTo(6);
         assertThat(bobRun.output()).contains("is locked by").contains(FIRST_BUILD)
-                .contains("force-unlock demo-datomic-transactor --lock-id");
+                .contains("datomic-gitops force-unlock demo --lock-id ").contains(" --dir " + bob.toAbsolutePath().normalize() + " --region us-east-1)");
         assertThat(carolStatus).as(carolRun.output()).isZero();
         assertThat(carolRun.output()).contains("nothing to do");
         assertThat(Files.readString(carol.resolve(TX))).as("the waiting clone caught up with the first apply's names")

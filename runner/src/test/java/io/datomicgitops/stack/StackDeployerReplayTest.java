@@ -120,8 +120,8 @@ class StackDeployerReplayTest {
             assertThat(e.result().stackStatus()).isEqualTo("UPDATE_ROLLBACK_FAILED");
             assertThat(e.getMessage()).contains("the update failed and its rollback failed too")
                     .contains("LaunchGroup UPDATE_FAILED").contains("LaunchGroup UPDATE_FAILED (Resource handler returned message")
-                    .contains("update-stack --stack-name prod-transactor --continue-rollback")
-                    .contains("aws cloudformation continue-update-rollback --stack-name prod-transactor");
+                    .contains("datomic-gitops update-stack --stack-name prod-transactor --region us-east-1 --continue-rollback")
+                    .contains("aws cloudformation continue-update-rollback --stack-name prod-transactor --region us-east-1");
             assertThat(e.result().failures()).hasSize(2);
         }
     }
@@ -186,7 +186,7 @@ class StackDeployerReplayTest {
             assertThat(e.getMessage()).contains("the stack could not be created (ROLLBACK_COMPLETE)")
                     .contains("LaunchTpl CREATE_FAILED (Resource handler returned message: \"The image id '[ami-0a1b2c3d4e5f60001]' does not exist\"")
                     .contains("datomic-gitops never deletes a stack")
-                    .contains("aws cloudformation delete-stack --stack-name prod-transactor");
+                    .contains("aws cloudformation delete-stack --stack-name prod-transactor --region us-east-1");
             assertThat(aws.count("DeleteStack")).isZero();
         }
     }
