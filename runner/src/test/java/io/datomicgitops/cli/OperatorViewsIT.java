@@ -282,5 +282,27 @@ class OperatorViewsIT {
         assertThat(allowed.cli().exitCode()).as(allowed.cli().err()).isEqualTo(2);
         assertThat(texts(allowed.demo().path("differences"))).noneMatch(l -> l.startsWith("cannot plan"))
                 .anyMatch(l -> l.startsWith("instance ") && l.contains("to replace (terminate)"));
+
+        // the move applied on purpose, then rolled back by a revert: the way back is a swap too, refused unless allowed again
+        CliRun moved = repo.run("apply", "--dir", dir, "--allow-launch-change", "--report", tmp.resolve("moved.json").toString());
+        assertThat(moved.exitCode()).as(moved.err()).isZero();
+        try (Git operator = Git.open(tmp.resolve("operator").toFile())) {
+            operator.pull().call();
+            RevCommit launchTemplates = null;
+            for (RevCommit c : operator.log().call()) {
+                if (c.getShortMessage().equals("launch templates")) launchTemplates = c;
+            }
+            assertThat(operator.revert().include(launchTemplates).call()).isNotNull();
+            operator.push().setRemote("origin").add("main").call();
+        }
+        assertThat(repo.checkout().exitCode()).isZero();
+        Run back = run(repo, "plan", "--dir", dir);
+        assertThat(back.cli().exitCode()).isEqualTo(3);
+        assertThat(back.cli().err()).contains("error: stacks/demo/deploy.properties: stack demo-datomic-transactor runs a launch template, "
+                + "and the template would replace it with a launch configuration (set template.launch=template to keep it, "
+                + "or pass --allow-launch-change to move the stack on purpose)");
+        Run backAllowed = run(repo, "plan", "--dir", dir, "--allow-launch-change");
+        assertThat(backAllowed.cli().exitCode()).as(backAllowed.cli().err()).isEqualTo(2);
+        assertThat(backAllowed.demo().path("instancesToReplace").asInt()).isEqualTo(1);
     }
 }
