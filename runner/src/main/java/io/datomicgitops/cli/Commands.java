@@ -14,6 +14,7 @@ final class Commands {
                 new ApplyCommand(),
                 new DeployCommand(),
                 new StatusCommand(),
+                new HistoryCommand(),
                 // bin/datomic's commands, in the runbook's order, and the steps after them
                 new EnsureTransactorCommand(),
                 new EnsureCfCommand(),

@@ -479,7 +479,7 @@ public final class GitRepo implements AutoCloseable {
         return readAt(Constants.HEAD, path);
     }
 
-    /** Reads a file as it is at a revision; empty when the file or the revision is not in the clone (a shallow one). */
+    /** Reads a file as it is at a revision (a commit id, tag or branch); empty when the revision or the file is not in the clone (a shallow one). */
     public Optional<String> readAt(String revision, String path) {
         Repository repo = git.getRepository();
         try (RevWalk walk = new RevWalk(repo)) {
@@ -492,6 +492,85 @@ public final class GitRepo implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new ToolException(ExitCode.GIT, "cannot read " + path + " at " + revision, directory().toString(), "check the clone", e);
+        }
+    }
+
+    /**
+     * A tag of the clone: its name without refs/tags/, the commit it points at, and for an annotated tag its tagger's
+     * time and message (null for a lightweight tag).
+     */
+    public record TagRef(String name, String commit, java.time.Instant taggedAt, String message) {}
+
+    /** The tags whose name starts with the prefix (e.g. "deploy/prod/"), sorted by name; tags of other objects than commits are left out. */
+    public List<TagRef> tags(String prefix) {
+        Repository repo = git.getRepository();
+        try (RevWalk walk = new RevWalk(repo)) {
+            List<TagRef> out = new ArrayList<>();
+            for (Ref ref : repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS + prefix)) {
+                org.eclipse.jgit.revwalk.RevObject o = walk.parseAny(ref.getObjectId());
+                java.time.Instant at = null;
+                String message = null;
+                if (o instanceof org.eclipse.jgit.revwalk.RevTag t) {
+                    if (t.getTaggerIdent() != null) at = t.getTaggerIdent().getWhenAsInstant();
+                    message = t.getFullMessage().strip();
+                    o = walk.peel(t);
+                }
+                if (o instanceof RevCommit c) out.add(new TagRef(ref.getName().substring(Constants.R_TAGS.length()), c.name(), at, message));
+            }
+            out.sort(java.util.Comparator.comparing(TagRef::name));
+            return out;
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read the tags " + prefix + "*: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    /**
+     * A commit on the current branch's first-parent line (what landed on the branch: a merged pull request is its merge
+     * commit): its author, subject, the Phase trailer when the tool made it, whether it is a merge, and whether it
+     * changed the folder it was asked about.
+     */
+    public record LogEntry(String id, String author, java.time.Instant authoredAt, String subject, String phase, boolean merge,
+                           boolean touches) {
+        public boolean tool() {
+            return phase != null;
+        }
+    }
+
+    private static final java.util.regex.Pattern PHASE = java.util.regex.Pattern.compile("(?m)^Phase: (\\S+)\\s*$");
+
+    /**
+     * The first-parent line from HEAD to the first commit, newest first, each commit marked with whether it changed
+     * anything under {@code dir} (compared with its first parent; the subtree's id, so the walk stays cheap).
+     */
+    public List<LogEntry> firstParentLog(String dir) {
+        Repository repo = git.getRepository();
+        try (RevWalk walk = new RevWalk(repo)) {
+            ObjectId head = repo.resolve(Constants.HEAD);
+            List<LogEntry> out = new ArrayList<>();
+            if (head == null) return out;
+            RevCommit c = walk.parseCommit(head);
+            ObjectId subtree = subtree(repo, c, dir);
+            while (c != null) {
+                RevCommit parent = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
+                ObjectId parentSubtree = parent == null ? null : subtree(repo, parent, dir);
+                String message = c.getFullMessage();
+                java.util.regex.Matcher phase = PHASE.matcher(message);
+                out.add(new LogEntry(c.name(), c.getAuthorIdent().getName(), c.getAuthorIdent().getWhenAsInstant(), c.getShortMessage(),
+                        CommitMessage.isTools(message) && phase.find() ? phase.group(1) : null, c.getParentCount() > 1,
+                        !java.util.Objects.equals(subtree, parentSubtree)));
+                c = parent;
+                subtree = parentSubtree;
+            }
+            return out;
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read the history of " + dir + ": " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    /** The id of the tree at dir in the commit, or null when the commit has no such folder. */
+    private static ObjectId subtree(Repository repo, RevCommit commit, String dir) throws IOException {
+        try (var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, dir, commit.getTree())) {
+            return tw == null ? null : tw.getObjectId(0);
         }
     }
 

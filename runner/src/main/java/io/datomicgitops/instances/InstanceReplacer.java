@@ -101,7 +101,9 @@ public final class InstanceReplacer {
             if (old && leaving) reason += " (leaving the group already)";
             boolean excluded = !onlyInstances.isEmpty() && !onlyInstances.contains(i.instanceId());
             if (old && excluded) reason += " (left alone: not among the instances to replace)";
-            InstanceState s = new InstanceState(i.instanceId(), i.lifecycleStateAsString(), i.healthStatus(), from.toString(),
+            InstanceState s = new InstanceState(i.instanceId(),
+                    e.map(software.amazon.awssdk.services.ec2.model.Instance::instanceTypeAsString).orElse(i.instanceType()),
+                    i.lifecycleStateAsString(), i.healthStatus(), from.toString(),
                     e.map(x -> x.launchTime() == null ? null : x.launchTime().toString()).orElse(null),
                     e.map(software.amazon.awssdk.services.ec2.model.Instance::privateIpAddress).orElse(null), old, reason);
             states.add(s);

@@ -13,7 +13,8 @@ public record ReplacementPlan(String groupName, Capacity capacity, String launch
         return toReplace.isEmpty();
     }
 
-    @JsonPropertyOrder({"instanceId", "lifecycleState", "health", "launchedFrom", "launchTime", "privateIp", "old", "reason"})
-    public record InstanceState(String instanceId, String lifecycleState, String health, String launchedFrom, String launchTime,
-                                String privateIp, boolean old, String reason) {}
+    /** One instance of the group; instanceType and launchTime come from EC2 (null when EC2 does not show the instance yet). */
+    @JsonPropertyOrder({"instanceId", "instanceType", "lifecycleState", "health", "launchedFrom", "launchTime", "privateIp", "old", "reason"})
+    public record InstanceState(String instanceId, String instanceType, String lifecycleState, String health, String launchedFrom,
+                                String launchTime, String privateIp, boolean old, String reason) {}
 }

@@ -27,6 +27,8 @@ public final class TemplateGenerator {
     public static final String LAUNCH_CONFIGURATION = "LaunchConfig";
     public static final String LAUNCH_TEMPLATE = "LaunchTemplate";
     public static final String DESCRIPTION = "Datomic Transactor Template";
+    /** The parameter that carries cf.properties' datomic-version to the instances (DescribeStacks shows its value). */
+    public static final String DATOMIC_VERSION_PARAMETER = TemplateParameters.VERSION;
 
     static final String TYPE_MAP = "AWSInstanceType2Arch";
     static final String REGION_MAP = "AWSRegionArch2AMI";
