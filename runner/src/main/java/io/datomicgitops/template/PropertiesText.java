@@ -4,10 +4,10 @@ package io.datomicgitops.template;
  * Writes one {@code key=value} line of a Java properties file the way {@link java.util.Properties#store} escapes it
  * (ASCII only), so the transactor reads back exactly the value that was meant, whatever characters it holds.
  */
-final class PropertiesText {
+public final class PropertiesText {
     private PropertiesText() {}
 
-    static String line(String key, String value) {
+    public static String line(String key, String value) {
         return escape(key, true) + "=" + escape(value, false);
     }
 
