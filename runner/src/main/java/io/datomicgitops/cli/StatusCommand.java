@@ -30,7 +30,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -92,7 +91,7 @@ public final class StatusCommand extends BaseCommand {
                 try {
                     List<Future<StackStatus>> futures = new ArrayList<>();
                     for (StackFolder f : selected) futures.add(pool.submit(() -> status(repo, f, head, deployments)));
-                    for (Future<StackStatus> fu : futures) views.add(unwrap(fu));
+                    for (Future<StackStatus> fu : futures) views.add(Deployments.await(fu, "status"));
                 } finally {
                     pool.shutdownNow();
                 }
@@ -268,17 +267,5 @@ public final class StatusCommand extends BaseCommand {
 
     private static String shortId(String id) {
         return id == null ? "-" : id.substring(0, Math.min(10, id.length()));
-    }
-
-    private static <T> T unwrap(Future<T> f) {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ToolException(ExitCode.FAILED, "interrupted", "status", "run again");
-        }
     }
 }

@@ -73,13 +73,18 @@ public final class Validator {
     }
 
     private static java.util.Optional<String> closest(String key, Schema schema) {
+        return closest(key, schema.knownKeys(), 2);
+    }
+
+    /** The known word nearest to a misspelt one (edit distance at most {@code maxDistance}), for "did you mean". */
+    public static java.util.Optional<String> closest(String word, Iterable<String> known, int maxDistance) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String k : schema.knownKeys()) {
-            int d = distance(key, k);
+        for (String k : known) {
+            int d = distance(word, k);
             if (d < bestDistance) { bestDistance = d; best = k; }
         }
-        return bestDistance <= 2 ? java.util.Optional.ofNullable(best) : java.util.Optional.empty();
+        return bestDistance <= maxDistance ? java.util.Optional.ofNullable(best) : java.util.Optional.empty();
     }
 
     private static int distance(String a, String b) {

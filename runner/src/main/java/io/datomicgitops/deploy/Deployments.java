@@ -76,7 +76,7 @@ public final class Deployments {
             List<StackPlan> plans = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 try {
-                    plans.add(unwrap(futures.get(i)));
+                    plans.add(await(futures.get(i), "plan"));
                 } catch (RuntimeException e) {
                     // plan and deploy report the plans as they are; apply stops before deploying anything
                     if (reported) throw e;
@@ -344,7 +344,8 @@ public final class Deployments {
         return approval.buildUrl() != null ? approval.buildUrl() : repo.directory().toString();
     }
 
-    private static <T> T unwrap(Future<T> f) {
+    /** A task's result, its exception as thrown; an interrupted wait is the command's failure. */
+    public static <T> T await(Future<T> f, String command) {
         try {
             return f.get();
         } catch (ExecutionException e) {
@@ -352,7 +353,7 @@ public final class Deployments {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ToolException(ExitCode.FAILED, "interrupted", "plan", "run again");
+            throw new ToolException(ExitCode.FAILED, "interrupted", command, "run again");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.datomicgitops.findings;
 
+import io.datomicgitops.config.Validator;
+
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.config.ValueType;
 
@@ -65,32 +67,6 @@ public final class Acknowledgements {
     }
 
     private static Optional<String> closest(String code) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String known : FindingCodes.all()) {
-            int d = distance(code, known);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = known;
-            }
-        }
-        return bestDistance <= 3 ? Optional.ofNullable(best) : Optional.empty();
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Validator.closest(code, FindingCodes.all(), 3);
     }
 }
