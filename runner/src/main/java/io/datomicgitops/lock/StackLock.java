@@ -4,8 +4,10 @@ import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.report.Log;
+import io.datomicgitops.wait.Backoff;
 import io.datomicgitops.wait.Deadline;
 import io.datomicgitops.wait.Sleeper;
+import io.datomicgitops.wait.WaitProgress;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -35,6 +37,8 @@ public final class StackLock {
     static final String KEY = "LockID";
     /** How often a waiting run looks again at a lock held by someone else: short next to any lease or lock wait. */
     static final Duration POLL = Duration.ofSeconds(5);
+    /** How long a lock table just created may take to become ACTIVE. */
+    static final Duration TABLE_WAIT = Duration.ofMinutes(5);
 
     private final AwsClients aws;
     private final String region;
@@ -134,6 +138,7 @@ public final class StackLock {
     public Lease acquire(String stack, String who, String where, Duration lease, Duration wait) {
         ensureTable();
         Deadline deadline = Deadline.after(clock, wait);
+        WaitProgress progress = new WaitProgress(log, deadline);
         while (true) {
             Instant now = clock.instant();
             Holder mine = new Holder(UUID.randomUUID().toString(), stack, who, where, thisHost(), ProcessHandle.current().pid(),
@@ -170,7 +175,7 @@ public final class StackLock {
                             "wait for that deployment to finish, pass --lock-wait, or if it died: datomic-gitops force-unlock "
                                     + stack + " --lock-id " + holder.get().lockId());
                 }
-                log.progress("lock: " + stack + " is held by " + holder.get().describe() + "; waiting");
+                progress.beforeSleep("lock: " + stack + " is held by " + holder.get().describe() + "; waiting", POLL);
                 sleep(POLL);
             }
         }
@@ -221,7 +226,31 @@ public final class StackLock {
                 // another run created it at the same time
             }
         }
-        db().waiter().waitUntilTableExists(r -> r.tableName(table));
+        awaitActiveTable();
+    }
+
+    /** Waits for the lock table to be ACTIVE (just created, here or by another run), saying so at least every 30 s. */
+    private void awaitActiveTable() {
+        Deadline deadline = Deadline.after(clock, TABLE_WAIT);
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), 1.5, POLL);
+        WaitProgress progress = new WaitProgress(log, deadline);
+        while (true) {
+            String status;
+            try {
+                status = db().describeTable(r -> r.tableName(table)).table().tableStatusAsString();
+            } catch (ResourceNotFoundException e) {
+                status = "not listed yet"; // DescribeTable is eventually consistent right after CreateTable
+            }
+            if (TableStatus.ACTIVE.toString().equals(status)) return;
+            if (deadline.passed()) {
+                throw new ToolException(ExitCode.TIMEOUT, "the lock table " + table + " is still " + status + " after "
+                        + WaitProgress.human(TABLE_WAIT), "lock table " + table + " in " + region,
+                        "look at the table in the DynamoDB console, then run again");
+            }
+            Duration next = backoff.next(deadline.remaining());
+            progress.beforeSleep("lock: waiting for the lock table " + table + " to be ACTIVE: " + status, next);
+            sleep(next);
+        }
     }
 
     private DynamoDbClient db() {
