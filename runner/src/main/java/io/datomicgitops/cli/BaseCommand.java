@@ -72,9 +72,9 @@ public abstract class BaseCommand implements Callable<Integer> {
         return io.datomicgitops.configrepo.StackSettings.Overrides.NONE.withRegion(aws.explicitRegion(), aws.overrideRegion);
     }
 
-    /** Created on first use, so commands that never call AWS need no credentials. */
+    /** Created on first use, so commands that never call AWS need no credentials. Each retried call is said on the console. */
     protected AwsClients aws() {
-        if (clients == null) clients = new AwsClients(aws.settings(env()), counter);
+        if (clients == null) clients = new AwsClients(aws.settings(env()), counter, console::progress);
         return clients;
     }
 
