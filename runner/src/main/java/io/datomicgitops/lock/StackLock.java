@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -74,15 +75,28 @@ public final class StackLock {
         }
     }
 
+    /**
+     * The leases this process holds (taken, not released yet): a run interrupted by a signal releases them before it
+     * exits. One process runs one command, so these are its locks.
+     */
+    private static final java.util.Set<Lease> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The locks this process holds now. */
+    public static List<Lease> held() {
+        return List.copyOf(HELD);
+    }
+
     /** A held lock, renewed in the background while held; closing it releases it (only if it is still ours). */
     public final class Lease implements AutoCloseable {
         private final Holder holder;
         private final Duration lease;
         private final java.util.concurrent.ScheduledExecutorService renewer;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         private Lease(Holder holder, Duration lease) {
             this.holder = holder;
             this.lease = lease;
+            HELD.add(this);
             this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lock-renewer");
                 t.setDaemon(true);
@@ -113,6 +127,8 @@ public final class StackLock {
          */
         @Override
         public void close() {
+            if (!closed.compareAndSet(false, true)) return; // released already (by an interrupted run's signal path)
+            HELD.remove(this);
             renewer.shutdownNow();
             try {
                 db().deleteItem(r -> r.tableName(table).key(key(holder.stack()))
@@ -126,6 +142,48 @@ public final class StackLock {
                 log.warn("could not release the lock on " + holder.stack() + " (" + e.getMessage() + "); it runs out within "
                         + lease.toMinutes() + " minute(s), or remove it now: datomic-gitops force-unlock " + holder.stack()
                         + " --lock-id " + holder.lockId());
+            }
+        }
+
+        /** How long the lock lasts unless renewed: a lock that could not be released runs out within it. */
+        public Duration lease() {
+            return lease;
+        }
+
+        /**
+         * Releases the lock for a run that is being interrupted: stops renewing it and deletes it if it is still ours,
+         * waiting at most {@code within} for DynamoDB (the process is about to exit, and its main thread still runs).
+         * Quiet: empty when the lock is released (or no longer ours), else why it is not.
+         */
+        public Optional<String> releaseWithin(Duration within) {
+            closed.set(true); // the main thread's close() leaves it to this
+            HELD.remove(this);
+            renewer.shutdownNow();
+            java.util.concurrent.FutureTask<Optional<String>> delete = new java.util.concurrent.FutureTask<>(() -> {
+                try {
+                    db().deleteItem(r -> r.tableName(table).key(key(holder.stack()))
+                            .conditionExpression("LockOwner = :id")
+                            .expressionAttributeValues(Map.of(":id", s(holder.lockId()))));
+                    return Optional.<String>empty();
+                } catch (ConditionalCheckFailedException e) {
+                    return Optional.<String>empty(); // gone already, or expired and taken over: nothing of ours is left
+                } catch (RuntimeException e) {
+                    String m = String.valueOf(e.getMessage());
+                    return Optional.of(m.lines().findFirst().orElse(m));
+                }
+            });
+            Thread t = new Thread(delete, "lock-release");
+            t.setDaemon(true);
+            t.start();
+            try {
+                return delete.get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return Optional.of("DynamoDB did not answer within " + WaitProgress.human(within));
+            } catch (java.util.concurrent.ExecutionException e) {
+                return Optional.of(String.valueOf(e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted");
             }
         }
     }
