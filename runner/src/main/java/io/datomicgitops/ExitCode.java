@@ -10,7 +10,8 @@ public enum ExitCode {
     AWS_ACCESS(5, "AWS credentials are missing or a call was denied"),
     LOCKED(6, "another deployment holds the stack's lock"),
     TIMEOUT(7, "a wait exceeded its timeout"),
-    USAGE(64, "bad command-line arguments");
+    USAGE(64, "bad command-line arguments"),
+    INTERRUPTED(130, "interrupted by SIGINT or SIGTERM (Ctrl-C, a Jenkins abort): report.json says where it stopped; its locks were released");
 
     public final int code;
     public final String meaning;

@@ -20,6 +20,10 @@ public final class Console implements io.datomicgitops.report.Log {
     private final Redactor redactor;
     private final Clock clock;
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The last progress line, without its time: where a run was when it was interrupted. */
+    private volatile String lastProgress;
+    /** Set by {@link #lastLine}: what the run's other threads print after it is dropped. */
+    private volatile boolean silenced;
 
     public Console(PrintStream out, PrintStream err, Redactor redactor, Clock clock) {
         this.out = out;
@@ -30,6 +34,7 @@ public final class Console implements io.datomicgitops.report.Log {
 
     /** A plain line of a command's result (no timestamp). */
     public void println(String line) {
+        if (silenced) return;
         out.println(redactor.redact(line));
         out.flush();
     }
@@ -37,7 +42,26 @@ public final class Console implements io.datomicgitops.report.Log {
     /** A timestamped progress line, for long waits and phase steps. */
     @Override
     public void progress(String line) {
-        out.println(LocalTime.ofInstant(clock.instant(), ZoneOffset.UTC).format(TIME) + " " + redactor.redact(line));
+        if (silenced) return;
+        String text = redactor.redact(line);
+        lastProgress = text;
+        out.println(LocalTime.ofInstant(clock.instant(), ZoneOffset.UTC).format(TIME) + " " + text);
+        out.flush();
+    }
+
+    /** The last progress line printed (redacted, without its time), or null before the first. */
+    public String lastProgress() {
+        return lastProgress;
+    }
+
+    /**
+     * The run's last line, an error, after which nothing else is printed: an interrupted run's threads go on until the
+     * process exits, and the line that says where it stopped must stay the last one.
+     */
+    public void lastLine(String error) {
+        silenced = true;
+        err.println("error: " + redactor.redact(error));
+        err.flush();
         out.flush();
     }
 
@@ -45,12 +69,13 @@ public final class Console implements io.datomicgitops.report.Log {
     @Override
     public void warn(String line) {
         String text = "warning: " + redactor.redact(line);
-        if (!warned.add(text)) return;
+        if (silenced || !warned.add(text)) return;
         err.println(text);
         err.flush();
     }
 
     public void error(String line) {
+        if (silenced) return;
         err.println("error: " + redactor.redact(line));
         err.flush();
     }
