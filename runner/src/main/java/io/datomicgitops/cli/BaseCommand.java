@@ -154,7 +154,7 @@ public abstract class BaseCommand implements Callable<Integer> {
         }
         List<String> stacks = new ArrayList<>(released);
         kept.forEach(k -> stacks.add(k.substring("the lock on ".length(), k.indexOf(" could not"))));
-        String last = console.lastProgress();
+        String last = console.freeze(); // the last line printed is where it stopped: nothing is printed after it
         String what = "interrupted by " + signal + (last == null ? " before its first step" : " after: " + last)
                 + (released.isEmpty() ? "" : "; the lock on " + String.join(", ", released) + " was released");
         StringBuilder todo = new StringBuilder(interruptedTodo());

@@ -22,7 +22,7 @@ public final class Console implements io.datomicgitops.report.Log {
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The last progress line, without its time: where a run was when it was interrupted. */
     private volatile String lastProgress;
-    /** Set by {@link #lastLine}: what the run's other threads print after it is dropped. */
+    /** Set by {@link #freeze}: what the run's other threads print after it is dropped. */
     private volatile boolean silenced;
 
     public Console(PrintStream out, PrintStream err, Redactor redactor, Clock clock) {
@@ -41,7 +41,7 @@ public final class Console implements io.datomicgitops.report.Log {
 
     /** A timestamped progress line, for long waits and phase steps. */
     @Override
-    public void progress(String line) {
+    public synchronized void progress(String line) {
         if (silenced) return;
         String text = redactor.redact(line);
         lastProgress = text;
@@ -49,15 +49,17 @@ public final class Console implements io.datomicgitops.report.Log {
         out.flush();
     }
 
-    /** The last progress line printed (redacted, without its time), or null before the first. */
-    public String lastProgress() {
+    /**
+     * Stops printing anything but {@link #lastLine}, and returns the last progress line printed (redacted, without its
+     * time), or null before the first: where an interrupted run stopped, as its output shows it. The run's other
+     * threads go on until the process exits; what they say after this is dropped.
+     */
+    public synchronized String freeze() {
+        silenced = true;
         return lastProgress;
     }
 
-    /**
-     * The run's last line, an error, after which nothing else is printed: an interrupted run's threads go on until the
-     * process exits, and the line that says where it stopped must stay the last one.
-     */
+    /** The run's last line, an error, printed even after {@link #freeze}. */
     public void lastLine(String error) {
         silenced = true;
         err.println("error: " + redactor.redact(error));
