@@ -11,7 +11,7 @@ public enum ExitCode {
     LOCKED(6, "another deployment holds the stack's lock"),
     TIMEOUT(7, "a wait exceeded its timeout"),
     USAGE(64, "bad command-line arguments"),
-    INTERRUPTED(130, "interrupted by SIGINT or SIGTERM (Ctrl-C, a Jenkins abort): report.json says where it stopped; its locks were released");
+    INTERRUPTED(130, "interrupted by SIGINT or SIGTERM (Ctrl-C, a Jenkins abort): the locks it held released, report.json says where it stopped and what to do");
 
     public final int code;
     public final String meaning;
