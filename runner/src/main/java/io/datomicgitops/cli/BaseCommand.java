@@ -7,14 +7,13 @@ import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.aws.AwsErrors;
 import io.datomicgitops.config.Redactor;
 import io.datomicgitops.config.Secrets;
+import io.datomicgitops.lock.StackLock;
 import io.datomicgitops.report.Report;
+import io.datomicgitops.wait.WaitProgress;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import software.amazon.awssdk.core.exception.SdkException;
-
-import io.datomicgitops.lock.StackLock;
-import io.datomicgitops.wait.WaitProgress;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -134,6 +133,7 @@ public abstract class BaseCommand implements Callable<Integer> {
      * do, and prints that as the run's last line; the process exits with 130 after it ({@link Interrupts}).
      */
     private void interrupted(String signal) {
+        List<String> stacks = new ArrayList<>();
         List<String> released = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         long until = System.nanoTime() + RELEASE_WITHIN.toNanos();
@@ -143,6 +143,7 @@ public abstract class BaseCommand implements Callable<Integer> {
                 Duration left = Duration.ofNanos(Math.max(0, until - System.nanoTime()));
                 Optional<String> problem = lease.releaseWithin(left);
                 String stack = lease.holder().stack();
+                stacks.add(stack);
                 if (problem.isEmpty()) {
                     released.add(stack);
                 } else {
@@ -152,8 +153,6 @@ public abstract class BaseCommand implements Callable<Integer> {
                 }
             }
         }
-        List<String> stacks = new ArrayList<>(released);
-        kept.forEach(k -> stacks.add(k.substring("the lock on ".length(), k.indexOf(" could not"))));
         String last = console.freeze(); // the last line printed is where it stopped: nothing is printed after it
         String what = "interrupted by " + signal + (last == null ? " before its first step" : " after: " + last)
                 + (released.isEmpty() ? "" : "; the lock on " + String.join(", ", released) + " was released");
