@@ -29,16 +29,19 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Builds the SDK clients the runner uses, one per service and region, all sharing one lightweight HTTP client,
- * the same credentials, retries with backoff, timeouts, and the {@link ApiCallCounter}. An endpoint override (the
- * standard {@code AWS_ENDPOINT_URL} or {@code --endpoint-url}) applies to every client, with path-style S3.
+ * the same credentials, retries with backoff (each retry said as it happens: {@link RetryLog}), timeouts, and the
+ * {@link ApiCallCounter}. An endpoint override (the standard {@code AWS_ENDPOINT_URL} or {@code --endpoint-url})
+ * applies to every client, with path-style S3.
  */
 public final class AwsClients implements AutoCloseable {
     private final AwsSettings settings;
     private final ApiCallCounter counter;
+    private final Consumer<String> log;
     private final SdkHttpClient http;
     private final Map<String, SdkAutoCloseable> clients = new ConcurrentHashMap<>();
     private final Map<Region, String> accounts = new ConcurrentHashMap<>();
@@ -47,8 +50,14 @@ public final class AwsClients implements AutoCloseable {
     private volatile Region defaultRegion;
 
     public AwsClients(AwsSettings settings, ApiCallCounter counter) {
+        this(settings, counter, line -> { });
+    }
+
+    /** With where each retried call is said, a progress line ({@link RetryLog}). */
+    public AwsClients(AwsSettings settings, ApiCallCounter counter, Consumer<String> log) {
         this.settings = settings;
         this.counter = counter;
+        this.log = log;
         this.http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(settings.attemptTimeout())
@@ -165,6 +174,7 @@ public final class AwsClients implements AutoCloseable {
                 .httpClient(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .addExecutionInterceptor(counter)
+                        .addExecutionInterceptor(new RetryLog(log, maxAttempts))
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(maxAttempts)
                                 // a long deployment must ride out a burst of throttling, not give up on it

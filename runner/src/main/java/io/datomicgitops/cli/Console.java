@@ -20,6 +20,10 @@ public final class Console implements io.datomicgitops.report.Log {
     private final Redactor redactor;
     private final Clock clock;
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The last progress line, without its time: where a run was when it was interrupted. */
+    private volatile String lastProgress;
+    /** Set by {@link #freeze}: what the run's other threads print after it is dropped. */
+    private volatile boolean silenced;
 
     public Console(PrintStream out, PrintStream err, Redactor redactor, Clock clock) {
         this.out = out;
@@ -30,14 +34,36 @@ public final class Console implements io.datomicgitops.report.Log {
 
     /** A plain line of a command's result (no timestamp). */
     public void println(String line) {
+        if (silenced) return;
         out.println(redactor.redact(line));
         out.flush();
     }
 
     /** A timestamped progress line, for long waits and phase steps. */
     @Override
-    public void progress(String line) {
-        out.println(LocalTime.ofInstant(clock.instant(), ZoneOffset.UTC).format(TIME) + " " + redactor.redact(line));
+    public synchronized void progress(String line) {
+        if (silenced) return;
+        String text = redactor.redact(line);
+        lastProgress = text;
+        out.println(LocalTime.ofInstant(clock.instant(), ZoneOffset.UTC).format(TIME) + " " + text);
+        out.flush();
+    }
+
+    /**
+     * Stops printing anything but {@link #lastLine}, and returns the last progress line printed (redacted, without its
+     * time), or null before the first: where an interrupted run stopped, as its output shows it. The run's other
+     * threads go on until the process exits; what they say after this is dropped.
+     */
+    public synchronized String freeze() {
+        silenced = true;
+        return lastProgress;
+    }
+
+    /** The run's last line, an error, printed even after {@link #freeze}. */
+    public void lastLine(String error) {
+        silenced = true;
+        err.println("error: " + redactor.redact(error));
+        err.flush();
         out.flush();
     }
 
@@ -45,7 +71,7 @@ public final class Console implements io.datomicgitops.report.Log {
     @Override
     public void warn(String line) {
         String text = "warning: " + redactor.redact(line);
-        if (!warned.add(text)) return;
+        if (silenced || !warned.add(text)) return;
         err.println(text);
         err.flush();
     }
@@ -57,6 +83,7 @@ public final class Console implements io.datomicgitops.report.Log {
     }
 
     public void error(String line) {
+        if (silenced) return;
         err.println("error: " + redactor.redact(line));
         err.flush();
     }

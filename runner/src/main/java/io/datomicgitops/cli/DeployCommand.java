@@ -43,6 +43,13 @@ public final class DeployCommand extends BaseCommand {
         return Path.of("report.json");
     }
 
+    /** apply finishes an interrupted deploy: deploy again would check the clone out first, refusing the work left in it. */
+    @Override
+    protected String interruptedTodo() {
+        return "run datomic-gitops apply --dir " + stacks.dir + " to finish it: it finishes from where it stopped (deploy again would"
+                + " first check the clone out, which refuses work the interrupted run left in it)";
+    }
+
     @Override
     protected Path cloneDir() {
         return stacks.dir;

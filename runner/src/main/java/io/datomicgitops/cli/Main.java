@@ -21,7 +21,7 @@ import java.util.Properties;
         description = "GitOps deployment of Datomic Pro transactors on AWS: ensure, template, stack update, instance replacement.",
         subcommands = {CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 changes pending (plan), 3 invalid config, 4 git,",
-                "5 AWS access, 6 locked, 7 timeout, 64 usage."})
+                "5 AWS access, 6 locked, 7 timeout, 64 usage, 130 interrupted (SIGINT, SIGTERM)."})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--debug", description = "print stack traces of errors", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -30,21 +30,32 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     private final Console console;
     private final Clock clock;
     private final PrintStream err;
+    private final Interrupts interrupts;
 
     public Main(Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
+        this(env, out, err, clock, Interrupts.NONE);
+    }
+
+    Main(Map<String, String> env, PrintStream out, PrintStream err, Clock clock, Interrupts interrupts) {
         this.env = env;
         this.clock = clock;
         this.err = err;
+        this.interrupts = interrupts;
         this.console = new Console(out, err, Redactor.global(), clock);
     }
 
+    /** The process's entry point: SIGINT and SIGTERM end a running command as interrupted (exit 130). */
     public static void main(String[] args) {
-        System.exit(run(System.getenv(), System.out, System.err, Clock.systemUTC(), args));
+        System.exit(run(System.getenv(), System.out, System.err, Clock.systemUTC(), Interrupts.install(), args));
     }
 
     /** Runs one command line in-process and returns its exit code. */
     public static int run(Map<String, String> env, PrintStream out, PrintStream err, Clock clock, String... args) {
-        CommandLine cl = commandLine(new Main(env, out, err, clock));
+        return run(env, out, err, clock, Interrupts.NONE, args);
+    }
+
+    static int run(Map<String, String> env, PrintStream out, PrintStream err, Clock clock, Interrupts interrupts, String... args) {
+        CommandLine cl = commandLine(new Main(env, out, err, clock, interrupts));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return cl.execute(args);
@@ -88,6 +99,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     Console console() { return console; }
     Clock clock() { return clock; }
     boolean debug() { return debug; }
+    Interrupts interrupts() { return interrupts; }
 
     public static String version() {
         try (InputStream in = Main.class.getResourceAsStream("/io/datomicgitops/version.properties")) {

@@ -4,6 +4,7 @@ import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.report.Log;
+import io.datomicgitops.wait.WaitProgress;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -71,7 +72,7 @@ final class DatomicEngine {
             Thread reader = new Thread(() -> read(p, output), "bin-datomic-output");
             reader.setDaemon(true);
             reader.start();
-            if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!waitFor(p, command)) {
                 p.destroyForcibly();
                 throw new ToolException(ExitCode.TIMEOUT, "bin/datomic " + command + " did not finish within " + TIMEOUT.toMinutes() + " minutes",
                         "datomic engine", "check its output above and AWS; re-run (names it generated are recovered from the file it wrote)");
@@ -91,6 +92,26 @@ final class DatomicEngine {
             throw new ToolException(ExitCode.FAILED, "interrupted while bin/datomic ran", "datomic engine", "re-run", e);
         } finally {
             if (dir != null) deleteQuietly(dir);
+        }
+    }
+
+    /**
+     * Waits up to {@link #TIMEOUT} (real time: the process runs in it) for the process to end, saying every 30 s that it
+     * still runs; false when it did not end in time.
+     */
+    private boolean waitFor(Process p, String command) throws InterruptedException {
+        long started = System.nanoTime();
+        long every = WaitProgress.EVERY.toMillis();
+        while (true) {
+            long waited = (System.nanoTime() - started) / 1_000_000;
+            long left = TIMEOUT.toMillis() - waited;
+            if (left <= 0) return false;
+            if (p.waitFor(Math.min(every, left), TimeUnit.MILLISECONDS)) return true;
+            waited = (System.nanoTime() - started) / 1_000_000;
+            if (waited < TIMEOUT.toMillis()) {
+                log.progress("bin/datomic " + command + " is still running (" + WaitProgress.human(Duration.ofMillis(waited)) + " so far, "
+                        + WaitProgress.human(TIMEOUT.minusMillis(waited)) + " left)");
+            }
         }
     }
 

@@ -12,8 +12,12 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.Tag;
-import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import io.datomicgitops.wait.Backoff;
+import io.datomicgitops.wait.Deadline;
+import io.datomicgitops.wait.WaitProgress;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +33,8 @@ final class DynamoTables {
     static final String DEFAULT_NAME = "datomic";
     static final long READ_CAPACITY = 100;
     static final long WRITE_CAPACITY = 50;
+    /** How long a new table may take to become ACTIVE (the SDK's waiter gave it about 8 minutes). */
+    static final Duration ACTIVE_TIMEOUT = Duration.ofMinutes(10);
 
     private final EnsureContext ctx;
 
@@ -100,12 +106,30 @@ final class DynamoTables {
                         + " after the plan, created by someone else", "DynamoDB", "check who created it, then re-run", e);
             }
         }
-        ctx.log.progress("waiting for DynamoDB table " + table + " to be ACTIVE");
-        try (DynamoDbWaiter waiter = ddb.waiter()) {
-            waiter.waitUntilTableExists(r -> r.tableName(table)).matched().exception().ifPresent(ex -> {
-                throw new ToolException(ExitCode.TIMEOUT, "DynamoDB table " + table + " did not become ACTIVE: " + ex.getMessage(),
-                        "DynamoDB", "check the table in the console and re-run");
-            });
+        awaitActive(region, table);
+    }
+
+    /** Waits for the new table to be ACTIVE, saying its status at least every 30 s. */
+    private void awaitActive(String region, String table) {
+        Deadline deadline = Deadline.after(ctx.clock, ACTIVE_TIMEOUT);
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), 1.5, Duration.ofSeconds(10));
+        WaitProgress progress = new WaitProgress(ctx.log, deadline);
+        while (true) {
+            // DescribeTable is eventually consistent right after CreateTable: a table not listed yet is still coming
+            String status = describe(region, table).map(TableDescription::tableStatusAsString).orElse("not listed yet");
+            if (TableStatus.ACTIVE.toString().equals(status)) return;
+            if (deadline.passed()) {
+                throw new ToolException(ExitCode.TIMEOUT, "DynamoDB table " + table + " is still " + status + " after "
+                        + WaitProgress.human(ACTIVE_TIMEOUT), "DynamoDB", "check the table in the console and re-run");
+            }
+            Duration next = backoff.next(deadline.remaining());
+            progress.beforeSleep("waiting for DynamoDB table " + table + " to be ACTIVE: " + status, next);
+            try {
+                ctx.sleeper.sleep(next);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ToolException(ExitCode.FAILED, "interrupted while waiting for DynamoDB table " + table, "DynamoDB", "re-run");
+            }
         }
     }
 

@@ -2,8 +2,10 @@ package io.datomicgitops.ensure;
 
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.report.Log;
+import io.datomicgitops.wait.Sleeper;
 import software.amazon.awssdk.services.iam.model.Role;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,12 +14,21 @@ final class EnsureContext {
     final AwsClients aws;
     final Log log;
     final EnsureOptions options;
+    /** For the waits of the phases (a new DynamoDB table becoming ACTIVE). */
+    final Clock clock;
+    final Sleeper sleeper;
     private List<String> roleNames;
 
     EnsureContext(AwsClients aws, Log log, EnsureOptions options) {
+        this(aws, log, options, Clock.systemUTC(), Sleeper.REAL);
+    }
+
+    EnsureContext(AwsClients aws, Log log, EnsureOptions options, Clock clock, Sleeper sleeper) {
         this.aws = aws;
         this.log = log;
         this.options = options;
+        this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     String system() {

@@ -6,6 +6,7 @@ import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.config.Secrets;
 import io.datomicgitops.report.Log;
+import io.datomicgitops.wait.Sleeper;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class EnsureService {
 
     /** ensure-transactor on a transactor properties file (protocol ddb). */
     public EnsureResult ensureTransactor(PropertiesFile tx, EnsureOptions options) {
-        EnsureContext ctx = new EnsureContext(aws, log, options);
+        EnsureContext ctx = new EnsureContext(aws, log, options, clock, Sleeper.REAL);
         Plan plan = new TransactorPlanner(ctx).plan(tx);
         if (options.engine() == EnsureOptions.Engine.DATOMIC) {
             return viaDatomic(TransactorPlanner.PHASE, plan, TransactorPlanner.WRITTEN_KEYS, null, options);
@@ -52,7 +53,7 @@ public final class EnsureService {
      *           cf.properties names an existing aws-instance-profile
      */
     public EnsureResult ensureCf(PropertiesFile cf, PropertiesFile tx, EnsureOptions options) {
-        EnsureContext ctx = new EnsureContext(aws, log, options);
+        EnsureContext ctx = new EnsureContext(aws, log, options, clock, Sleeper.REAL);
         boolean datomic = options.engine() == EnsureOptions.Engine.DATOMIC;
         Plan plan = new CfPlanner(ctx).plan(cf, tx, datomic);
         if (datomic) return viaDatomic(CfPlanner.PHASE, plan, CfPlanner.WRITTEN_KEYS, DATOMIC_CF_KINDS, options);

@@ -7,6 +7,7 @@ import io.datomicgitops.report.Log;
 import io.datomicgitops.wait.Backoff;
 import io.datomicgitops.wait.Deadline;
 import io.datomicgitops.wait.Sleeper;
+import io.datomicgitops.wait.WaitProgress;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
@@ -110,15 +111,34 @@ final class GroupOps {
         note("AZRebalance resumed");
     }
 
-    /** Looks at the group with backoff until {@code check} gives a value or the deadline passes (then empty). */
-    <T> Optional<T> poll(Deadline deadline, Function<AutoScalingGroup, Optional<T>> check) {
+    /**
+     * Looks at the group with backoff until {@code check} gives a value or the deadline passes (then empty), saying
+     * what it waits for and the group's instances when they change and at least every 30 s.
+     */
+    <T> Optional<T> poll(Deadline deadline, String waitingFor, Function<AutoScalingGroup, Optional<T>> check) {
         Backoff backoff = Backoff.forInstances();
+        WaitProgress progress = new WaitProgress(log, deadline);
         while (true) {
-            Optional<T> value = check.apply(look());
+            AutoScalingGroup g = look();
+            Optional<T> value = check.apply(g);
             if (value.isPresent()) return value;
             if (deadline.passed()) return Optional.empty();
-            sleep(backoff.next(deadline.remaining()));
+            Duration next = backoff.next(deadline.remaining());
+            progress.beforeSleep("group " + groupName + ": waiting for " + waitingFor + "; " + describe(g), next);
+            sleep(next);
         }
+    }
+
+    /** The group's instances as a wait line shows them: "2 instances: i-1 InService/Healthy, i-2 Pending/Healthy". */
+    static String describe(AutoScalingGroup g) {
+        if (g.instances().isEmpty()) return "no instances";
+        StringBuilder sb = new StringBuilder().append(g.instances().size()).append(g.instances().size() == 1 ? " instance: " : " instances: ");
+        for (int i = 0; i < g.instances().size(); i++) {
+            Instance in = g.instances().get(i);
+            if (i > 0) sb.append(", ");
+            sb.append(in.instanceId()).append(' ').append(in.lifecycleStateAsString()).append('/').append(in.healthStatus());
+        }
+        return sb.toString();
     }
 
     void sleep(Duration d) {

@@ -3,6 +3,7 @@ package io.datomicgitops.instances;
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.instances.ReplacementRun.Stop;
 import io.datomicgitops.wait.Backoff;
+import io.datomicgitops.wait.WaitProgress;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
@@ -81,6 +82,7 @@ final class InstanceRefreshStrategy {
 
     private void follow(ReplacementRun run, String group, String refreshId) {
         Backoff backoff = Backoff.forInstances();
+        WaitProgress progress = new WaitProgress(run.log, run.deadline);
         String lastSaid = null;
         while (true) {
             InstanceRefresh r = asg.describeInstanceRefreshes(q -> q.autoScalingGroupName(group).instanceRefreshIds(refreshId))
@@ -91,6 +93,7 @@ final class InstanceRefreshStrategy {
             String said = status + " " + r.percentageComplete() + "%" + (r.statusReason() == null ? "" : ": " + r.statusReason());
             if (!Objects.equals(said, lastSaid)) {
                 run.ops.note("instance refresh " + said + (r.instancesToUpdate() == null ? "" : " (" + r.instancesToUpdate() + " to update)"));
+                progress.said();
                 lastSaid = said;
             }
             if (ENDED.contains(status)) {
@@ -102,7 +105,9 @@ final class InstanceRefreshStrategy {
                 throw new Stop(ExitCode.TIMEOUT, "the instance refresh is still " + status + " after "
                         + run.request.timeout().toSeconds() + "s (cancelled)", "raise --timeout / replace-timeout, then re-run");
             }
-            run.ops.sleep(backoff.next(run.deadline.remaining()));
+            java.time.Duration next = backoff.next(run.deadline.remaining());
+            progress.beforeQuietSleep("group " + group + ": instance refresh " + said + ", waiting", next);
+            run.ops.sleep(next);
         }
     }
 

@@ -84,7 +84,7 @@ final class ReplacementRun {
 
     /** Waits until an instance not in {@code known} is ready; empty on timeout. */
     Optional<String> waitForNewReady(Set<String> known, Deadline until) {
-        return ops.poll(until, g -> {
+        return ops.poll(until, "a new instance to be ready", g -> {
             List<Instance> inService = GroupOps.inService(g);
             for (Instance i : g.instances()) {
                 if (known.contains(i.instanceId())) continue;
@@ -100,7 +100,8 @@ final class ReplacementRun {
 
     /** Waits until the instance has left the group. */
     boolean waitUntilGone(String instanceId) {
-        return ops.poll(deadline, g -> GroupOps.present(g, instanceId) ? Optional.empty() : Optional.of(true)).isPresent();
+        return ops.poll(deadline, instanceId + " to leave the group",
+                g -> GroupOps.present(g, instanceId) ? Optional.empty() : Optional.of(true)).isPresent();
     }
 
     /** The latest failed scaling activity's message, to say why no instance came up. */

@@ -5,8 +5,10 @@ import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.report.Log;
+import io.datomicgitops.wait.Backoff;
 import io.datomicgitops.wait.Deadline;
 import io.datomicgitops.wait.Sleeper;
+import io.datomicgitops.wait.WaitProgress;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -39,6 +41,8 @@ public final class StackLock {
     static final String KEY = "LockID";
     /** How often a waiting run looks again at a lock held by someone else: short next to any lease or lock wait. */
     static final Duration POLL = Duration.ofSeconds(5);
+    /** How long a lock table just created may take to become ACTIVE. */
+    static final Duration TABLE_WAIT = Duration.ofMinutes(5);
 
     private final AwsClients aws;
     private final String region;
@@ -103,15 +107,28 @@ public final class StackLock {
         }
     }
 
+    /**
+     * The leases this process holds (taken, not released yet): a run interrupted by a signal releases them before it
+     * exits. One process runs one command, so these are its locks.
+     */
+    private static final java.util.Set<Lease> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The locks this process holds now. */
+    public static List<Lease> held() {
+        return List.copyOf(HELD);
+    }
+
     /** A held lock, renewed in the background while held; closing it releases it (only if it is still ours). */
     public final class Lease implements AutoCloseable {
         private final Holder holder;
         private final Duration lease;
         private final java.util.concurrent.ScheduledExecutorService renewer;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         private Lease(Holder holder, Duration lease) {
             this.holder = holder;
             this.lease = lease;
+            HELD.add(this);
             this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lock-renewer");
                 t.setDaemon(true);
@@ -119,6 +136,11 @@ public final class StackLock {
             });
             long every = Math.max(1, lease.toSeconds() / 3);
             renewer.scheduleAtFixedRate(() -> renew(lease), every, every, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        /** The command that removes this lock, ready to paste (for a run that could not release it). */
+        public String forceUnlockCommand() {
+            return StackLock.this.forceUnlockCommand(holder.stack(), holder.lockId());
         }
 
         public Holder holder() {
@@ -142,6 +164,8 @@ public final class StackLock {
          */
         @Override
         public void close() {
+            if (!closed.compareAndSet(false, true)) return; // released already (by an interrupted run's signal path)
+            HELD.remove(this);
             renewer.shutdownNow();
             try {
                 db().deleteItem(r -> r.tableName(table).key(key(holder.stack()))
@@ -156,6 +180,48 @@ public final class StackLock {
                         + lease.toMinutes() + " minute(s), or remove it now: " + forceUnlockCommand(holder.stack(), holder.lockId()));
             }
         }
+
+        /** How long the lock lasts unless renewed: a lock that could not be released runs out within it. */
+        public Duration lease() {
+            return lease;
+        }
+
+        /**
+         * Releases the lock for a run that is being interrupted: stops renewing it and deletes it if it is still ours,
+         * waiting at most {@code within} for DynamoDB (the process is about to exit, and its main thread still runs).
+         * Quiet: empty when the lock is released (or no longer ours), else why it is not.
+         */
+        public Optional<String> releaseWithin(Duration within) {
+            closed.set(true); // the main thread's close() leaves it to this
+            HELD.remove(this);
+            renewer.shutdownNow();
+            java.util.concurrent.FutureTask<Optional<String>> delete = new java.util.concurrent.FutureTask<>(() -> {
+                try {
+                    db().deleteItem(r -> r.tableName(table).key(key(holder.stack()))
+                            .conditionExpression("LockOwner = :id")
+                            .expressionAttributeValues(Map.of(":id", s(holder.lockId()))));
+                    return Optional.<String>empty();
+                } catch (ConditionalCheckFailedException e) {
+                    return Optional.<String>empty(); // gone already, or expired and taken over: nothing of ours is left
+                } catch (RuntimeException e) {
+                    String m = String.valueOf(e.getMessage());
+                    return Optional.of(m.lines().findFirst().orElse(m));
+                }
+            });
+            Thread t = new Thread(delete, "lock-release");
+            t.setDaemon(true);
+            t.start();
+            try {
+                return delete.get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return Optional.of("DynamoDB did not answer within " + WaitProgress.human(within));
+            } catch (java.util.concurrent.ExecutionException e) {
+                return Optional.of(String.valueOf(e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted");
+            }
+        }
     }
 
     /**
@@ -166,6 +232,7 @@ public final class StackLock {
     public Lease acquire(String stack, String who, String where, Duration lease, Duration wait) {
         ensureTable();
         Deadline deadline = Deadline.after(clock, wait);
+        WaitProgress progress = new WaitProgress(log, deadline);
         while (true) {
             Instant now = clock.instant();
             Holder mine = new Holder(UUID.randomUUID().toString(), stack, who, where, thisHost(), ProcessHandle.current().pid(),
@@ -202,7 +269,7 @@ public final class StackLock {
                             "wait for that deployment to finish, pass --lock-wait, or if it died: "
                                     + forceUnlockCommand(stack, holder.get().lockId()));
                 }
-                log.progress("lock: " + stack + " is held by " + holder.get().describe() + "; waiting");
+                progress.beforeSleep("lock: " + stack + " is held by " + holder.get().describe() + "; waiting", POLL);
                 sleep(POLL);
             }
         }
@@ -255,7 +322,31 @@ public final class StackLock {
                 // another run created it at the same time
             }
         }
-        db().waiter().waitUntilTableExists(r -> r.tableName(table));
+        awaitActiveTable();
+    }
+
+    /** Waits for the lock table to be ACTIVE (just created, here or by another run), saying so at least every 30 s. */
+    private void awaitActiveTable() {
+        Deadline deadline = Deadline.after(clock, TABLE_WAIT);
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), 1.5, POLL);
+        WaitProgress progress = new WaitProgress(log, deadline);
+        while (true) {
+            String status;
+            try {
+                status = db().describeTable(r -> r.tableName(table)).table().tableStatusAsString();
+            } catch (ResourceNotFoundException e) {
+                status = "not listed yet"; // DescribeTable is eventually consistent right after CreateTable
+            }
+            if (TableStatus.ACTIVE.toString().equals(status)) return;
+            if (deadline.passed()) {
+                throw new ToolException(ExitCode.TIMEOUT, "the lock table " + table + " is still " + status + " after "
+                        + WaitProgress.human(TABLE_WAIT), "lock table " + table + " in " + region,
+                        "look at the table in the DynamoDB console, then run again");
+            }
+            Duration next = backoff.next(deadline.remaining());
+            progress.beforeSleep("lock: waiting for the lock table " + table + " to be ACTIVE: " + status, next);
+            sleep(next);
+        }
     }
 
     private DynamoDbClient db() {

@@ -28,6 +28,7 @@ public final class Report {
     public final String tool = "datomic-gitops";
     public final String version;
     public final String command;
+    /** running, then ok | changes-pending | failed | interrupted. */
     public String status = "running";
     public int exitCode;
     public final String startedAt;
@@ -87,7 +88,8 @@ public final class Report {
         stacks.put(stack, summary);
     }
 
-    public void finish(String status, int exitCode, ApiCallCounter counter) {
+    /** Synchronized, as the report is also finished and written from a signal's thread (an interrupted run). */
+    public synchronized void finish(String status, int exitCode, ApiCallCounter counter) {
         this.status = status;
         this.exitCode = exitCode;
         Instant finished = clock.instant();
@@ -96,7 +98,7 @@ public final class Report {
         if (counter != null) awsCalls = new AwsCalls(counter.total(), counter.mutatingTotal(), counter.snapshot());
     }
 
-    public String toJson(Redactor redactor) {
+    public synchronized String toJson(Redactor redactor) {
         return redactor.redact(Json.write(this));
     }
 

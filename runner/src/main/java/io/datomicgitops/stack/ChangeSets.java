@@ -7,6 +7,8 @@ import io.datomicgitops.wait.Deadline;
 import io.datomicgitops.wait.Backoff;
 
 import io.datomicgitops.ExitCode;
+import io.datomicgitops.report.Log;
+import io.datomicgitops.wait.WaitProgress;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.stack.StackPreview.ChangeDetail;
 import io.datomicgitops.stack.StackPreview.ResourceChange;
@@ -30,10 +32,12 @@ import java.util.Set;
 final class ChangeSets {
     private final CloudFormationClient cf;
     private final Sleeper sleeper;
+    private final Log log;
 
-    ChangeSets(CloudFormationClient cf, Sleeper sleeper) {
+    ChangeSets(CloudFormationClient cf, Sleeper sleeper, Log log) {
         this.cf = cf;
         this.sleeper = sleeper;
+        this.log = log;
     }
 
     /** Where the template comes from: inline body, or a URL in S3 for a template over the inline limit. */
@@ -89,9 +93,13 @@ final class ChangeSets {
         }
     }
 
-    /** Waits until the change set is computed (CREATE_COMPLETE or FAILED) and reads all its changes. */
+    /**
+     * Waits until the change set is computed (CREATE_COMPLETE or FAILED), saying its status at least every 30 s, and
+     * reads all its changes.
+     */
     Computed await(String stackName, String changeSetId, Deadline deadline) {
         Backoff backoff = Backoff.forStacks();
+        WaitProgress progress = new WaitProgress(log, deadline);
         while (true) {
             DescribeChangeSetResponse first = cf.describeChangeSet(r -> r.stackName(stackName).changeSetName(changeSetId));
             String status = first.statusAsString();
@@ -102,7 +110,9 @@ final class ChangeSets {
                 throw new ToolException(ExitCode.TIMEOUT, "change set " + changeSetId + " is still " + status, "stack " + stackName,
                         "CloudFormation is slow to compute it; re-run later or raise the timeout");
             }
-            sleep(backoff.next(deadline.remaining()));
+            Duration next = backoff.next(deadline.remaining());
+            progress.beforeSleep("stack " + stackName + ": change set " + first.changeSetName() + " is " + status + ", waiting", next);
+            sleep(next);
         }
     }
 

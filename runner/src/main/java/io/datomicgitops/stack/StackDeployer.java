@@ -89,7 +89,7 @@ public final class StackDeployer {
 
     /** The stack as deployed, or empty when there is none. */
     public Optional<StackInfo> describe(String stackName) {
-        return new StackWaiter(cf(), sleeper).describe(stackName).map(StackDeployer::toInfo);
+        return new StackWaiter(cf(), sleeper, log).describe(stackName).map(StackDeployer::toInfo);
     }
 
     /** The deployed template's body as it was submitted (GetTemplate, stage Original), to detect drift from cf.json. */
@@ -152,7 +152,7 @@ public final class StackDeployer {
         refuseUnupdatable(existing.get());
         TemplateSource source = templateSource(p, false);
         String name = "datomic-gitops-plan-" + NAME_TIME.format(clock.instant());
-        ChangeSets changeSets = new ChangeSets(cf(), sleeper);
+        ChangeSets changeSets = new ChangeSets(cf(), sleeper, log);
         Created created = changeSets.create(request.stackName(), name, ChangeSetType.UPDATE, source, p.parameters,
                 p.capabilities, request.tags(), description(request));
         if (created.noChanges()) return noChangePreview(p, existing.get(), name, null, created.reason(), source);
@@ -183,7 +183,7 @@ public final class StackDeployer {
         ChangeSetType type = create ? ChangeSetType.CREATE : ChangeSetType.UPDATE;
         TemplateSource source = templateSource(p, true);
         String name = "datomic-gitops-" + NAME_TIME.format(clock.instant());
-        ChangeSets changeSets = new ChangeSets(cf(), sleeper);
+        ChangeSets changeSets = new ChangeSets(cf(), sleeper, log);
         Deadline deadline = Deadline.after(clock, request.timeout());
 
         log.progress("stack " + stackName + ": creating change set " + name + " (" + type + ")");
@@ -238,7 +238,7 @@ public final class StackDeployer {
         Deadline deadline = Deadline.after(clock, timeout);
         Optional<Stack> end;
         try {
-            end = new StackWaiter(cf(), sleeper).waitForEnd(stackName, events, deadline);
+            end = new StackWaiter(cf(), sleeper, log).waitForEnd(stackName, events, deadline);
         } catch (StackWaiter.TimedOut t) {
             throw timedOut(stackName, StackOperation.CONTINUE_ROLLBACK, null, null, null, events, t.lastStatus, info.terminationProtection(), start, timeout);
         }
@@ -305,7 +305,7 @@ public final class StackDeployer {
         String stackName = request.stackName();
         Optional<Stack> end;
         try {
-            end = new StackWaiter(cf(), sleeper).waitForEnd(stackName, events, deadline);
+            end = new StackWaiter(cf(), sleeper, log).waitForEnd(stackName, events, deadline);
         } catch (StackWaiter.TimedOut t) {
             throw timedOut(stackName, operation, changeSetName, changeSetId, preview, events, t.lastStatus, false, start,
                     request.timeout());

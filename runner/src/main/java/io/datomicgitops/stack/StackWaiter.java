@@ -6,6 +6,9 @@ import io.datomicgitops.wait.Deadline;
 
 import io.datomicgitops.wait.Backoff;
 
+import io.datomicgitops.report.Log;
+import io.datomicgitops.wait.WaitProgress;
+
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -13,9 +16,9 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 import java.util.Optional;
 
 /**
- * Waits for a stack operation to end: polls with backoff, streams the new events on every poll, and stops when the
- * stack leaves *_IN_PROGRESS (after its own start event, so a status from before the operation is never mistaken for
- * its end) or the deadline passes.
+ * Waits for a stack operation to end: polls with backoff, streams the new events on every poll, says the stack's status
+ * when it changes and at least every 30 s ({@link WaitProgress}), and stops when the stack leaves *_IN_PROGRESS (after
+ * its own start event, so a status from before the operation is never mistaken for its end) or the deadline passes.
  */
 final class StackWaiter {
     /** Polls after which a resting status counts even without the operation's start event (events can lag). */
@@ -23,10 +26,12 @@ final class StackWaiter {
 
     private final CloudFormationClient cf;
     private final Sleeper sleeper;
+    private final Log log;
 
-    StackWaiter(CloudFormationClient cf, Sleeper sleeper) {
+    StackWaiter(CloudFormationClient cf, Sleeper sleeper, Log log) {
         this.cf = cf;
         this.sleeper = sleeper;
+        this.log = log;
     }
 
     /** Thrown when the deadline passes; carries the last status seen. */
@@ -42,6 +47,7 @@ final class StackWaiter {
     /** The stack at the end of the operation, or empty when it no longer exists. */
     Optional<Stack> waitForEnd(String stackName, StackEvents events, Deadline deadline) throws TimedOut {
         Backoff backoff = Backoff.forStacks();
+        WaitProgress progress = new WaitProgress(log, deadline);
         String last = "unknown";
         int polls = 0;
         while (true) {
@@ -57,7 +63,9 @@ final class StackWaiter {
                 return stack;
             }
             if (deadline.passed()) throw new TimedOut(last);
-            sleep(backoff.next(deadline.remaining()));
+            java.time.Duration next = backoff.next(deadline.remaining());
+            progress.beforeSleep("stack " + stackName + ": " + last + ", waiting", next);
+            sleep(next);
         }
     }
 

@@ -5,9 +5,11 @@ import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.testing.replay.RecordingLog;
 import io.datomicgitops.testing.replay.ReplayServer;
 import io.datomicgitops.testing.replay.TestTime;
+import io.datomicgitops.testing.replay.TimedLog;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +72,32 @@ class InstanceReplacerReplayTest {
             assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(4500),
                     Duration.ofMillis(6750), Duration.ofSeconds(10));
             assertThat(r.zeroInServiceSeconds()).isEqualTo(26.25);
+        }
+    }
+
+    @Test
+    void replayedReplacementThatStaysPendingSaysWhatItWaitsForAndTheGroupAtLeastEvery30sUntilTheHealthTimeout() {
+        TestTime time = TestTime.at("2026-11-29T14:30:00Z");
+        TimedLog log = new TimedLog(time);
+        try (ReplayServer aws = ReplayServer.start().load("terminate-replacement-stays-pending"); AwsClients clients = aws.clients()) {
+            InstanceReplacer replacer = new InstanceReplacer(clients, "us-east-1", log, time, time, new HttpHealthProbe());
+
+            assertThatThrownBy(() -> replacer.replace(ReplacementRequest.of(GROUP, Strategy.TERMINATE)
+                    .withTimeouts(Duration.ofMinutes(20), Duration.ofMinutes(3))))
+                    .isInstanceOfSatisfying(ReplacementFailedException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(ExitCode.TIMEOUT);
+                        assertThat(e.getMessage()).contains("no replacement for " + OLD + " became ready within 180s");
+                    });
+
+            java.time.Instant terminated = log.matching(l -> l.contains(": terminate " + OLD)).get(0).at();
+            List<TimedLog.Line> waiting = log.matching(l -> l.startsWith("group " + GROUP + ": waiting for a new instance to be ready; "));
+            assertThat(waiting.get(0)).isEqualTo(new TimedLog.Line(terminated, "group " + GROUP
+                    + ": waiting for a new instance to be ready; 1 instance: " + OLD + " Terminating:Wait/Healthy (0s so far, 3m left)"));
+            // the replacement's launch is said when it happens, and the unchanged state again at least every 30 s
+            assertThat(waiting).extracting(TimedLog.Line::text).anySatisfy(l -> assertThat(l)
+                    .startsWith("group " + GROUP + ": waiting for a new instance to be ready; 1 instance: " + NEW + " Pending/Healthy ("));
+            assertThat(log.longestSilence(terminated, time.instant())).isLessThanOrEqualTo(Duration.ofSeconds(30));
+            assertThat(waiting).hasSizeBetween(6, 9);
         }
     }
 

@@ -35,26 +35,28 @@ class StackLockWaitIT {
     private static final Duration LEASE = Duration.ofMinutes(10);
 
     @Test
-    void aWaitingRunReportsTheHolderOnEveryPollAndTakesTheLockOnceItIsReleased(Sandbox sandbox) {
+    void aWaitingRunNamesTheHolderAndTheTimeWaitedEvery30sAndTakesTheLockOnceItIsReleased(Sandbox sandbox) {
         try (AwsClients aws = sandbox.clients()) {
             TestTime time = new TestTime(START);
             StackLock.Lease alice = new StackLock(aws, Sandbox.REGION, TABLE, Log.NONE, time)
                     .acquire("waits", "alice", "build 1", LEASE, Duration.ZERO);
-            Sleeper releasedOnTheThirdPoll = d -> {
+            Sleeper releasedOnTheTwentiethPoll = d -> {
                 time.sleep(d);
-                if (time.sleeps().size() == 3) alice.close();
+                if (time.sleeps().size() == 20) alice.close();
             };
             RecordingLog log = new RecordingLog();
-            StackLock lock = new StackLock(aws, Sandbox.REGION, TABLE, log, time, releasedOnTheThirdPoll);
+            StackLock lock = new StackLock(aws, Sandbox.REGION, TABLE, log, time, releasedOnTheTwentiethPoll);
 
             try (StackLock.Lease bob = lock.acquire("waits", "bob", "build 2", LEASE, Duration.ofMinutes(5))) {
-                assertThat(time.sleeps()).containsExactly(POLL, POLL, POLL);
-                assertThat(bob.holder().acquired()).isEqualTo(START.plusSeconds(15));
+                assertThat(time.sleeps()).hasSize(20).containsOnly(POLL);
+                assertThat(bob.holder().acquired()).isEqualTo(START.plusSeconds(100));
                 assertThat(lock.holder("waits")).get().extracting(StackLock.Holder::lockId).isEqualTo(bob.holder().lockId());
             }
+            // a poll every 5 s, a line every 30 s: the holder, the time waited and the time left of --lock-wait
             String waiting = "lock: waits is held by " + alice.holder().describe() + "; waiting";
-            assertThat(log.lines()).containsExactly(waiting, waiting, waiting,
-                    "lock: waits taken (lease until " + START.plusSeconds(15).plus(LEASE) + ", renewed while held)");
+            assertThat(log.lines()).containsExactly(waiting + " (0s so far, 5m left)", waiting + " (30s so far, 4m30s left)",
+                    waiting + " (1m so far, 4m left)", waiting + " (1m30s so far, 3m30s left)",
+                    "lock: waits taken (lease until " + START.plusSeconds(100).plus(LEASE) + ", renewed while held)");
         }
     }
 

@@ -45,34 +45,51 @@ final class ChildApply {
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();
-    private final CountDownLatch drained = new CountDownLatch(1);
+    /** stderr's lines, when kept apart from stdout's ({@link #startApart}); else they are among {@link #lines}. */
+    private final List<String> errLines = new ArrayList<>();
+    private final CountDownLatch drained;
 
-    private ChildApply(Process process) {
+    private ChildApply(Process process, boolean apart) {
         this.process = process;
-        Thread reader = new Thread(this::drain, "child-output");
+        this.drained = new CountDownLatch(apart ? 2 : 1);
+        Thread reader = new Thread(() -> drain(process.getInputStream(), lines), "child-output");
         reader.setDaemon(true);
         reader.start();
+        if (apart) {
+            Thread errors = new Thread(() -> drain(process.getErrorStream(), errLines), "child-errors");
+            errors.setDaemon(true);
+            errors.start();
+        }
     }
 
     /** Starts {@code java [jvmOptions] -jar runner.jar args...} with the environment added to this one's. */
     static ChildApply start(List<String> jvmOptions, List<String> args, Map<String, String> env) throws IOException {
+        return start(jvmOptions, args, env, false);
+    }
+
+    /** As {@link #start}, with stderr kept apart from stdout ({@link #errLines()}). */
+    static ChildApply startApart(List<String> jvmOptions, List<String> args, Map<String, String> env) throws IOException {
+        return start(jvmOptions, args, env, true);
+    }
+
+    private static ChildApply start(List<String> jvmOptions, List<String> args, Map<String, String> env, boolean apart) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(!apart);
         pb.environment().putAll(env);
-        return new ChildApply(pb.start());
+        return new ChildApply(pb.start(), apart);
     }
 
-    private void drain() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    private void drain(java.io.InputStream stream, List<String> into) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 synchronized (lines) {
-                    lines.add(line);
+                    into.add(line);
                     lines.notifyAll();
                 }
             }
@@ -98,6 +115,23 @@ final class ChildApply {
             }
             return true;
         }
+    }
+
+    /**
+     * Sends the signal (TERM, INT, ...) with kill(1); the child handles it as it will. Not Process.destroy() for TERM:
+     * it sends SIGTERM but closes this side of the child's output pipes too, so what the child prints after is lost.
+     */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+
+    /** Whether the child ignores the signal (a disposition inherited from a parent that ignored it), from /proc. */
+    boolean ignores(int signal) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (signal - 1))) != 0;
+        }
+        return false;
     }
 
     /** SIGKILL (Process.destroyForcibly on Unix); returns the exit status (137 when the kill landed). */
@@ -133,5 +167,11 @@ final class ChildApply {
 
     String output() {
         return String.join("\n", lines());
+    }
+
+    List<String> errLines() {
+        synchronized (lines) {
+            return List.copyOf(errLines);
+        }
     }
 }

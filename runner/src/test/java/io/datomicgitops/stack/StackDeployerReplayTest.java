@@ -8,6 +8,7 @@ import io.datomicgitops.stack.StackResult.StackEventLine;
 import io.datomicgitops.testing.replay.RecordingLog;
 import io.datomicgitops.testing.replay.ReplayServer;
 import io.datomicgitops.testing.replay.TestTime;
+import io.datomicgitops.testing.replay.TimedLog;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -206,6 +207,27 @@ class StackDeployerReplayTest {
             assertThat(time.sleeps()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(15)));
             assertThat(time.sleeps().stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofMinutes(5));
             assertThat(time.sleeps()).hasSizeLessThan(30); // backoff, not a busy loop
+        }
+    }
+
+    @Test
+    void replayedUpdateStillInProgressSaysItsStatusAndTheTimeWaitedAtLeastEvery30s() {
+        TestTime time = TestTime.at("2026-11-29T13:00:00Z");
+        TimedLog log = new TimedLog(time);
+        try (ReplayServer aws = ReplayServer.start().load("stack-update-hangs"); AwsClients clients = aws.clients()) {
+            StackDeployer deployer = new StackDeployer(clients, "us-east-1", log, time, time);
+            StackRequest request = StackRequest.builder("prod-transactor", fixture()).timeout(Duration.ofMinutes(5)).build();
+
+            catchFailure(() -> deployer.apply(request));
+
+            java.time.Instant executed = log.matching(l -> l.startsWith("stack prod-transactor: executing ")).get(0).at();
+            List<TimedLog.Line> waiting = log.matching(l -> l.startsWith("stack prod-transactor: UPDATE_IN_PROGRESS, waiting ("));
+            // the first look finds it in progress: said at once, then at least every 30 s of the clock until the timeout
+            assertThat(waiting.get(0).at()).isEqualTo(executed);
+            assertThat(waiting.get(0).text()).matches("stack prod-transactor: UPDATE_IN_PROGRESS, waiting \\(0s so far, 5m left\\)");
+            assertThat(log.longestSilence(executed, time.instant())).isLessThanOrEqualTo(Duration.ofSeconds(30));
+            assertThat(waiting).hasSizeBetween(10, 12); // about one per 30 s of the 5 minutes, not one per poll
+            assertThat(waiting.get(waiting.size() - 1).text()).matches(".*\\((4m[0-9]+s|5m) so far, [0-9]+s left\\)");
         }
     }
 
