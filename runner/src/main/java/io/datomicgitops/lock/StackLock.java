@@ -177,7 +177,7 @@ public final class StackLock {
                         + " was no longer ours at release (expired and taken over?): now held by " + h.describe()));
             } catch (SdkException e) {
                 log.warn("could not release the lock on " + holder.stack() + " (" + e.getMessage() + "); it runs out within "
-                        + lease.toMinutes() + " minute(s), or remove it now: " + forceUnlockCommand(holder.stack(), holder.lockId()));
+                        + lease.toMinutes() + " minute(s), or remove it now: " + forceUnlockCommand());
             }
         }
 
