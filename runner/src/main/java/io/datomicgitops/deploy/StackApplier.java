@@ -82,8 +82,8 @@ public final class StackApplier {
                 ctx.ensureOptions(in, false).withListener(persist(folder, StackFolder.CF, "ensure-cf", approval)));
         publishFile(folder, StackFolder.CF, in.cf(), "ensure-cf", cf.keysWritten(), approval);
 
+        // its warnings are the plan's findings, shown already
         GeneratedTemplate template = generator.generate(in.tx(), in.cf(), in.templateOptions());
-        template.warnings().forEach(ctx.log()::warn);
         TextDiff.Result diff = TextDiff.diff("cf.json", in.committedTemplate().orElse(""), "cf.json", template.json());
         Optional<String> templateCommit = publisher.publish(folder, StackFolder.TEMPLATE, template.json().getBytes(StandardCharsets.UTF_8),
                 "create-cf-template", withApproval(CommitMessage.of("create-cf-template", stack,

@@ -157,12 +157,16 @@ public final class StackPlanner {
                                           GeneratedTemplate template, List<String> drift, java.util.Map<String, String> env) {
         // the files as the deployment leaves them: the keys the ensure phases write are not missing
         List<Finding> out = new ArrayList<>(DatomicChecks.check(Optional.of(tx), Optional.of(cf), Optional.of(in.deploy()), env));
-        txPlan.warnings().forEach(w -> out.add(Finding.warning("ensure-transactor", w, in.folder().gitPath(StackFolder.TRANSACTOR))));
-        cfPlan.warnings().forEach(w -> out.add(Finding.warning("ensure-cf", w, in.folder().gitPath(StackFolder.CF))));
-        template.warnings().forEach(w -> out.add(Finding.warning("template", w, in.folder().gitPath(StackFolder.TEMPLATE))));
+        List<Finding> phases = new ArrayList<>();
+        txPlan.warnings().forEach(w -> phases.add(Finding.warning("ensure-transactor", w, in.folder().gitPath(StackFolder.TRANSACTOR))));
+        cfPlan.warnings().forEach(w -> phases.add(Finding.warning("ensure-cf", w, in.folder().gitPath(StackFolder.CF))));
+        template.warnings().forEach(w -> phases.add(Finding.warning("template", w, in.folder().gitPath(StackFolder.TEMPLATE))));
+        // one finding per file:line: a phase's warning about a line the checks already reported says it again
+        String clone = in.folder().repoRoot().toString() + java.io.File.separator;
+        phases.stream().filter(f -> out.stream().noneMatch(c -> c.where() != null
+                        && f.message().replace(clone, "").startsWith(c.where().replace(clone, "") + ":"))).forEach(out::add);
         drift.forEach(d -> out.add(Finding.warning("drift", d, in.stackName())));
         // messages name files by the path they were read from: in a report, the path inside the config repo
-        String clone = in.folder().repoRoot().toString() + java.io.File.separator;
         return Acknowledgements.apply(out.stream().map(f -> new Finding(f.severity(), f.code(), f.message().replace(clone, ""),
                 f.where() == null ? null : f.where().replace(clone, ""), f.acknowledged())).toList(), Optional.of(in.deploy()));
     }
