@@ -20,6 +20,7 @@ final class Datomic {
         IFn require = Clojure.var("clojure.core", "require");
         require.invoke(Clojure.read("datomic.memory"));
         require.invoke(Clojure.read("datomic.common"));
+        require.invoke(Clojure.read("datomic.config"));
     }
 
     static synchronized Datomic get() {
@@ -43,6 +44,11 @@ final class Datomic {
     /** (datomic.memory/transactor-settings heapBytes) :xmx. */
     String xmxForHeap(long heapBytes) {
         return (String) get.invoke(Clojure.var("datomic.memory", "transactor-settings").invoke(heapBytes), Keyword.intern("xmx"));
+    }
+
+    /** (datomic.config/protocol-supports-ha? :protocol): whether a standby transactor can take over. */
+    boolean supportsHa(String protocol) {
+        return Boolean.TRUE.equals(Clojure.var("datomic.config", "protocol-supports-ha?").invoke(Keyword.intern(protocol)));
     }
 
     /** (datomic.common/load-properties path), as the transactor reads transactor.properties: key -> value. */

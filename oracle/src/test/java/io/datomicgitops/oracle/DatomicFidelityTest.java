@@ -2,6 +2,7 @@ package io.datomicgitops.oracle;
 
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.ensure.InstanceMemory;
+import io.datomicgitops.findings.DatomicChecks;
 import io.datomicgitops.template.PropertiesText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +64,14 @@ class DatomicFidelityTest {
             if (!theirs.equals(ours)) differ.add(type + " (" + mib + " MiB): Datomic " + theirs + ", ours " + ours);
         }
         assertThat(differ).as("java-xmx that differs from Datomic's rule").isEmpty();
+    }
+
+    @Test
+    void haSupportPerProtocolIsDatomics() {
+        Datomic datomic = Datomic.get();
+        for (String protocol : List.of("ddb", "ddb-local", "dev", "free", "mem", "sql", "cass", "inf", "riak", "couchbase")) {
+            assertThat(DatomicChecks.supportsHa(protocol)).as(protocol).isEqualTo(datomic.supportsHa(protocol));
+        }
     }
 
     /** Files an operator may write: separators, escapes, continuation lines, unicode, CRLF, comments, blanks. */

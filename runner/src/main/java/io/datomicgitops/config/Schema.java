@@ -92,5 +92,7 @@ public final class Schema {
             "termination-protection", BOOLEAN,
             "lock-table", TEXT, "lock-lease", DURATION_VALUE,
             // finding codes (docs/FINDINGS.md) whose warnings the operator has read and accepts
-            "acknowledge", NAME_LIST));
+            "acknowledge", NAME_LIST,
+            // a storage on the transactor's own instance (dev, free, mem, ddb-local), lost on every replacement: on purpose
+            "allow-instance-storage", BOOLEAN));
 }

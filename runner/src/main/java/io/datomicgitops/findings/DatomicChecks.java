@@ -45,11 +45,17 @@ public final class DatomicChecks {
         RequiredKeys.check(files, out);
         InstanceTypeCheck.check(files, out);
         TemplateInputCheck.check(files, out);
+        StorageCheck.check(files, out);
         MemoryCheck.check(files, out);
         SecretCheck.check(files, out);
         List<Finding> acknowledged = Acknowledgements.apply(out, deploy);
         List<Finding> sorted = new ArrayList<>(acknowledged);
         sorted.sort(Comparator.comparing(Finding::severity)); // stable: errors, warnings, info, each in check order
         return List.copyOf(sorted);
+    }
+
+    /** Whether a transactor protocol supports a standby (Datomic's datomic.config/protocol-supports-ha?). */
+    public static boolean supportsHa(String protocol) {
+        return StorageCheck.supportsHa(protocol);
     }
 }

@@ -27,6 +27,9 @@ public final class FindingCodes {
     public static final String NO_AMI_FOR_REGION = "no-ami-for-region";
     public static final String PLACEHOLDER_IN_CF = "placeholder-in-cf";
     public static final String SECURITY_GROUP_NAME_WITH_SUBNETS = "security-group-name-with-subnets";
+    // storage
+    public static final String STORAGE_ON_INSTANCE = "storage-on-instance";
+    public static final String NO_HA_FOR_PROTOCOL = "no-ha-for-protocol";
     // memory
     public static final String HEAP_ABOVE_INSTANCE_MEMORY = "heap-above-instance-memory";
     public static final String CACHE_ABOVE_HEAP = "cache-above-heap";
@@ -52,6 +55,8 @@ public final class FindingCodes {
         m.put(NO_AMI_FOR_REGION, Severity.ERROR);
         m.put(PLACEHOLDER_IN_CF, Severity.ERROR);
         m.put(SECURITY_GROUP_NAME_WITH_SUBNETS, Severity.WARNING);
+        m.put(STORAGE_ON_INSTANCE, Severity.ERROR);
+        m.put(NO_HA_FOR_PROTOCOL, Severity.ERROR);
         m.put(HEAP_ABOVE_INSTANCE_MEMORY, Severity.ERROR);
         m.put(CACHE_ABOVE_HEAP, Severity.ERROR);
         m.put(LITTLE_HEAP_HEADROOM, Severity.WARNING);

@@ -14,8 +14,9 @@ final class InstanceTypes {
     /** family (letters, generation digits, attribute letters, optional "-suffix") "." size */
     private static final Pattern TYPE = Pattern.compile("([a-z]+)(\\d+)([a-z]*)(-[a-z0-9]+)*\\.[a-z0-9-]+");
 
+    /** A name of the usual shape, or one of the runner's table of EC2 types (u-6tb1.112xlarge has another shape). */
     static boolean isWellFormed(String type) {
-        return TYPE.matcher(type).matches();
+        return TYPE.matcher(type).matches() || io.datomicgitops.ensure.InstanceMemory.fromTable(type).isPresent();
     }
 
     /** Graviton: a1, and every family whose attribute letters carry "g" (t4g, m6gd, c7gn, im4gn, is4gen, g5g, ...). */

@@ -1,5 +1,6 @@
 package io.datomicgitops.template;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,5 +25,13 @@ class InstanceTypesTest {
     @CsvSource({"large", "M5.LARGE", "m5", "m5.", ".large", "m5 large"})
     void refusesWhatIsNotAnInstanceType(String type) {
         assertThat(InstanceTypes.isWellFormed(type)).isFalse();
+    }
+
+    @Test
+    void everyTypeEnsureCfKnowsIsOneTheTemplateTakes() {
+        // ensure-cf derives java-xmx from these; the template must not refuse what ensure-cf accepted
+        assertThat(io.datomicgitops.ensure.InstanceMemory.tableTypes().keySet()).allMatch(InstanceTypes::isWellFormed);
+        assertThat(InstanceTypes.isWellFormed("u-6tb1.112xlarge")).isTrue();
+        assertThat(InstanceTypes.isArm64("u-6tb1.112xlarge")).isFalse();
     }
 }
