@@ -133,6 +133,7 @@ class Transactor:
         self.cw_region = self.props.get("aws-cloudwatch-region")
         self.dimension = self.props.get("aws-cloudwatch-dimension-value")
         self.history = []
+        self.first_published = {}  # metric name -> simulated time of its first datapoint
 
     @property
     def system(self):
@@ -150,7 +151,8 @@ class Transactor:
 
     def as_dict(self):
         return {"instanceId": self.instance_id, "system": self.system, "state": self.state, "reason": self.reason,
-                "heartbeatSeconds": self.heartbeat, "faults": self.faults, "history": self.history}
+                "heartbeatSeconds": self.heartbeat, "faults": self.faults, "history": self.history,
+                "firstPublished": self.first_published}
 
 
 class Probe:
@@ -307,7 +309,7 @@ class Twin:
             if lease is None or now - lease["renewed"] > 2 * t.heartbeat:
                 self.take_lease(t, now, lease)
         if t.alive() and t.cw_region and t.next_metrics is not None and now >= t.next_metrics - 1e-9:
-            self.publish(t)
+            self.publish(t, now)
             t.next_metrics = now + self.settings.metrics_period
 
     def config_errors(self, t):
@@ -375,7 +377,7 @@ class Twin:
 
     # -- metrics ---------------------------------------------------------------------------------------------------
 
-    def publish(self, t):
+    def publish(self, t, now):
         """Datomic's metric names, namespace Datomic; the dimension carries aws-cloudwatch-dimension-value."""
         names = []
         if t.state == "active":
@@ -387,6 +389,7 @@ class Twin:
         dims = (("Transactor", t.dimension),) if t.dimension else ()
         stamp = datetime.now(timezone.utc)
         for name, value in names:
+            t.first_published.setdefault(name, round(now, 1))
             self.metrics.append(("Datomic", name, dims, stamp.timestamp(), value, t.account, t.cw_region))
             try:
                 self.backends.cloudwatch(t.account, t.cw_region).put_metric_data("Datomic", [{

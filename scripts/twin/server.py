@@ -76,6 +76,19 @@ def patch_moto(twin):
 
     asg_models.InstanceState.__init__ = state_init
 
+    # moto bug: CreateLaunchTemplateVersion keeps UserData as a plain str, and launching from that version then fails
+    # an assertion (HTTP 500); the twin wraps it as moto's own launch path expects
+    from moto.core.types import Base64EncodedString
+    from moto.ec2.models import launch_templates
+
+    def user_data(self):
+        value = self.data.get("UserData")
+        if isinstance(value, str):
+            value = self.data["UserData"] = Base64EncodedString(value)
+        return value
+
+    launch_templates.LaunchTemplateVersion.user_data = property(user_data)
+
     # A Pending instance counts toward the desired capacity (moto counts InService only and would launch again)
     asg_models.FakeAutoScalingGroup.active_instances = lambda self: [
         x for x in self.instance_states if x.lifecycle_state in ("InService", "Pending")]
