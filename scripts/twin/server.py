@@ -89,6 +89,31 @@ def patch_moto(twin):
 
     launch_templates.LaunchTemplateVersion.user_data = property(user_data)
 
+    # CloudFormation: moto creates and updates a stack within the call; the twin keeps it CREATE_IN_PROGRESS /
+    # UPDATE_IN_PROGRESS for stack_operation simulated seconds after the operation starts (DescribeStacks and every
+    # other reader of the status see it)
+    from moto.cloudformation import models as cfn_models
+
+    def get_status(self):
+        value = self.__dict__.get("_twin_status")
+        until = self.__dict__.get("_twin_busy_until")
+        if until is not None and twin.clock.now < until and value in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
+            return value.replace("_COMPLETE", "_IN_PROGRESS")
+        return value
+
+    def set_status(self, value):
+        self.__dict__["_twin_status"] = value
+
+    cfn_models.Stack.status = property(get_status, set_status)
+    original_event = cfn_models.Stack._add_stack_event
+
+    def add_stack_event(self, resource_status, *args, **kwargs):
+        if resource_status in ("CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS"):
+            self.__dict__["_twin_busy_until"] = twin.clock.now + twin.settings.stack_operation
+        return original_event(self, resource_status, *args, **kwargs)
+
+    cfn_models.Stack._add_stack_event = add_stack_event
+
     # A Pending instance counts toward the desired capacity (moto counts InService only and would launch again)
     asg_models.FakeAutoScalingGroup.active_instances = lambda self: [
         x for x in self.instance_states if x.lifecycle_state in ("InService", "Pending")]
@@ -190,6 +215,10 @@ class TwinApp:
             action = (form.get("Action") or [""])[0]
             if action == "UpdateTerminationProtection":
                 return self.termination_protection(environ, start_response, form)
+            if action == "DeleteStack":
+                refused = self.protected_delete(environ, start_response, form)
+                if refused is not None:
+                    return refused
             if action == "DescribeStacks":
                 return self.describe_stacks(environ, start_response)
         with self.twin.lock:
@@ -215,6 +244,22 @@ class TwinApp:
                     "<ResponseMetadata><RequestId>twin</RequestId></ResponseMetadata>"
                     "</UpdateTerminationProtectionResponse>" % stack.stack_id).encode()
             return respond(start_response, "200 OK", body, "text/xml")
+
+    def protected_delete(self, environ, start_response, form):
+        """DeleteStack on a protected stack is refused, as CloudFormation does (moto deletes it)."""
+        account, region = caller(environ)
+        name = form.get("StackName", [""])[0]
+        from moto.cloudformation.models import cloudformation_backends
+        with self.twin.lock:
+            try:
+                stack = cloudformation_backends[account][region].get_stack(name)
+            except Exception:
+                return None
+            if not getattr(stack, "enable_termination_protection", False):
+                return None
+        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack [%s] cannot be "
+                "deleted while TerminationProtection is enabled</Message></Error></ErrorResponse>" % name).encode()
+        return respond(start_response, "400 Bad Request", body, "text/xml")
 
     def describe_stacks(self, environ, start_response):
         """moto's answer, with EnableTerminationProtection as UpdateTerminationProtection left it."""
@@ -263,9 +308,11 @@ def main(argv=None):
     p.add_argument("--boot", type=float, default=90.0, help="simulated seconds from launch to running / InService")
     p.add_argument("--transactor-start", type=float, default=20.0, help="simulated seconds from running to storage")
     p.add_argument("--metrics-period", type=float, default=60.0)
+    p.add_argument("--stack-operation", type=float, default=60.0,
+                   help="simulated seconds a CloudFormation create/update stays *_IN_PROGRESS")
     a = p.parse_args(argv)
     settings = model.Settings(time_scale=a.time_scale, boot=a.boot, transactor_start=a.transactor_start,
-                              metrics_period=a.metrics_period)
+                              metrics_period=a.metrics_period, stack_operation=a.stack_operation)
     twin = model.Twin(settings, Backends())
     patch_moto(twin)
     app = TwinApp(twin)
