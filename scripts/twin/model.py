@@ -134,6 +134,7 @@ class Transactor:
         self.dimension = self.props.get("aws-cloudwatch-dimension-value")
         self.history = []
         self.first_published = {}  # metric name -> simulated time of its first datapoint
+        self.last_published_wall = {}  # metric name -> wall-clock epoch seconds of its last datapoint
 
     @property
     def system(self):
@@ -152,7 +153,7 @@ class Transactor:
     def as_dict(self):
         return {"instanceId": self.instance_id, "system": self.system, "state": self.state, "reason": self.reason,
                 "heartbeatSeconds": self.heartbeat, "faults": self.faults, "history": self.history,
-                "firstPublished": self.first_published}
+                "firstPublished": self.first_published, "lastPublishedWall": self.last_published_wall}
 
 
 class Probe:
@@ -390,6 +391,7 @@ class Twin:
         stamp = datetime.now(timezone.utc)
         for name, value in names:
             t.first_published.setdefault(name, round(now, 1))
+            t.last_published_wall[name] = stamp.timestamp()
             self.metrics.append(("Datomic", name, dims, stamp.timestamp(), value, t.account, t.cw_region))
             try:
                 self.backends.cloudwatch(t.account, t.cw_region).put_metric_data("Datomic", [{
