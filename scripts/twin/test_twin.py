@@ -123,6 +123,23 @@ class SimulationTest(unittest.TestCase):
         self.assertGreater(probe.unavailable, 5.0)
         self.assertLessEqual(probe.unavailable, 2 * 5 + 1)
 
+    def test_faults_die_after_and_alarm_in_an_ha_pair(self):
+        self.twin.set_fault({"next": 1, "dieAfterSeconds": 200})
+        self.twin.set_fault({"next": 1, "alarm": True})
+        self.asg.set_desired_capacity(AutoScalingGroupName="sys", DesiredCapacity=2)
+        self.advance(180)
+        states = self.states()
+        self.assertEqual(sorted(states.values()), ["active", "standby"])
+        dying = next(t for t in self.twin.transactors.values() if t.faults.get("dieAfterSeconds"))
+        alarmed = next(t for t in self.twin.transactors.values() if t.faults.get("alarm"))
+        self.assertIn("Alarm", alarmed.first_published)
+        self.advance(120)  # the dying one stops 200 s after its instance ran (at 90 s)
+        self.assertEqual(dying.state, "dead")
+        self.assertEqual(alarmed.state, "active")
+        probe = self.twin.probes["123456789012/us-east-1/sys"]
+        self.assertLessEqual(probe.unavailable, 2 * 5 + 1)
+        self.assertEqual(probe.failovers, 1 if dying.history[-2]["state"] == "active" else 0)
+
     def test_a_missing_table_means_the_transactor_never_starts(self):
         self.ddb.delete_table(TableName="sys")
         self.advance(111)
