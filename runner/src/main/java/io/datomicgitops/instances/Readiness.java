@@ -30,6 +30,7 @@ final class Readiness {
     private final Log log;
     private final Map<String, Instant> inServiceSince = new HashMap<>();
     private final Set<String> said = new HashSet<>();
+    private final Map<String, String> waitingFor = new HashMap<>();
     private boolean endpointUsable;
     private boolean heartbeatReadable = true;
     private final List<String> warnings = new ArrayList<>();
@@ -81,13 +82,17 @@ final class Readiness {
      *                       then proves it), 0 means it becomes active, 2 or more that another standby exists
      */
     boolean ready(String instanceId, String lifecycle, String health, Function<String, String> addressOf, int otherInService) {
-        if (!"InService".equals(lifecycle) || !"Healthy".equalsIgnoreCase(health)) return false;
+        if (!"InService".equals(lifecycle) || !"Healthy".equalsIgnoreCase(health)) {
+            waitingFor.put(instanceId, lifecycle + "/" + health + " in the group");
+            return false;
+        }
         Instant since = inServiceSince.computeIfAbsent(instanceId, k -> clock.instant());
         say(instanceId, "in service", instanceId + " is InService and Healthy");
         if (endpoint.isPresent() && endpointUsable) {
             HealthProbe.Answer a = probe.check(addressOf.apply(instanceId), endpoint.get().pingPort());
             if (a != HealthProbe.Answer.HEALTHY) {
                 say(instanceId, "endpoint", instanceId + ": waiting for its health endpoint");
+                waitingFor.put(instanceId, "its health endpoint did not answer");
                 return false;
             }
             say(instanceId, "endpoint ok", instanceId + " answers GET /health");
@@ -96,12 +101,14 @@ final class Readiness {
             Optional<Boolean> reported = heartbeatReported(since);
             if (reported.isPresent() && !reported.get()) {
                 say(instanceId, "heartbeat", instanceId + ": waiting for " + HeartbeatMetric.METRIC + " (standby heartbeat)");
+                waitingFor.put(instanceId, "InService, but no standby heartbeat (" + HeartbeatMetric.METRIC + "): its transactor never became standby");
                 return false;
             }
             if (reported.isPresent()) say(instanceId, "heartbeat ok", instanceId + ": a standby reports " + HeartbeatMetric.METRIC);
         }
         if (Duration.between(since, clock.instant()).compareTo(warmup) < 0) {
             say(instanceId, "warmup", instanceId + ": warm-up of " + warmup.toSeconds() + "s");
+            waitingFor.put(instanceId, "in its warm-up");
             return false;
         }
         return true;
@@ -119,6 +126,11 @@ final class Readiness {
             log.warn(w);
             return Optional.empty();
         }
+    }
+
+    /** What an instance that is not ready yet was last waiting for, to name it when the wait times out. */
+    Optional<String> waitingFor(String instanceId) {
+        return Optional.ofNullable(waitingFor.get(instanceId));
     }
 
     /** Warnings raised while judging readiness (signals that had to be dropped). */

@@ -98,6 +98,20 @@ final class ReplacementRun {
         });
     }
 
+    /**
+     * The instances launched since {@code known} that did not become ready, each with what it was waiting for, for the
+     * timeout message: the operator learns which new transactor failed even after it was removed.
+     */
+    String notReady(Set<String> known) {
+        try {
+            List<String> ids = ops.look().instances().stream().map(Instance::instanceId).filter(id -> !known.contains(id)).toList();
+            if (ids.isEmpty()) return "";
+            return ": " + String.join("; ", ids.stream().map(id -> id + " " + readiness.waitingFor(id).orElse("was not ready")).toList());
+        } catch (SdkException e) {
+            return "";
+        }
+    }
+
     /** Waits until the instance has left the group. */
     boolean waitUntilGone(String instanceId) {
         return ops.poll(deadline, instanceId + " to leave the group",

@@ -40,7 +40,8 @@ final class SurgeStrategy {
                 }
                 ops.setDesired(desired + 1);
                 Optional<String> fresh = run.waitForNewReady(known, run.healthDeadline());
-                if (fresh.isEmpty()) throw run.timeout("no new instance became ready within " + run.request.healthTimeout().toSeconds() + "s");
+                if (fresh.isEmpty()) throw run.timeout("no new instance became ready within " + run.request.healthTimeout().toSeconds() + "s"
+                        + run.notReady(known));
                 g = ops.look();
                 boolean othersInService = GroupOps.inService(g).stream().anyMatch(i -> !i.instanceId().equals(old));
                 if (!othersInService) {

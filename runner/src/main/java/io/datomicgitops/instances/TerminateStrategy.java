@@ -29,7 +29,7 @@ final class TerminateStrategy {
                 run.replaced.add(old);
                 Optional<String> fresh = run.waitForNewReady(known, run.healthDeadline());
                 if (fresh.isEmpty()) throw run.timeout("no replacement for " + old + " became ready within "
-                        + run.request.healthTimeout().toSeconds() + "s");
+                        + run.request.healthTimeout().toSeconds() + "s" + run.notReady(known));
                 run.launched.add(fresh.get());
                 if (!run.waitUntilGone(old)) throw run.timeout(old + " is still terminating");
             }

@@ -1,0 +1,152 @@
+"""Unit tests of the transactor twin, deterministic: moto in-process (mock_aws), simulated time stepped by hand.
+
+    python3 -m unittest discover -s scripts/twin -p 'test_*.py'
+"""
+import base64
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+import boto3  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+import cbor  # noqa: E402
+import model  # noqa: E402
+import server  # noqa: E402
+
+USER_DATA = """#!/bin/bash
+export XMX='4g'
+export JAVA_OPTS=''
+cat >>aws.properties <<'DATOMIC_PROPERTIES'
+protocol=ddb
+aws-dynamodb-table=sys
+aws-dynamodb-region=us-east-1
+heartbeat-interval-msec=5000
+aws-cloudwatch-region=us-east-1
+aws-cloudwatch-dimension-value=sys
+DATOMIC_PROPERTIES
+./startup.sh
+"""
+
+
+class CborTest(unittest.TestCase):
+    def test_round_trip(self):
+        value = {"Metrics": [{"Namespace": "Datomic", "Dimensions": [{"Name": "Transactor", "Value": "x"}]}],
+                 "n": -7, "big": 2 ** 40, "f": 2.5, "t": cbor.Timestamp(1700000000.25), "b": b"\x00\x01", "ok": True,
+                 "none": None}
+        back = cbor.decode(cbor.encode(value))
+        self.assertEqual(back, value)
+        self.assertIsInstance(back["t"], cbor.Timestamp)
+
+    def test_indefinite_lengths_and_half_floats(self):
+        # {_ "a": [_ 1, 2], "h": 1.5 (half)}
+        data = bytes([0xBF, 0x61, 0x61, 0x9F, 0x01, 0x02, 0xFF, 0x61, 0x68, 0xF9, 0x3E, 0x00, 0xFF])
+        self.assertEqual(cbor.decode(data), {"a": [1, 2], "h": 1.5})
+
+
+class SettingsTest(unittest.TestCase):
+    def test_reads_the_start_up_script_of_the_template(self):
+        c = model.parse_user_data(base64.b64encode(USER_DATA.encode()).decode())
+        self.assertEqual(c["env"]["XMX"], "4g")
+        self.assertEqual(c["props"]["aws-dynamodb-table"], "sys")
+        self.assertEqual(c["props"]["heartbeat-interval-msec"], "5000")
+        self.assertIsNone(model.parse_user_data(base64.b64encode(b"#!/bin/bash\necho hello\n").decode()))
+
+    def test_heap(self):
+        self.assertEqual(model.heap_mib("4g"), 4096)
+        self.assertEqual(model.heap_mib("-Xmx2048m"), 2048)
+        self.assertIsNone(model.heap_mib("lots"))
+
+
+@mock_aws
+class SimulationTest(unittest.TestCase):
+    """A surge in simulated time: boot, standby, the old active terminated, the standby takes over."""
+
+    def setUp(self):
+        self.twin = model.Twin(model.Settings(time_scale=1.0), server.Backends())
+        server.patch_moto(self.twin)
+        self.ddb = boto3.client("dynamodb", region_name="us-east-1")
+        self.ec2 = boto3.client("ec2", region_name="us-east-1")
+        self.asg = boto3.client("autoscaling", region_name="us-east-1")
+        self.ddb.create_table(TableName="sys", BillingMode="PAY_PER_REQUEST",
+                              KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+        lt = self.ec2.create_launch_template(LaunchTemplateName="sys-lt", LaunchTemplateData={
+            "ImageId": "ami-0a1b2c3d4e5f60001", "InstanceType": "t3.large",
+            "UserData": base64.b64encode(USER_DATA.encode()).decode()})["LaunchTemplate"]["LaunchTemplateId"]
+        self.asg.create_auto_scaling_group(AutoScalingGroupName="sys", LaunchTemplate={"LaunchTemplateId": lt, "Version": "$Default"},
+                                           AvailabilityZones=["us-east-1a"], MinSize=1, MaxSize=2, DesiredCapacity=1)
+
+    def advance(self, seconds):
+        for _ in range(int(round(seconds / model.STEP))):
+            self.twin.clock.now = round(self.twin.clock.now + model.STEP, 6)
+            self.twin.step()
+
+    def lifecycle(self):
+        g = self.asg.describe_auto_scaling_groups(AutoScalingGroupNames=["sys"])["AutoScalingGroups"][0]
+        return {i["InstanceId"]: i["LifecycleState"] for i in g["Instances"]}
+
+    def states(self):
+        return {t.instance_id: t.state for t in self.twin.transactors.values()}
+
+    def test_surge(self):
+        self.advance(1)
+        (old,) = self.lifecycle()
+        self.assertEqual(self.lifecycle()[old], "Pending")
+        self.advance(90)
+        self.assertEqual(self.lifecycle()[old], "InService")
+        self.advance(20)
+        self.assertEqual(self.states()[old], "active")
+
+        self.asg.set_desired_capacity(AutoScalingGroupName="sys", DesiredCapacity=2)
+        self.advance(1)
+        new = next(i for i in self.lifecycle() if i != old)
+        self.assertEqual(len(self.lifecycle()), 2, "a Pending instance counts toward the desired capacity")
+        self.advance(110)
+        self.assertEqual(self.states()[new], "standby")
+        self.advance(60)
+        self.assertIn("HeartMonitorMsec", self.twin.transactors[new].first_published)
+        self.assertIn("HeartbeatMsec", self.twin.transactors[old].first_published)
+
+        self.asg.terminate_instance_in_auto_scaling_group(InstanceId=old, ShouldDecrementDesiredCapacity=True)
+        self.advance(0.1)
+        self.assertEqual(self.states()[old], "dead")
+        self.advance(15)
+        self.assertEqual(self.states()[new], "active")
+        probe = self.twin.probes["123456789012/us-east-1/sys"]
+        self.assertEqual(probe.failovers, 1)
+        self.assertGreater(probe.unavailable, 5.0)
+        self.assertLessEqual(probe.unavailable, 2 * 5 + 1)
+
+    def test_faults_die_after_and_alarm_in_an_ha_pair(self):
+        self.twin.set_fault({"next": 1, "dieAfterSeconds": 200})
+        self.twin.set_fault({"next": 1, "alarm": True})
+        self.asg.set_desired_capacity(AutoScalingGroupName="sys", DesiredCapacity=2)
+        self.advance(180)
+        states = self.states()
+        self.assertEqual(sorted(states.values()), ["active", "standby"])
+        dying = next(t for t in self.twin.transactors.values() if t.faults.get("dieAfterSeconds"))
+        alarmed = next(t for t in self.twin.transactors.values() if t.faults.get("alarm"))
+        self.assertIn("Alarm", alarmed.first_published)
+        self.advance(120)  # the dying one stops 200 s after its instance ran (at 90 s)
+        self.assertEqual(dying.state, "dead")
+        self.assertEqual(alarmed.state, "active")
+        probe = self.twin.probes["123456789012/us-east-1/sys"]
+        self.assertLessEqual(probe.unavailable, 2 * 5 + 1)
+        self.assertEqual(probe.failovers, 1 if dying.history[-2]["state"] == "active" else 0)
+
+    def test_a_missing_table_means_the_transactor_never_starts(self):
+        self.ddb.delete_table(TableName="sys")
+        self.advance(111)
+        (t,) = self.twin.transactors.values()
+        self.assertEqual(t.state, "failed")
+        self.assertIn("storage table sys does not exist", t.reason)
+
+
+if __name__ == "__main__":
+    unittest.main()
