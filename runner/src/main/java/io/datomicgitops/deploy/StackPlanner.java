@@ -137,7 +137,7 @@ public final class StackPlanner {
         txPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.TRANSACTOR + ":" + k));
         cfPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.CF + ":" + k));
         List<Finding> findings = findings(in, tx, cf, txPlan, cfPlan, template, drift, ctx.env());
-        findings.forEach(f -> log.warn(f.toString()));
+        findings.stream().filter(f -> !f.acknowledged()).forEach(f -> log.warn(f.toString()));
         PlanSummary summary = new PlanSummary(stackName, in.region(), changes,
                 count(txPlan, cfPlan, ResourceChange.Action.CREATE), count(txPlan, cfPlan, ResourceChange.Action.UPDATE), keys,
                 diff.changed(), diff.lines(), info.isPresent(),

@@ -124,7 +124,7 @@ class BadInputCorpusIT {
                     then(w -> w.env.put("DATOMIC_LICENSE_KEY", "")), "validate {stack}"),
             c("validate: an error cannot be acknowledged", 3, "'aws-instance-type' = 'm5.huge'",
                     edit(CF, "aws-instance-type=m5.large", "aws-instance-type=m5.huge")
-                            .and(edit(DEPLOY, "engine=native", "engine=native\nacknowledge=unknown-instance-type")), "validate {stack}"),
+                            .and(edit(DEPLOY, "acknowledge=instance-type-not-in-datomic-map", "acknowledge=unknown-instance-type")), "validate {stack}"),
 
             // templates (3)
             c("template: cf.json is not JSON", 3, "cf.json", CorpusWorld.file("stacks/demo/cf.json", "{ not json"), "update-stack --stack-dir {stack}"),
