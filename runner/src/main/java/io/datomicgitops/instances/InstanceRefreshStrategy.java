@@ -74,7 +74,8 @@ final class InstanceRefreshStrategy {
         } catch (AwsServiceException e) {
             if (e.statusCode() >= 500) {
                 throw new Stop(ExitCode.FAILED, "instance refresh is not available here: StartInstanceRefresh answered HTTP "
-                        + e.statusCode(), "use --strategy surge (the default) or --strategy terminate, which work on any EC2 Auto Scaling API");
+                        + e.statusCode(), "set replace-strategy=surge (the default) or terminate in deploy.properties (replace-instances: --strategy surge), "
+                                + "which work on any EC2 Auto Scaling API");
             }
             throw e;
         }
