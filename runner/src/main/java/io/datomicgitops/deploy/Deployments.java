@@ -15,6 +15,7 @@ import io.datomicgitops.record.Publisher;
 
 import io.datomicgitops.findings.Finding;
 import io.datomicgitops.findings.Findings;
+import io.datomicgitops.lock.HeldLocks;
 import io.datomicgitops.lock.StackLock;
 
 import io.datomicgitops.ExitCode;
@@ -132,6 +133,17 @@ public final class Deployments {
         return deploy(repo, plans, approval, publisher, lockWait);
     }
 
+    /** A run of this clone killed while holding a stack's lock left a note of it: release that lock now, by its id. */
+    private void releaseLocksLeftByKilledRun(GitRepo repo) {
+        HeldLocks held = new HeldLocks(repo.gitDirectory());
+        for (HeldLocks.Entry e : held.left()) {
+            boolean released = new StackLock(ctx.aws(), e.region(), e.table(), ctx.log(), ctx.clock()).releaseLeft(e.stack(), e.lockId());
+            ctx.log().progress("recovered: " + (released ? "released the lock on " + e.stack() + " a killed run held"
+                    : "the lock on " + e.stack() + " a killed run held is gone already"));
+            held.clear(e.stack());
+        }
+    }
+
     /** A stack whose plan has an error finding is not deployed, nor is anything else of the run: fix first. */
     public static void refuseErrors(List<StackPlan> plans) {
         for (StackPlan p : plans) {
@@ -146,6 +158,7 @@ public final class Deployments {
 
     private void prepare(GitRepo repo, List<StackFolder> stacks, Publisher publisher) {
         publisher.resume().forEach(line -> ctx.log().progress("recovered: " + line));
+        releaseLocksLeftByKilledRun(repo);
         refuseLocalEdits(repo, stacks);
     }
 
@@ -203,19 +216,33 @@ public final class Deployments {
         StackLock lock = new StackLock(ctx.aws(), in.region(), in.settings().lockTable(), local.log(), ctx.clock())
                 .forFolder(folder.name(), repo.directory());
         Instant start = ctx.clock().instant();
-        try (StackLock.Lease ignored = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
-            StackPlan plan = planned;
-            if (caughtUp(repo, folder, stacks, local.log())) {
-                // another deployment of this stack pushed while this one planned or waited for the lock: plan again
-                plan = planOne(repo, folder, StackSource.of(repo, folder), false);
-                if (!plan.changes()) return nothingToDo(folder, in, local.log(), "apply: nothing to do; the other deployment did it");
+        HeldLocks held = new HeldLocks(repo.gitDirectory());
+        try (StackLock.Lease lease = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
+            held.record(new HeldLocks.Entry(in.stackName(), in.region(), in.settings().lockTable(), lease.holder().lockId()));
+            try {
+                return deployLocked(repo, planned, stacks, approval, publisher, local, start);
+            } finally {
+                held.clear(in.stackName());
             }
-            ApplyResult r = new StackApplier(local, generator, publisher).apply(plan, approval);
-            report.addPhase(folder.name(), "apply", ApplyResult.Outcome.DEPLOYED.label(), Duration.between(start, ctx.clock().instant()),
-                    "deployed " + in.stackName(), r);
-            report.putStack(folder.name(), summary(r));
-            return r;
         }
+    }
+
+    /** Holding the stack's lock: catch up with another deployment of it (planning again), then apply the plan. */
+    private ApplyResult deployLocked(GitRepo repo, StackPlan planned, List<StackFolder> stacks, Approval approval, Publisher publisher,
+                                     DeployContext local, Instant start) {
+        StackInputs in = planned.inputs();
+        StackFolder folder = in.folder();
+        StackPlan plan = planned;
+        if (caughtUp(repo, folder, stacks, local.log())) {
+            // another deployment of this stack pushed while this one planned or waited for the lock: plan again
+            plan = planOne(repo, folder, StackSource.of(repo, folder), false);
+            if (!plan.changes()) return nothingToDo(folder, in, local.log(), "apply: nothing to do; the other deployment did it");
+        }
+        ApplyResult r = new StackApplier(local, generator, publisher).apply(plan, approval);
+        report.addPhase(folder.name(), "apply", ApplyResult.Outcome.DEPLOYED.label(), Duration.between(start, ctx.clock().instant()),
+                "deployed " + in.stackName(), r);
+        report.putStack(folder.name(), summary(r));
+        return r;
     }
 
     /**

@@ -293,6 +293,21 @@ public final class StackLock {
         }
     }
 
+    /**
+     * Releases a lock a run of this clone left when it was killed, by its id: true when it was still there. A lock
+     * with another id (expired and taken over since) is not touched.
+     */
+    public boolean releaseLeft(String stack, String lockId) {
+        try {
+            db().deleteItem(r -> r.tableName(table).key(key(stack))
+                    .conditionExpression("LockOwner = :id")
+                    .expressionAttributeValues(Map.of(":id", s(lockId))));
+            return true;
+        } catch (ConditionalCheckFailedException | ResourceNotFoundException e) {
+            return false;
+        }
+    }
+
     /** Removes a lock whose holder died; the lock id must match, so a live, newer holder is never removed by mistake. */
     public void forceUnlock(String stack, String lockId) {
         try {

@@ -88,6 +88,26 @@ class StackLockIT {
         }
     }
 
+    /** A run killed while holding a lock left a note in its clone; the next run releases that lock by its id. */
+    @Test
+    void aLockNotedByAKilledRunIsReleasedByIdAndOnlyThatOne(Sandbox sandbox, @org.junit.jupiter.api.io.TempDir java.nio.file.Path gitDir) {
+        try (AwsClients aws = sandbox.clients()) {
+            StackLock lock = new StackLock(aws, "us-east-1", "locks-left", Log.NONE, Clock.systemUTC());
+            HeldLocks notes = new HeldLocks(gitDir);
+            StackLock.Lease again = lock.acquire("prod", "frank", "ci", Duration.ofHours(1), Duration.ZERO);
+            notes.record(new HeldLocks.Entry("prod", "us-east-1", "locks-left", again.holder().lockId()));
+            assertThat(notes.left()).extracting(HeldLocks.Entry::lockId).containsExactly(again.holder().lockId());
+            assertThat(lock.releaseLeft("prod", "someone-elses-id")).isFalse();
+            assertThat(lock.holder("prod")).as("another id is left alone").isPresent();
+            assertThat(lock.releaseLeft("prod", again.holder().lockId())).isTrue();
+            assertThat(lock.holder("prod")).isEmpty();
+            notes.clear("prod");
+            assertThat(notes.left()).isEmpty();
+            again.close(); // the run that noted it is gone: closing a released lease changes nothing
+            assertThat(lock.holder("prod")).isEmpty();
+        }
+    }
+
     @Test
     void aHolderThatDiedOnThisMachineIsTakenOverAtOnce(Sandbox sandbox) throws Exception {
         try (AwsClients aws = sandbox.clients()) {
