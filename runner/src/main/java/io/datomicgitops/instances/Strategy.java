@@ -5,7 +5,7 @@ import io.datomicgitops.ToolException;
 
 import java.util.Arrays;
 
-/** How transactor instances are replaced (DESIGN.md "Instance replacement strategies"). */
+/** How transactor instances are replaced (docs/APPLY.md). */
 public enum Strategy {
     /** Launch a new instance first, let it become the standby, then terminate an old one: one failover, no gap. */
     SURGE("surge"),
