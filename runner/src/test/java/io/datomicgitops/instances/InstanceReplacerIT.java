@@ -203,7 +203,7 @@ class InstanceReplacerIT {
                     .isInstanceOfSatisfying(ReplacementFailedException.class, e -> {
                         assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
                         assertThat(e.getMessage()).contains("instance refresh is not available here: StartInstanceRefresh answered HTTP 500")
-                                .contains("--strategy surge").contains("--strategy terminate");
+                                .contains("replace-strategy=surge (the default) or terminate in deploy.properties");
                         assertThat(e.result().capacityAfter()).isEqualTo(new Capacity(1, 1, 1));
                         assertThat(e.result().oldRemaining()).containsExactlyElementsOf(before);
                     });
