@@ -99,7 +99,7 @@ class ApproveStepTest extends PipelineTestSupport {
     @Test
     void showsWhatTheRunnerWroteForANewStack() {
         PlanSummary fresh = new PlanSummary("datomic-new", "eu-west-1", true, 5, 0, List.of("transactor:aws-peer-role"),
-                true, 140, false, 0, 0, 0, "surge", false, List.of());
+                true, 140, false, 0, 0, 0, "surge", false, List.of(), 0, List.of());
         Report report = new Report("test", "plan", Clock.systemUTC());
         report.putStack("fresh", fresh);
         report.finish("changes-pending", 2, null);
