@@ -48,7 +48,7 @@ class JenkinsfileExampleIT extends PipelineTestSupport {
             StepRecord plan = b.steps("sh").get(1);
             assertThat(plan.arg("script").toString())
                     .contains("'plan' '--dir' 'datomic-gitops/config' '--plan-md' 'datomic-gitops/plan/plan.md' "
-                            + "'--report' 'datomic-gitops/plan/report.json'");
+                            + "'--out' 'datomic-gitops/plan/plan.json' '--report' 'datomic-gitops/plan/report.json'");
             assertThat(plan.stages()).containsExactly("Plan");
             assertThat(plan.context()).contains("timeout", "node", "withCredentials");
             assertThat(b.steps("archiveArtifacts")).isNotEmpty();
