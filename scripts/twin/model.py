@@ -195,8 +195,14 @@ class Twin:
         self.instance_faults = {}
         self.metrics = []  # (namespace, name, dims tuple, real timestamp, value, account, region)
         self.born = {}     # instance id -> simulated launch time
+        self.tickers = []  # callables(now), each step: the layers that move AWS in time (instance refresh)
+        self.timers = []   # (simulated time, callable): one-off changes due later (a group's new version)
         self.stop_event = threading.Event()
         self.thread = None
+
+    def schedule(self, at, action):
+        """Runs `action` (under the twin's lock) once simulated time reaches `at`."""
+        self.timers.append((at, action))
 
     # -- time ------------------------------------------------------------------------------------------------------
 
@@ -227,6 +233,7 @@ class Twin:
             self.instance_faults.clear()
             self.metrics.clear()
             self.born.clear()
+            self.timers.clear()
 
     # -- one step --------------------------------------------------------------------------------------------------
 
@@ -235,6 +242,12 @@ class Twin:
 
     def step(self):
         now = self.clock.now
+        due = [t for t in self.timers if t[0] <= now + 1e-9]
+        self.timers = [t for t in self.timers if t[0] > now + 1e-9]
+        for _, action in due:
+            action()
+        for tick in list(self.tickers):
+            tick(now)
         instances = {}
         for account, region, ec2 in self.backends.ec2():
             for reservation in list(ec2.reservations.values()):

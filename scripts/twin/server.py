@@ -22,6 +22,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cbor  # noqa: E402
 import model  # noqa: E402
+import moto_fixes  # noqa: E402
+import refresh  # noqa: E402
+import stacks  # noqa: E402
 
 from moto.server import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
@@ -55,8 +58,24 @@ class Backends:
         return cloudwatch_backends[account][region]
 
 
+class CurrentTwin:
+    """The twin the patches below serve: moto's classes are patched once per process, the twin may be replaced (each
+    unit test makes its own)."""
+    twin = None
+
+    def __getattr__(self, name):
+        return getattr(CurrentTwin.twin, name)
+
+
 def patch_moto(twin):
     """Instances start pending and join their group Pending; the twin's clock moves them on after the boot delay."""
+    first_time = CurrentTwin.twin is None
+    CurrentTwin.twin = twin
+    if first_time:
+        patch_moto_once(CurrentTwin())
+
+
+def patch_moto_once(twin):
     from moto.ec2.models import instances as ec2_instances
     from moto.autoscaling import models as asg_models
 
@@ -76,47 +95,19 @@ def patch_moto(twin):
 
     asg_models.InstanceState.__init__ = state_init
 
-    # moto bug: CreateLaunchTemplateVersion keeps UserData as a plain str, and launching from that version then fails
-    # an assertion (HTTP 500); the twin wraps it as moto's own launch path expects
-    from moto.core.types import Base64EncodedString
-    from moto.ec2.models import launch_templates
-
-    def user_data(self):
-        value = self.data.get("UserData")
-        if isinstance(value, str):
-            value = self.data["UserData"] = Base64EncodedString(value)
-        return value
-
-    launch_templates.LaunchTemplateVersion.user_data = property(user_data)
-
-    # CloudFormation: moto creates and updates a stack within the call; the twin keeps it CREATE_IN_PROGRESS /
-    # UPDATE_IN_PROGRESS for stack_operation simulated seconds after the operation starts (DescribeStacks and every
-    # other reader of the status see it)
-    from moto.cloudformation import models as cfn_models
-
-    def get_status(self):
-        value = self.__dict__.get("_twin_status")
-        until = self.__dict__.get("_twin_busy_until")
-        if until is not None and twin.clock.now < until and value in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
-            return value.replace("_COMPLETE", "_IN_PROGRESS")
-        return value
-
-    def set_status(self, value):
-        self.__dict__["_twin_status"] = value
-
-    cfn_models.Stack.status = property(get_status, set_status)
-    original_event = cfn_models.Stack._add_stack_event
-
-    def add_stack_event(self, resource_status, *args, **kwargs):
-        if resource_status in ("CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS"):
-            self.__dict__["_twin_busy_until"] = twin.clock.now + twin.settings.stack_operation
-        return original_event(self, resource_status, *args, **kwargs)
-
-    cfn_models.Stack._add_stack_event = add_stack_event
+    moto_fixes.launch_template_user_data()
+    moto_fixes.launch_version_tags()
+    moto_fixes.group_updates_in_place()
+    stacks.patch(twin)
 
     # A Pending instance counts toward the desired capacity (moto counts InService only and would launch again)
     asg_models.FakeAutoScalingGroup.active_instances = lambda self: [
         x for x in self.instance_states if x.lifecycle_state in ("InService", "Pending")]
+
+
+def autoscaling_backend(account, region):
+    from moto.autoscaling.models import autoscaling_backends
+    return autoscaling_backends[account][region]
 
 
 def caller(environ):
@@ -196,6 +187,7 @@ class TwinApp:
         self.twin = twin
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.protection = {}  # (account, region, stack name or id) -> bool
+        self.refreshes = refresh.InstanceRefreshes(twin, lambda account, region: autoscaling_backend(account, region))
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -208,6 +200,7 @@ class TwinApp:
         if path == "/moto-api/reset" and method == "POST":
             self.twin.reset()
             self.protection.clear()
+            self.refreshes.reset()
         if method == "POST" and path in ("", "/"):
             raw = body_of(environ)
             environ["wsgi.input"] = __import__("io").BytesIO(raw)
@@ -221,6 +214,9 @@ class TwinApp:
                     return refused
             if action == "DescribeStacks":
                 return self.describe_stacks(environ, start_response)
+            if action in ("StartInstanceRefresh", "DescribeInstanceRefreshes", "CancelInstanceRefresh"):
+                status, body = self.refreshes.handle(action, form, *caller(environ))
+                return respond(start_response, "200 OK" if status == 200 else "400 Bad Request", body.encode(), "text/xml")
         with self.twin.lock:
             return list(self.moto(environ, start_response))
 
@@ -293,10 +289,21 @@ class TwinApp:
             out = self.twin.reset_probes()
         elif path == "/twin/reset" and method == "POST":
             self.twin.reset()
+            self.refreshes.reset()
             out = {"ok": True}
         else:
             return respond(start_response, "404 Not Found", json.dumps({"error": "no such twin call: %s %s" % (method, path)}).encode())
         return respond(start_response, "200 OK", json.dumps(out, indent=1).encode())
+
+
+def serve_plain(host, port):
+    """moto as it is, but for the launch template version each group instance reports (moto_fixes.launch_version_tags):
+    the one thing the tool decides on that moto gets wrong and the plain sandbox must not."""
+    moto_fixes.launch_version_tags()
+    server = make_server(host, port, DomainDispatcherApplication(create_backend_app), threaded=True)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
+    print("sandbox: moto serving on http://%s:%d" % (host, port), flush=True)
+    server.serve_forever()
 
 
 def main(argv=None):
@@ -310,7 +317,11 @@ def main(argv=None):
     p.add_argument("--metrics-period", type=float, default=60.0)
     p.add_argument("--stack-operation", type=float, default=60.0,
                    help="simulated seconds a CloudFormation create/update stays *_IN_PROGRESS")
+    p.add_argument("--plain", action="store_true",
+                   help="the plain sandbox: moto with no time and no transactors, only the fix of what an instance runs")
     a = p.parse_args(argv)
+    if a.plain:
+        return serve_plain(a.host, a.port)
     settings = model.Settings(time_scale=a.time_scale, boot=a.boot, transactor_start=a.transactor_start,
                               metrics_period=a.metrics_period, stack_operation=a.stack_operation)
     twin = model.Twin(settings, Backends())

@@ -17,6 +17,7 @@ from moto import mock_aws  # noqa: E402
 
 import cbor  # noqa: E402
 import model  # noqa: E402
+import refresh  # noqa: E402
 import server  # noqa: E402
 
 USER_DATA = """#!/bin/bash
@@ -146,6 +147,142 @@ class SimulationTest(unittest.TestCase):
         (t,) = self.twin.transactors.values()
         self.assertEqual(t.state, "failed")
         self.assertIn("storage table sys does not exist", t.reason)
+
+
+@mock_aws
+class StackTimeTest(unittest.TestCase):
+    """A stack update takes its time, its resources change one after the other, and the group follows the launch
+    template's new version when CloudFormation updates it (moto leaves it on the old one)."""
+
+    def setUp(self):
+        self.twin = model.Twin(model.Settings(time_scale=1.0, stack_operation=60.0), server.Backends())
+        server.patch_moto(self.twin)
+        self.cf = boto3.client("cloudformation", region_name="us-east-1")
+        self.asg = boto3.client("autoscaling", region_name="us-east-1")
+        self.cf.create_stack(StackName="s", TemplateBody=self.template("t3.large"))
+        self.advance(200)
+
+    @staticmethod
+    def template(instance_type):
+        import json
+        return json.dumps({"Resources": {
+            "LaunchTemplate": {"Type": "AWS::EC2::LaunchTemplate", "Properties": {"LaunchTemplateData": {
+                "ImageId": "ami-0a1b2c3d4e5f60001", "InstanceType": instance_type,
+                "UserData": base64.b64encode(USER_DATA.encode()).decode()}}},
+            "Group": {"Type": "AWS::AutoScaling::AutoScalingGroup", "Properties": {
+                "AvailabilityZones": ["us-east-1a"], "MinSize": "1", "MaxSize": "2", "DesiredCapacity": "1",
+                "LaunchTemplate": {"LaunchTemplateId": {"Ref": "LaunchTemplate"},
+                                   "Version": {"Fn::GetAtt": ["LaunchTemplate", "LatestVersionNumber"]}}}}}})
+
+    def advance(self, seconds):
+        for _ in range(int(round(seconds / model.STEP))):
+            self.twin.clock.now = round(self.twin.clock.now + model.STEP, 6)
+            self.twin.step()
+
+    def group(self):
+        return self.asg.describe_auto_scaling_groups()["AutoScalingGroups"][0]
+
+    def events(self):
+        return [(e["LogicalResourceId"], e["ResourceStatus"])
+                for e in reversed(self.cf.describe_stack_events(StackName="s")["StackEvents"])]
+
+    def test_an_update_takes_its_time_and_moves_the_group_to_the_new_version(self):
+        (old,) = self.group()["Instances"]
+        self.assertEqual(old["LaunchTemplate"]["Version"], "1")
+        seen = len(self.events())
+        self.cf.update_stack(StackName="s", TemplateBody=self.template("m5.large"))
+        self.advance(1)
+        self.assertEqual(self.cf.describe_stacks(StackName="s")["Stacks"][0]["StackStatus"], "UPDATE_IN_PROGRESS")
+        self.assertEqual(self.events()[seen:], [("s", "UPDATE_IN_PROGRESS")])
+        self.assertEqual(self.group()["LaunchTemplate"]["Version"], "1", "not before CloudFormation updates the group")
+        self.advance(30)
+        self.assertIn(("LaunchTemplate", "UPDATE_COMPLETE"), self.events()[seen:])
+        self.advance(30)
+        self.assertEqual(self.events()[seen:], [("s", "UPDATE_IN_PROGRESS"),
+                                                ("LaunchTemplate", "UPDATE_IN_PROGRESS"), ("LaunchTemplate", "UPDATE_COMPLETE"),
+                                                ("Group", "UPDATE_IN_PROGRESS"), ("Group", "UPDATE_COMPLETE"),
+                                                ("s", "UPDATE_COMPLETE")])
+        self.assertEqual(self.cf.describe_stacks(StackName="s")["Stacks"][0]["StackStatus"], "UPDATE_COMPLETE")
+        group = self.group()
+        self.assertEqual(group["LaunchTemplate"]["Version"], "2")
+        self.assertEqual([i["InstanceId"] for i in group["Instances"]], [old["InstanceId"]], "updated in place: the instance runs on")
+        self.assertEqual(group["Instances"][0]["LaunchTemplate"]["Version"], "1", "it was launched from version 1")
+
+        self.asg.set_desired_capacity(AutoScalingGroupName=group["AutoScalingGroupName"], DesiredCapacity=2)
+        new = next(i for i in self.group()["Instances"] if i["InstanceId"] != old["InstanceId"])
+        self.assertEqual(new["LaunchTemplate"]["Version"], "2", "a new instance reports the version it was launched from")
+
+
+@mock_aws
+class InstanceRefreshTest(unittest.TestCase):
+    """Instance refresh in simulated time: launch before terminate above 100 % max healthy, terminate first at 100 %."""
+
+    def setUp(self):
+        self.twin = model.Twin(model.Settings(time_scale=1.0), server.Backends())
+        server.patch_moto(self.twin)
+        from moto.autoscaling.models import autoscaling_backends
+        self.refreshes = refresh.InstanceRefreshes(self.twin, lambda a, r: autoscaling_backends[a][r])
+        self.ec2 = boto3.client("ec2", region_name="us-east-1")
+        self.asg = boto3.client("autoscaling", region_name="us-east-1")
+        lt = self.ec2.create_launch_template(LaunchTemplateName="g-lt", LaunchTemplateData={
+            "ImageId": "ami-0a1b2c3d4e5f60001", "InstanceType": "t3.large"})["LaunchTemplate"]["LaunchTemplateId"]
+        self.asg.create_auto_scaling_group(AutoScalingGroupName="g", LaunchTemplate={"LaunchTemplateId": lt, "Version": "$Latest"},
+                                           AvailabilityZones=["us-east-1a"], MinSize=1, MaxSize=4, DesiredCapacity=1,
+                                           HealthCheckGracePeriod=30)
+        self.advance(100)
+        self.ec2.create_launch_template_version(LaunchTemplateId=lt, LaunchTemplateData={"InstanceType": "m5.large"})
+
+    def advance(self, seconds):
+        for _ in range(int(round(seconds / model.STEP))):
+            self.twin.clock.now = round(self.twin.clock.now + model.STEP, 6)
+            self.twin.step()
+
+    def call(self, action, **form):
+        status, body = self.refreshes.handle(action, {k: [str(v)] for k, v in form.items()}, "123456789012", "us-east-1")
+        return status, body
+
+    def instances(self):
+        g = self.asg.describe_auto_scaling_groups(AutoScalingGroupNames=["g"])["AutoScalingGroups"][0]
+        return {i["InstanceId"]: (i["LifecycleState"], i["LaunchTemplate"]["Version"]) for i in g["Instances"]}
+
+    def test_launch_before_terminate(self):
+        (old,) = self.instances()
+        status, _ = self.call("StartInstanceRefresh", AutoScalingGroupName="g", **{
+            "Preferences.MinHealthyPercentage": 100, "Preferences.MaxHealthyPercentage": 200,
+            "Preferences.InstanceWarmup": 60, "Preferences.SkipMatching": "true"})
+        self.assertEqual(status, 200)
+        self.assertEqual(self.call("StartInstanceRefresh", AutoScalingGroupName="g")[0], 400, "one refresh at a time")
+        self.advance(10)
+        self.assertEqual(len(self.instances()), 2, "the new instance is launched first")
+        self.assertIn("<Status>InProgress</Status>", self.call("DescribeInstanceRefreshes", AutoScalingGroupName="g")[1])
+        self.advance(90 + 40)  # launched at 5 s, InService at 95 s, warmed up at 155 s (from the start)
+        self.assertIn(old, self.instances(), "the old one stays until the new one has warmed up")
+        self.advance(20)
+        self.assertNotIn(old, self.instances())
+        (new,) = self.instances()
+        self.assertEqual(self.instances()[new], ("InService", "2"))
+        self.advance(1)
+        body = self.call("DescribeInstanceRefreshes", AutoScalingGroupName="g")[1]
+        self.assertIn("<Status>Successful</Status>", body)
+        self.assertIn("<PercentageComplete>100</PercentageComplete>", body)
+
+    def test_terminate_first_at_the_default_max_healthy(self):
+        (old,) = self.instances()
+        self.call("StartInstanceRefresh", AutoScalingGroupName="g")
+        self.advance(6)
+        self.assertNotIn(old, self.instances(), "a group of one loses its only instance at once")
+        self.assertEqual([s for s, _ in self.instances().values()], ["Pending"])
+        self.advance(90 + 31)
+        self.assertIn("<Status>Successful</Status>", self.call("DescribeInstanceRefreshes", AutoScalingGroupName="g")[1])
+
+    def test_cancel(self):
+        self.call("StartInstanceRefresh", AutoScalingGroupName="g", **{
+            "Preferences.MinHealthyPercentage": 100, "Preferences.MaxHealthyPercentage": 200})
+        self.advance(10)
+        self.assertEqual(self.call("CancelInstanceRefresh", AutoScalingGroupName="g")[0], 200)
+        self.advance(200)
+        self.assertIn("<Status>Cancelled</Status>", self.call("DescribeInstanceRefreshes", AutoScalingGroupName="g")[1])
+        self.assertEqual(self.call("CancelInstanceRefresh", AutoScalingGroupName="g")[0], 400)
 
 
 if __name__ == "__main__":
