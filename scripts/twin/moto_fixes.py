@@ -89,3 +89,19 @@ def group_updates_in_place():
             health_check_period=number("HealthCheckGracePeriod"), health_check_type=props.get("HealthCheckType"))
 
     asg_models.FakeAutoScalingGroup.update_from_cloudformation_json = update_from_cloudformation_json
+
+
+def grace_period_zero():
+    """A group created with HealthCheckGracePeriod 0 (AWS's default, as the project's template leaves it) has 0; moto
+    turns 0 into 300 (`health_check_period or 300`)."""
+    from moto.autoscaling import models as asg_models
+
+    original = asg_models.AutoScalingBackend.create_auto_scaling_group
+
+    def create_auto_scaling_group(self, *args, **kwargs):
+        group = original(self, *args, **kwargs)
+        if kwargs.get("health_check_period") in (0, "0"):
+            group.health_check_grace_period = 0
+        return group
+
+    asg_models.AutoScalingBackend.create_auto_scaling_group = create_auto_scaling_group

@@ -2,7 +2,8 @@
 
 StartInstanceRefresh, DescribeInstanceRefreshes and CancelInstanceRefresh (the Query API), with the preferences the
 runner and operators use: MinHealthyPercentage (default 90), MaxHealthyPercentage (default 100), InstanceWarmup
-(default the group's health check grace period), SkipMatching, CheckpointPercentages and CheckpointDelay.
+(default the group's health check grace period; like every duration a client sends, wall-clock seconds, so
+simulated seconds / time scale), SkipMatching, CheckpointPercentages and CheckpointDelay.
 
 How a refresh proceeds, after the EC2 Auto Scaling user guide (instance refresh; "understand the default values"):
   - MaxHealthyPercentage above 100: launch before terminating. A batch of new instances (the room above 100 %, at
@@ -78,15 +79,20 @@ class InstanceRefreshes:
                for r in self.refreshes):
             return error("InstanceRefreshInProgress",
                          "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.")
+        # durations a client gives run on its wall clock: in simulated seconds they are longer by 1 / time scale
+        scale = self.twin.settings.time_scale
+        warmup = first(form, "Preferences.InstanceWarmup")
         prefs = {
             "MinHealthyPercentage": int(first(form, "Preferences.MinHealthyPercentage") or 90),
             "MaxHealthyPercentage": int(first(form, "Preferences.MaxHealthyPercentage") or 100),
-            "InstanceWarmup": int(first(form, "Preferences.InstanceWarmup") or group.health_check_grace_period or 0),
+            "InstanceWarmup": int(warmup) if warmup is not None else int(group.health_check_grace_period or 0),
+            "SimulatedWarmup": (int(warmup) if warmup is not None else int(group.health_check_grace_period or 0)) / scale,
             "SkipMatching": (first(form, "Preferences.SkipMatching") or "false").lower() == "true",
             "CheckpointPercentages": [int(v) for k, v in sorted(form.items())
                                       if k.startswith("Preferences.CheckpointPercentages.member.") for v in v],
             "CheckpointDelay": int(first(form, "Preferences.CheckpointDelay") or 3600),
         }
+        prefs["SimulatedCheckpointDelay"] = prefs["CheckpointDelay"] / scale
         lo, hi = prefs["MinHealthyPercentage"], prefs["MaxHealthyPercentage"]
         if not (100 <= hi <= 200) or not (0 <= lo <= 100) or (lo == 100 and hi == 100) or hi - lo > 100:
             return error("ValidationError", "MinHealthyPercentage %d and MaxHealthyPercentage %d are not a valid pair: "
@@ -157,7 +163,7 @@ class InstanceRefreshes:
                     return
                 if s.lifecycle_state == "InService":
                     r.in_service_at.setdefault(iid, now)
-            warmed = all(iid in r.in_service_at and now - r.in_service_at[iid] >= r.prefs["InstanceWarmup"]
+            warmed = all(iid in r.in_service_at and now - r.in_service_at[iid] >= r.prefs["SimulatedWarmup"]
                          for iid in r.batch["new"])
             if not warmed:
                 return
@@ -171,7 +177,7 @@ class InstanceRefreshes:
             reached = [c for c in r.checkpoints if c <= r.percentage()]
             if reached and r.percentage() < 100:
                 r.checkpoints = [c for c in r.checkpoints if c > r.percentage()]
-                r.paused_until = now + r.prefs["CheckpointDelay"]
+                r.paused_until = now + r.prefs["SimulatedCheckpointDelay"]
                 r.reason = "Checkpoint %d%% reached; waiting %d s" % (reached[-1], r.prefs["CheckpointDelay"])
         if r.status == "Cancelling":
             self.end(r, "Cancelled", "Cancelled by the user", now)

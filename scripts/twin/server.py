@@ -98,6 +98,7 @@ def patch_moto_once(twin):
     moto_fixes.launch_template_user_data()
     moto_fixes.launch_version_tags()
     moto_fixes.group_updates_in_place()
+    moto_fixes.grace_period_zero()
     stacks.patch(twin)
 
     # A Pending instance counts toward the desired capacity (moto counts InService only and would launch again)

@@ -37,6 +37,7 @@ final class InstanceRefreshStrategy {
         if (!run.request.onlyInstances().isEmpty()) {
             run.warnings.add("instance refresh cannot be limited to given instances; it replaces every instance not on the group's configuration");
         }
+        coldWarmup(run, g).ifPresent(run.warnings::add);
         boolean maxRaised = false;
         Stop stop = null;
         String refreshId = null;
@@ -62,6 +63,20 @@ final class InstanceRefreshStrategy {
         if (maxRaised) restoreMax(run, before);
         if (stop != null) throw run.failed(stop);
         return run.result(ReplacementOutcome.REPLACED);
+    }
+
+    /**
+     * Instance refresh knows nothing of Datomic: it terminates an old instance once its replacement is InService and
+     * warmed up. With no warm-up (none asked for, and the group's default warm-up and grace period 0, as the project's
+     * template leaves them) the old active goes while the new transactor is still starting: writes stop for that start.
+     */
+    static java.util.Optional<String> coldWarmup(ReplacementRun run, AutoScalingGroup g) {
+        if (!run.request.warmup().isZero()) return java.util.Optional.empty();
+        Integer groupWarmup = g.defaultInstanceWarmup() != null ? g.defaultInstanceWarmup() : g.healthCheckGracePeriod();
+        if (groupWarmup != null && groupWarmup > 0) return java.util.Optional.empty();
+        return java.util.Optional.of("instance refresh with no warm-up: AWS terminates an old transactor as soon as its replacement is InService, "
+                + "before the new transactor is standby, so writes stop while it starts; give a warm-up that covers the start "
+                + "(replace-instances --warmup 120s) or use surge, which waits for the standby heartbeat");
     }
 
     private String start(ReplacementRun run, String group) {

@@ -142,6 +142,11 @@ public final class InstanceReplacer {
             case TERMINATE -> new TerminateStrategy().run(run);
             case INSTANCE_REFRESH -> new InstanceRefreshStrategy(aws.autoScaling(region)).run(run);
         };
+        try {
+            run.checkEveryInstanceIsCurrent();
+        } catch (ReplacementRun.Stop stop) {
+            throw run.failed(stop);
+        }
         ops.note("replaced " + result.replaced() + " with " + result.launched() + "; no InService instance for "
                 + result.zeroInServiceSeconds() + "s");
         return result;

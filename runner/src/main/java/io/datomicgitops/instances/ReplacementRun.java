@@ -129,6 +129,31 @@ final class ReplacementRun {
         }
     }
 
+    /**
+     * After a roll, every InService instance runs what the group launches now: checked, not assumed (a group left on an
+     * older launch template version launches old instances that look new by their ids). Instances the plan left alone
+     * on purpose (not among those to replace) are not held against the roll; they were named in the plan.
+     */
+    void checkEveryInstanceIsCurrent() {
+        AutoScalingGroup g = ops.look();
+        LaunchSource current = reader.current(g);
+        if (current.kind() == LaunchSource.Kind.NONE) return;
+        Set<String> leftAlone = new HashSet<>();
+        plan.instances().stream().filter(i -> i.old() && !plan.toReplace().contains(i.instanceId())).forEach(i -> leftAlone.add(i.instanceId()));
+        List<Instance> inService = GroupOps.inService(g).stream().filter(i -> !leftAlone.contains(i.instanceId())).toList();
+        var ec2 = reader.ec2(inService.stream().map(Instance::instanceId).toList());
+        List<String> wrong = new ArrayList<>();
+        for (Instance i : inService) {
+            current.whyOld(GroupReader.launchedFrom(i, Optional.ofNullable(ec2.get(i.instanceId())))).ifPresent(why -> wrong.add(i.instanceId() + " " + why));
+        }
+        if (!wrong.isEmpty()) {
+            throw new Stop(ExitCode.FAILED, "after the replacement, InService instances do not run what the group launches: " + String.join("; ", wrong),
+                    "compare the group's launch template version with the stack's (the group may have been changed outside the stack), "
+                            + "then re-run replace-instances: it replaces only the instances not on the group's configuration");
+        }
+        ops.note("checked: all " + inService.size() + " InService instance(s) run " + current);
+    }
+
     Stop timeout(String what) {
         return new Stop(ExitCode.TIMEOUT, what + lastFailedActivity(),
                 "look at the group's activity history and the new instance's console output; raise --health-timeout / health-timeout if it is only slow, then re-run (only old instances are replaced)");

@@ -79,7 +79,9 @@ class TwinReplacementIT {
                 .launchTemplate().launchTemplateId();
         aws.autoScaling(REGION).createAutoScalingGroup(r -> r.autoScalingGroupName(system)
                 .launchTemplate(t -> t.launchTemplateId(lt).version("$Default"))
-                .availabilityZones("us-east-1a", "us-east-1b").minSize(size).maxSize(size + 1).desiredCapacity(size));
+                .availabilityZones("us-east-1a", "us-east-1b").minSize(size).maxSize(size + 1).desiredCapacity(size)
+                // as the project's template leaves it: AWS's default grace period, 0 (moto's would be 300)
+                .healthCheckGracePeriod(0));
         List<String> ids = ids(aws, system);
         twin.await(system + " up", 90 + 20 + 30, s -> Twin.inState(s, "active").stream().filter(ids::contains).count() == 1
                 && Twin.inState(s, "standby").stream().filter(ids::contains).count() == size - 1);
@@ -223,6 +225,38 @@ class TwinReplacementIT {
                     .singleElement().isIn(r.launched());
             assertThat(Twin.inState(after, "standby").stream().filter(i -> before.contains(i) || r.launched().contains(i)))
                     .singleElement().isIn(r.launched());
+        }
+    }
+
+    /**
+     * Instance refresh knows nothing of Datomic: with no warm-up, AWS terminates the old active as soon as the new
+     * instance is InService, while its transactor is still starting, and writes stop for that start-up. With a warm-up
+     * that covers the start and a heartbeat, it costs what a surge costs. The runner follows the refresh's own progress.
+     */
+    @Test
+    void instanceRefreshLosesWritesForTheTransactorStartUnlessItsWarmUpCoversIt() {
+        try (AwsClients aws = twin.clients()) {
+            double start = twin.status().path("settings").path("transactorStartSeconds").asDouble();
+            system(aws, "twin-refresh-cold", 1);
+            RecordingLog cold = new RecordingLog();
+            ReplacementResult r = replacer(aws, cold).replace(request("twin-refresh-cold", Strategy.INSTANCE_REFRESH));
+            assertThat(r.outcome()).isEqualTo(ReplacementOutcome.REPLACED);
+            assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("no warm-up"));
+            assertThat(cold.text()).contains("instance refresh InProgress").contains("instance refresh Successful 100%")
+                    .contains("checked: all 1 InService instance(s) run launch template");
+            JsonNode coldProbe = settled("twin-refresh-cold", r.launched(), 90);
+            report("instance refresh, no warm-up", coldProbe);
+            // from the old active's end (the step after the new instance is InService) to the new one's start: the
+            // transactor's start-up, less a step or two of the twin's clock; far above what a surge costs
+            assertThat(coldProbe.path("unavailableSeconds").asDouble()).isGreaterThanOrEqualTo(start - 1).isGreaterThan(2 * HEARTBEAT + 1);
+
+            system(aws, "twin-refresh-warm", 1);
+            ReplacementResult warm = replacer(aws, new RecordingLog()).replace(request("twin-refresh-warm", Strategy.INSTANCE_REFRESH)
+                    .withWarmup(twin.wall(start + 2 * HEARTBEAT + 10)));
+            JsonNode warmProbe = settled("twin-refresh-warm", warm.launched(), 90);
+            report("instance refresh, warm-up " + (start + 2 * HEARTBEAT + 10) + " s", warmProbe);
+            assertThat(warmProbe.path("unavailableSeconds").asDouble()).isLessThanOrEqualTo(2 * HEARTBEAT + 1);
+            assertThat(warmProbe.path("failovers").asInt()).isEqualTo(1);
         }
     }
 
