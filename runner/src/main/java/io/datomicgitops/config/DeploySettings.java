@@ -23,6 +23,7 @@ public record DeploySettings(
         Duration stackTimeout,
         Duration replaceTimeout,
         Duration healthTimeout,
+        Duration replaceWarmup,
         boolean terminationProtection,
         String lockTable,
         Duration lockLease) {
@@ -63,6 +64,7 @@ public record DeploySettings(
                 ValueType.parseDuration(p.get("stack-timeout", "30m")),
                 ValueType.parseDuration(p.get("replace-timeout", "20m")),
                 ValueType.parseDuration(p.get("health-timeout", "10m")),
+                ValueType.parseDuration(p.get("replace-warmup", "0s")),
                 Boolean.parseBoolean(p.get("termination-protection", "true")),
                 p.get("lock-table", "datomic-gitops-locks"),
                 ValueType.parseDuration(p.get("lock-lease", "10m")));

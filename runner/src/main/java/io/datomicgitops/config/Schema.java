@@ -89,6 +89,7 @@ public final class Schema {
             "template.launch", oneOf("template", "configuration"),
             "template-bucket", TEXT,
             "stack-timeout", DURATION_VALUE, "replace-timeout", DURATION_VALUE, "health-timeout", DURATION_VALUE,
+            "replace-warmup", DURATION_VALUE,
             "termination-protection", BOOLEAN,
             "lock-table", TEXT, "lock-lease", DURATION_VALUE,
             // finding codes (docs/FINDINGS.md) whose warnings the operator has read and accepts

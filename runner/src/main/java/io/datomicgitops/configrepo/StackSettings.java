@@ -191,7 +191,8 @@ public record StackSettings(Optional<DeploySettings> deploy, Overrides overrides
      */
     public ReplacementRequest replacementRequest(String groupName, Optional<PropertiesFile> transactor) {
         ReplacementRequest r = ReplacementRequest.of(groupName, replaceStrategy())
-                .withTimeouts(replaceTimeout().orElse(null), healthTimeout().orElse(null));
+                .withTimeouts(replaceTimeout().orElse(null), healthTimeout().orElse(null))
+                .withWarmup(deploy.map(DeploySettings::replaceWarmup).orElse(Duration.ZERO));
         Optional<String> pingHost = transactor.flatMap(tx -> tx.get("ping-host"));
         Optional<String> pingPort = transactor.flatMap(tx -> tx.get("ping-port"));
         if (pingHost.isPresent() && pingPort.isPresent()) {
