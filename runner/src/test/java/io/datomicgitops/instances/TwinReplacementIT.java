@@ -8,6 +8,10 @@ import io.datomicgitops.testing.replay.RecordingLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import software.amazon.awssdk.services.autoscaling.model.Instance;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -32,8 +36,15 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * missed heartbeats), and a peer probe measures how long writes had no active transactor. Time runs ten times faster
  * than the figures, which are simulated (real-world) seconds: boot 90 s, transactor start 20 s, heartbeat 5 s,
  * metrics once a minute.
+ *
+ * <p>The twin is this class's own server and each test its own Datomic system, so the tests run side by side, and
+ * beside the other integration classes: their time is mostly simulated waiting. A fault for "the next transactor to
+ * appear" is the exception: the test that sets one runs alone ({@link #LAUNCHES}).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class TwinReplacementIT {
+    /** Instances launched on the twin: a test that sets a fault for the next one to appear needs them to itself. */
+    static final String LAUNCHES = "twin-launches";
     static final String REGION = "us-east-1";
     static final double SCALE = 0.1;
     static final double HEARTBEAT = 5.0;
@@ -124,6 +135,7 @@ class TwinReplacementIT {
     }
 
     @Test
+    @ResourceLock(value = LAUNCHES, mode = ResourceAccessMode.READ)
     void surgeTerminatesTheOldActiveOnlyAfterTheNewStandbyHeartbeatAndLosesWritesForAtMostTwoHeartbeatsAndASecond() {
         try (AwsClients aws = twin.clients()) {
             List<String> before = system(aws, "twin-surge", 1);
@@ -149,6 +161,7 @@ class TwinReplacementIT {
     }
 
     @Test
+    @ResourceLock(value = LAUNCHES, mode = ResourceAccessMode.READ)
     void terminateLeavesTheSystemWithoutATransactorForAtLeastTheBootOfTheReplacement() {
         try (AwsClients aws = twin.clients()) {
             List<String> before = system(aws, "twin-runbook", 1);
@@ -167,6 +180,7 @@ class TwinReplacementIT {
     }
 
     @Test
+    @ResourceLock(value = LAUNCHES, mode = ResourceAccessMode.READ_WRITE)
     void aNewTransactorThatNeverBecomesStandbyStopsTheRollWhileTheOldActiveKeepsServing() {
         try (AwsClients aws = twin.clients()) {
             List<String> before = system(aws, "twin-stuck", 1);
@@ -203,6 +217,7 @@ class TwinReplacementIT {
     }
 
     @Test
+    @ResourceLock(value = LAUNCHES, mode = ResourceAccessMode.READ)
     void anHaPairReplacesTheStandbyFirstThenTheActiveWithExactlyOneFailover() {
         try (AwsClients aws = twin.clients()) {
             List<String> before = system(aws, "twin-ha", 2);
@@ -234,6 +249,7 @@ class TwinReplacementIT {
      * that covers the start and a heartbeat, it costs what a surge costs. The runner follows the refresh's own progress.
      */
     @Test
+    @ResourceLock(value = LAUNCHES, mode = ResourceAccessMode.READ)
     void instanceRefreshLosesWritesForTheTransactorStartUnlessItsWarmUpCoversIt() {
         try (AwsClients aws = twin.clients()) {
             double start = twin.status().path("settings").path("transactorStartSeconds").asDouble();
@@ -261,6 +277,7 @@ class TwinReplacementIT {
     }
 
     @Test
+    @ResourceLock(value = LAUNCHES, mode = ResourceAccessMode.READ)
     void settingsARealTransactorWouldDieOnMeanItNeverStarts() {
         try (AwsClients aws = twin.clients()) {
             aws.dynamoDb(REGION).createTable(r -> r.tableName("twin-bad").billingMode(BillingMode.PAY_PER_REQUEST)
