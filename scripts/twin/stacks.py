@@ -22,11 +22,17 @@ def resources_of(stack):
     return dict(getattr(resource_map, "_resource_json_map", None) or {})
 
 
-def changed_resources(before, after):
-    """Logical ids CloudFormation would touch, in its order: changed or added resources, then those reading a changed
-    resource's attribute (a group's `Fn::GetAtt [LaunchTemplate, LatestVersionNumber]` changes with the template)."""
+def parameters_of(stack):
+    return dict(getattr(getattr(stack, "resource_map", None), "input_parameters", None) or {})
+
+
+def changed_resources(before, after, changed_parameters=()):
+    """Logical ids CloudFormation would touch, in its order: changed or added resources, or those reading a changed
+    parameter, then those reading a changed resource's attribute (a group's `Fn::GetAtt [LaunchTemplate,
+    LatestVersionNumber]` changes with the template)."""
     changed = [lid for lid, body in after.items()
-               if json.dumps(body, sort_keys=True) != json.dumps(before.get(lid), sort_keys=True)]
+               if json.dumps(body, sort_keys=True) != json.dumps(before.get(lid), sort_keys=True)
+               or any('"Ref": "%s"' % p in json.dumps(body) for p in changed_parameters)]
     for lid, body in after.items():
         text = json.dumps(body)
         if lid not in changed and any('"Fn::GetAtt": ["%s"' % c in text for c in changed):
@@ -71,14 +77,18 @@ def patch(twin):
             self.__dict__["_twin_busy_until"] = now + twin.settings.stack_operation
             self.__dict__["_twin_operation"] = {
                 "start": now, "kind": resource_status.split("_")[0],
-                "before": {} if resource_status.startswith("CREATE") else copy.deepcopy(resources_of(self))}
+                "before": {} if resource_status.startswith("CREATE") else copy.deepcopy(resources_of(self)),
+                "parameters": copy.deepcopy(parameters_of(self))}
             return original_event(self, resource_status, *args, **kwargs)
         operation = self.__dict__.pop("_twin_operation", None)
         if resource_status not in ("CREATE_COMPLETE", "UPDATE_COMPLETE") or operation is None:
             return original_event(self, resource_status, *args, **kwargs)
         end = self.__dict__.get("_twin_busy_until", now)
         after = resources_of(self)
-        touched = changed_resources(operation["before"], after)
+        parameters = parameters_of(self)
+        changed_parameters = [p for p in set(parameters) | set(operation["parameters"])
+                              if parameters.get(p) != operation["parameters"].get(p)]
+        touched = changed_resources(operation["before"], after, changed_parameters)
         slot = (end - operation["start"]) / (len(touched) + 1)
         for i, lid in enumerate(touched):
             kind = "UPDATE" if lid in operation["before"] else "CREATE"

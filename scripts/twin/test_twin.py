@@ -212,6 +212,27 @@ class StackTimeTest(unittest.TestCase):
         new = next(i for i in self.group()["Instances"] if i["InstanceId"] != old["InstanceId"])
         self.assertEqual(new["LaunchTemplate"]["Version"], "2", "a new instance reports the version it was launched from")
 
+    def test_a_parameter_change_touches_the_resources_that_read_it(self):
+        import json
+        template = json.loads(self.template("t3.large"))
+        template["Parameters"] = {"InstanceType": {"Type": "String"}}
+        template["Resources"]["LaunchTemplate"]["Properties"]["LaunchTemplateData"]["InstanceType"] = {"Ref": "InstanceType"}
+        self.cf.create_stack(StackName="p", TemplateBody=json.dumps(template),
+                             Parameters=[{"ParameterKey": "InstanceType", "ParameterValue": "t3.large"}])
+        self.advance(200)
+        cs = self.cf.create_change_set(StackName="p", ChangeSetName="c", ChangeSetType="UPDATE", TemplateBody=json.dumps(template),
+                                       Parameters=[{"ParameterKey": "InstanceType", "ParameterValue": "m5.large"}])
+        self.cf.execute_change_set(ChangeSetName=cs["Id"])
+        self.advance(61)
+        events = [(e["LogicalResourceId"], e["ResourceStatus"])
+                  for e in reversed(self.cf.describe_stack_events(StackName="p")["StackEvents"])]
+        self.assertIn(("LaunchTemplate", "UPDATE_COMPLETE"), events)
+        self.assertIn(("Group", "UPDATE_COMPLETE"), events)
+        group = next(g for g in self.asg.describe_auto_scaling_groups()["AutoScalingGroups"]
+                     if g["AutoScalingGroupName"].startswith("p-"))
+        self.assertEqual(group["LaunchTemplate"]["Version"], "2")
+
+
 
 @mock_aws
 class InstanceRefreshTest(unittest.TestCase):
