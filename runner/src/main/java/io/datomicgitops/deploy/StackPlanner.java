@@ -29,6 +29,7 @@ import io.datomicgitops.stack.StackInfo;
 import io.datomicgitops.stack.StackPreview;
 import io.datomicgitops.stack.StackRequest;
 import io.datomicgitops.template.GeneratedTemplate;
+import io.datomicgitops.template.OwnImages;
 import io.datomicgitops.template.TemplateGenerator;
 
 import java.util.ArrayList;
@@ -136,7 +137,7 @@ public final class StackPlanner {
         List<String> keys = new ArrayList<>();
         txPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.TRANSACTOR + ":" + k));
         cfPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.CF + ":" + k));
-        List<Finding> findings = findings(in, tx, cf, txPlan, cfPlan, template, drift, ctx.env());
+        List<Finding> findings = findings(in, tx, cf, txPlan, cfPlan, template, drift, new OwnImages(ctx.aws()).check(cf), ctx.env());
         findings.stream().filter(f -> !f.acknowledged()).forEach(f -> log.warn(f.toString()));
         PlanSummary summary = new PlanSummary(stackName, in.region(), changes,
                 count(txPlan, cfPlan, ResourceChange.Action.CREATE), count(txPlan, cfPlan, ResourceChange.Action.UPDATE), keys,
@@ -151,10 +152,12 @@ public final class StackPlanner {
 
     /**
      * Everything a reviewer must see, in one list: what Datomic would make of the files (required keys, instance type,
-     * memory, secrets), what reading them found, what the ensure plans and the template warn about, and drift.
+     * memory, secrets), what reading them found, what the ensure plans and the template warn about, the operator's own
+     * images as EC2 describes them, and drift.
      */
     private static List<Finding> findings(StackInputs in, PropertiesFile tx, PropertiesFile cf, EnsureResult txPlan, EnsureResult cfPlan,
-                                          GeneratedTemplate template, List<String> drift, java.util.Map<String, String> env) {
+                                          GeneratedTemplate template, List<String> drift, List<Finding> images,
+                                          java.util.Map<String, String> env) {
         // the files as the deployment leaves them: the keys the ensure phases write are not missing
         List<Finding> out = new ArrayList<>(DatomicChecks.check(Optional.of(tx), Optional.of(cf), Optional.of(in.deploy()), env));
         List<Finding> phases = new ArrayList<>();
@@ -165,6 +168,7 @@ public final class StackPlanner {
         String clone = in.folder().repoRoot().toString() + java.io.File.separator;
         phases.stream().filter(f -> out.stream().noneMatch(c -> c.where() != null
                         && f.message().replace(clone, "").startsWith(c.where().replace(clone, "") + ":"))).forEach(out::add);
+        out.addAll(images);
         drift.forEach(d -> out.add(Finding.warning("drift", d, in.stackName())));
         // messages name files by the path they were read from: in a report, the path inside the config repo
         return Acknowledgements.apply(out.stream().map(f -> new Finding(f.severity(), f.code(), f.message().replace(clone, ""),

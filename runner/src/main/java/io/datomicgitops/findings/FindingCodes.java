@@ -25,6 +25,9 @@ public final class FindingCodes {
     public static final String UNKNOWN_INSTANCE_TYPE = "unknown-instance-type";
     public static final String INSTANCE_TYPE_NOT_IN_DATOMIC_MAP = "instance-type-not-in-datomic-map";
     public static final String NO_AMI_FOR_REGION = "no-ami-for-region";
+    public static final String AMI_NOT_FOUND = "ami-not-found";
+    public static final String AMI_ARCHITECTURE_MISMATCH = "ami-architecture-mismatch";
+    public static final String AMI_NOT_CHECKED = "ami-not-checked";
     public static final String PLACEHOLDER_IN_CF = "placeholder-in-cf";
     public static final String SECURITY_GROUP_NAME_WITH_SUBNETS = "security-group-name-with-subnets";
     // storage
@@ -53,6 +56,9 @@ public final class FindingCodes {
         m.put(UNKNOWN_INSTANCE_TYPE, Severity.ERROR);
         m.put(INSTANCE_TYPE_NOT_IN_DATOMIC_MAP, Severity.WARNING);
         m.put(NO_AMI_FOR_REGION, Severity.ERROR);
+        m.put(AMI_NOT_FOUND, Severity.ERROR);
+        m.put(AMI_ARCHITECTURE_MISMATCH, Severity.ERROR);
+        m.put(AMI_NOT_CHECKED, Severity.WARNING);
         m.put(PLACEHOLDER_IN_CF, Severity.ERROR);
         m.put(SECURITY_GROUP_NAME_WITH_SUBNETS, Severity.WARNING);
         m.put(STORAGE_ON_INSTANCE, Severity.ERROR);

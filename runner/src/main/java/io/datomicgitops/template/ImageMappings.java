@@ -23,6 +23,11 @@ record ImageMappings(SortedMap<String, String> instanceArch, SortedMap<String, S
             if (!s.regionAmis().containsKey(s.region())) regions.put(s.region(), new TreeMap<>(java.util.Map.of(HVM, ami)));
         });
         boolean ownImage = s.customAmi(s.region()).isPresent();
+        if (InstanceTypes.isArm64(s.instanceType()) && ownImage) {
+            // Datomic's images are x86_64: a Graviton stack launched in a region the operator gave no image for must
+            // find no image there (the stack fails to create), never boot an x86_64 one that cannot run
+            regions.keySet().removeIf(region -> s.customAmi(region).isEmpty());
+        }
         if (!regions.containsKey(s.region())) {
             problems.error(cf, "aws-region", "Datomic publishes no AMI for region " + s.region() + " (it does for "
                     + String.join(", ", catalog.regionArchAmi().keySet()) + ")", "set aws-ami=<your image id in " + s.region() + ">");

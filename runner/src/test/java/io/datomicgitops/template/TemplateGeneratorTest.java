@@ -191,7 +191,8 @@ class TemplateGeneratorTest {
         assertThat(amis.at("/us-east-1/64h").asText()).isEqualTo("ami-0a1b2c3d4e5f60718");
         assertThat(amis.at("/eu-west-1/64h").asText()).isEqualTo("ami-0f1e2d3c4b5a69788");
         assertThat(amis.at("/ap-southeast-5/64h").asText()).isEqualTo("ami-0123456789abcdef0");
-        assertThat(amis.at("/us-west-2/64h").asText()).isEqualTo("ami-08a0e4c4f3f3646ac"); // Datomic's, untouched
+        // the type is arm64 (Graviton): Datomic's x86_64 images are no fallback in the regions the operator gave none for
+        assertThat(amis.has("us-west-2")).isFalse();
         assertThat(TemplateFixtures.tree(t).at("/Mappings/AWSInstanceType2Arch/m7g.large/Arch").asText()).isEqualTo("64h");
         assertThat(t.warnings()).isEmpty();
     }
@@ -291,6 +292,19 @@ class TemplateGeneratorTest {
                 "cf.properties:50: 'aws-ami.mars' does not end with an AWS region");
         assertRefused("tx", "license-key", "{{resolve:ssm-secure:/datomic/license}}",
                 "transactor.properties:12: 'license-key' uses a {{resolve:ssm-secure:...}} reference");
+    }
+
+    @Test
+    void aGravitonStackNeverFallsBackToDatomicsX86ImagesInRegionsTheOperatorGaveNoImageFor() {
+        TemplateFixtures f = TemplateFixtures.named("minimal-ddb");
+        PropertiesFile cf = f.cf();
+        cf.set("aws-instance-type", "m7g.large");
+        cf.set("aws-ami", "ami-0123456789abcdef0");
+        cf.set("aws-ami.eu-west-1", "ami-0fedcba9876543210");
+        GeneratedTemplate t = new TemplateGenerator().generate(f.tx(), cf, f.options());
+        var regions = TemplateFixtures.tree(t).at("/Mappings/AWSRegionArch2AMI");
+        assertThat(regions.fieldNames()).toIterable().containsExactlyInAnyOrder(cf.get("aws-region").orElseThrow(), "eu-west-1");
+        assertThat(regions.at("/eu-west-1/64h").asText()).isEqualTo("ami-0fedcba9876543210");
     }
 
     @Test
