@@ -89,6 +89,7 @@ class LeastPrivilegeIT {
             Map.entry("autoscaling:DescribeInstanceRefreshes", "replace-strategy=instance-refresh"),
             Map.entry("autoscaling:StartInstanceRefresh", "replace-strategy=instance-refresh"),
             Map.entry("autoscaling:CancelInstanceRefresh", "replace-strategy=instance-refresh (a failed refresh)"),
+            Map.entry("ec2:DescribeImages", "an own image (aws-ami) checked at plan (OwnImagesIT)"),
             Map.entry("autoscaling:DescribeScalingActivities", "why a new instance failed to launch, on a failed replacement"),
             Map.entry("cloudwatch:GetMetricStatistics", "the standby's heartbeat, when a metric exists (the sandbox has none)"),
             Map.entry("cloudformation:ContinueUpdateRollback", "update-stack --continue-rollback"),
