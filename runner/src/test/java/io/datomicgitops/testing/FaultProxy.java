@@ -88,6 +88,31 @@ public final class FaultProxy implements AutoCloseable {
         return call -> which.test(call) && seen.add(call.toString()) ? fault : null;
     }
 
+    /**
+     * Throttling as AWS does it: each matching call takes a token from a bucket of {@code burst} refilled at
+     * {@code perSecond}; a call that finds it empty is answered with ThrottlingException. A client that keeps
+     * retrying at once gets nowhere; one that backs off gets through at the allowed rate.
+     */
+    public static Policy rateLimited(double perSecond, int burst, Predicate<Call> which) {
+        double[] state = {burst, System.nanoTime()};  // tokens, last refill
+        return call -> {
+            if (!which.test(call)) return null;
+            synchronized (state) {
+                double now = System.nanoTime();
+                state[0] = Math.min(burst, state[0] + (now - state[1]) / 1e9 * perSecond);
+                state[1] = now;
+                if (state[0] < 1) return Fault.THROTTLE;
+                state[0] -= 1;
+                return null;
+            }
+        };
+    }
+
+    /** Reads: the calls AWS throttles per account first (Describe*, List*, Get*). */
+    public static boolean read(Call call) {
+        return call.operation().startsWith("Describe") || call.operation().startsWith("List") || call.operation().startsWith("Get");
+    }
+
     private static final Pattern SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
     private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
     private static final Pattern RPC_V2 = Pattern.compile("/service/[^/]+/operation/([A-Za-z0-9]+)");
