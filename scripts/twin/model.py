@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 
 STEP = 0.1  # simulated seconds per step: the peer probe writes once per step
 
-# Instance memory in MiB, for the heap check (a transactor whose -Xmx exceeds it never starts). Types not listed are
-# not checked. Source: https://aws.amazon.com/ec2/instance-types/
+# Instance memory in MiB, for the heap check (a transactor whose -Xmx exceeds it never starts), where moto's copy of
+# EC2's instance type data (instance_type_info) lacks a type. Source: https://aws.amazon.com/ec2/instance-types/
 MEMORY_MIB = {
     "t3.nano": 512, "t3.micro": 1024, "t3.small": 2048, "t3.medium": 4096, "t3.large": 8192, "t3.xlarge": 16384,
     "t3.2xlarge": 32768, "t3a.medium": 4096, "t3a.large": 8192, "t3a.xlarge": 16384,
@@ -53,6 +53,27 @@ class Clock:
 
     def __init__(self):
         self.now = 0.0
+
+
+def instance_type_info(instance_type):
+    """EC2's description of an instance type, as moto ships it (DescribeInstanceTypes data); None when unknown."""
+    try:
+        from moto.ec2.models.instance_types import INSTANCE_TYPES
+    except ImportError:
+        return None
+    return INSTANCE_TYPES.get(instance_type or "")
+
+
+def instance_memory_mib(instance_type):
+    info = instance_type_info(instance_type)
+    if info is not None:
+        return info.get("MemoryInfo", {}).get("SizeInMiB")
+    return MEMORY_MIB.get(instance_type or "")
+
+
+def instance_architectures(instance_type):
+    info = instance_type_info(instance_type)
+    return (info or {}).get("ProcessorInfo", {}).get("SupportedArchitectures") or []
 
 
 def parse_user_data(raw):
@@ -271,6 +292,7 @@ class Twin:
                     faults = self.pending_faults.pop(0)
                 t = Transactor(iid, account, region, config, faults)
                 t.instance_type = getattr(inst, "instance_type", None)
+                t.image_id = getattr(inst, "image_id", None)
                 t.set_state("booting", now)
                 self.transactors[iid] = t
         for iid, t in list(self.transactors.items()):
@@ -333,9 +355,14 @@ class Twin:
         if protocol != "ddb":
             errors.append("protocol %r: the twin stands in for DynamoDB storage (ddb) only" % protocol)
         heap = heap_mib(t.env.get("XMX"))
-        memory = MEMORY_MIB.get(t.instance_type or "")
+        memory = instance_memory_mib(t.instance_type)
         if heap is not None and memory is not None and heap > memory:
             errors.append("heap -Xmx%s (%d MiB) above the memory of %s (%d MiB)" % (t.env.get("XMX"), heap, t.instance_type, memory))
+        image_arch = self.backends.image_architecture(t.account, t.region, t.image_id)
+        type_archs = instance_architectures(t.instance_type)
+        if image_arch and type_archs and image_arch not in type_archs:
+            errors.append("image %s is %s and %s runs %s: the instance boots nothing it can run"
+                          % (t.image_id, image_arch, t.instance_type, "/".join(type_archs)))
         if protocol == "ddb":
             if not t.table:
                 errors.append("no aws-dynamodb-table")

@@ -53,6 +53,14 @@ class Backends:
         from moto.dynamodb.models import dynamodb_backends
         return dynamodb_backends[account][region]
 
+    def image_architecture(self, account, region, image_id):
+        """The architecture of an image EC2 knows in that region (moto ships Amazon's); None for an unknown image."""
+        from moto.ec2.models import ec2_backends
+        per_account = dict.get(ec2_backends, account)
+        backend = dict.get(per_account, region) if per_account is not None else None
+        image = getattr(backend, "amis", {}).get(image_id) if backend is not None and image_id else None
+        return getattr(image, "architecture", None)
+
     def cloudwatch(self, account, region):
         from moto.cloudwatch.models import cloudwatch_backends
         return cloudwatch_backends[account][region]

@@ -141,6 +141,17 @@ class SimulationTest(unittest.TestCase):
         self.assertLessEqual(probe.unavailable, 2 * 5 + 1)
         self.assertEqual(probe.failovers, 1 if dying.history[-2]["state"] == "active" else 0)
 
+    def test_an_image_of_another_architecture_means_the_transactor_never_starts(self):
+        ud = USER_DATA  # boto3 encodes it
+        arm = self.ec2.run_instances(ImageId="ami-0e9271c829888680e", InstanceType="m5.large", MinCount=1, MaxCount=1,
+                                     UserData=ud)["Instances"][0]["InstanceId"]
+        x86 = self.ec2.run_instances(ImageId="ami-12c6146b", InstanceType="m5.large", MinCount=1, MaxCount=1,
+                                     UserData=ud)["Instances"][0]["InstanceId"]
+        self.advance(111)
+        self.assertEqual(self.twin.transactors[arm].state, "failed")
+        self.assertIn("image ami-0e9271c829888680e is arm64 and m5.large runs x86_64", self.twin.transactors[arm].reason)
+        self.assertNotEqual(self.twin.transactors[x86].state, "failed")
+
     def test_a_missing_table_means_the_transactor_never_starts(self):
         self.ddb.delete_table(TableName="sys")
         self.advance(111)
