@@ -230,6 +230,9 @@ public final class StackLock {
      * so it only runs out when the holder is gone.
      */
     public Lease acquire(String stack, String who, String where, Duration lease, Duration wait) {
+        if (lease.compareTo(io.datomicgitops.config.DeploySettings.MIN_LOCK_LEASE) < 0) {
+            throw new IllegalArgumentException("a lock lease of " + lease + " could run out between two renewals");
+        }
         ensureTable();
         Deadline deadline = Deadline.after(clock, wait);
         WaitProgress progress = new WaitProgress(log, deadline);
