@@ -58,7 +58,7 @@ public final class PlanCommand extends BaseCommand {
     @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.open(stacks.dir, GitAuth.none(), env(), console)) {
-            List<StackFolder> selected = stacks.select(repo);
+            List<StackFolder> selected = stacks.selectToDeploy(repo);
             console.progress("plan: " + selected.size() + " stack(s): " + selected.stream().map(StackFolder::name).toList());
             List<StackPlan> plans = new Deployments(deployContext(stacks.allowances()), report).plan(repo, selected, parallel);
             boolean changes = writePlan(this, repo, plans, planMd);
