@@ -40,6 +40,12 @@ public final class PlanCommand extends BaseCommand {
         return Path.of("report.json");
     }
 
+    /** A plan checks the placeholders against the allow-list and resolves none: a pull request's plan needs no secret. */
+    @Override
+    protected io.datomicgitops.config.Secrets secrets() {
+        return super.secrets().checkOnly();
+    }
+
     @Override
     protected Path cloneDir() {
         return stacks.dir;

@@ -1,6 +1,7 @@
 package io.datomicgitops.findings;
 
 import io.datomicgitops.config.PropertiesFile;
+import io.datomicgitops.config.SecretSources;
 import io.datomicgitops.config.Secrets;
 
 import java.io.IOException;
@@ -71,7 +72,10 @@ final class SecretCheck {
                     }
                 } else {
                     try {
-                        if (Files.readString(Path.of(ref), StandardCharsets.UTF_8).isBlank()) {
+                        Path file = Path.of(ref);
+                        // only a regular file of a secret's size is read: a FIFO would block, a device fill the memory
+                        if (!Files.isRegularFile(file) || Files.size(file) > SecretSources.MAX_FILE_BYTES) throw new IOException("not a secret file");
+                        if (Files.readString(file, StandardCharsets.UTF_8).isBlank()) {
                             out.add(Finding.error(EMPTY_SECRET, "'" + key + "' refers to the file " + ref
                                     + ", which is empty: write the secret into it, or fix the path in ${file:...}", where));
                         }
