@@ -56,9 +56,10 @@ public record StackInputs(StackFolder folder, StackSettings settings, Properties
         return ConfigHash.of(tx.toBytes(), cf.toBytes(), committedTemplate.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null), deploy.toBytes());
     }
 
+    /** A generated file's text, its line endings as git stores them (compared with what the tool generates, in LF). */
     private static Optional<String> readIfPresent(Path file) {
         try {
-            return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+            return Files.exists(file) ? Optional.of(ConfigHash.lf(Files.readString(file))) : Optional.empty();
         } catch (java.io.IOException e) {
             throw new ToolException(ExitCode.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage(),
                     file.toString(), "check the file");
