@@ -118,17 +118,28 @@ public final class StackLock {
         return List.copyOf(HELD);
     }
 
-    /** A held lock, renewed in the background while held; closing it releases it (only if it is still ours). */
+    /**
+     * A held lock, renewed in the background while held; closing it releases it (only if it is still ours). A lease
+     * that is lost (taken over after it ran out, removed by force-unlock, or not renewed in time) stops every later
+     * mutating call of the run's AWS clients before it is sent: the loser changes nothing more.
+     */
     public final class Lease implements AutoCloseable {
         private final Holder holder;
         private final Duration lease;
         private final java.util.concurrent.ScheduledExecutorService renewer;
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Until when the lock is ours for sure: the expiry of the last write that landed. */
+        private volatile Instant heldUntil;
+        /** Why the lock is no longer ours; null while it is. */
+        private volatile String lost;
+        private final io.datomicgitops.aws.MutationGate.Check stillHeld = this::requireHeld;
 
         private Lease(Holder holder, Duration lease) {
             this.holder = holder;
             this.lease = lease;
+            this.heldUntil = holder.expires();
             HELD.add(this);
+            aws.mutationGate().add(stillHeld);
             this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lock-renewer");
                 t.setDaemon(true);
@@ -136,6 +147,30 @@ public final class StackLock {
             });
             long every = Math.max(1, lease.toSeconds() / 3);
             renewer.scheduleAtFixedRate(() -> renew(lease), every, every, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        /** Stops a mutating call once the lock is lost; the lock table's own calls (renewal, release) pass. */
+        private void requireHeld(String call, software.amazon.awssdk.core.SdkRequest request) {
+            if (request.getValueForField("TableName", String.class).filter(table::equals).isPresent()) return;
+            String why = lostReason();
+            if (why == null) return;
+            throw new ToolException(ExitCode.LOCKED, "this run lost the lock on " + holder.stack() + " (" + why + "): stopped before "
+                    + call + ", which was not sent, nor anything after it", "lock table " + table,
+                    "find out who deploys the stack now (status), let that finish, then run again: its plan shows what this run left");
+        }
+
+        /** Why the lock is lost, or null while it is ours: taken from us, or its lease ran out without a renewal. */
+        String lostReason() {
+            if (lost == null && clock.instant().isAfter(heldUntil)) {
+                lose("its lease ran out at " + heldUntil + " without a renewal");
+            }
+            return lost;
+        }
+
+        private void lose(String why) {
+            if (lost != null) return;
+            lost = why;
+            log.warn("lock: this run lost the lock on " + holder.stack() + " (" + why + "): it stops before its next change");
         }
 
         /** The command that removes this lock, ready to paste (for a run that could not release it). */
@@ -147,12 +182,19 @@ public final class StackLock {
             return holder;
         }
 
-        private void renew(Duration lease) {
+        /** Renews the lease, if the lock is still ours; a lock found taken is lost. Runs on the renewer's thread. */
+        void renew(Duration lease) {
+            if (lost != null) return;
+            Instant until = clock.instant().plus(lease);
             try {
                 db().updateItem(r -> r.tableName(table).key(key(holder.stack()))
                         .updateExpression("SET Expires = :e")
                         .conditionExpression("LockOwner = :id")
-                        .expressionAttributeValues(Map.of(":e", n(clock.instant().plus(lease).getEpochSecond()), ":id", s(holder.lockId()))));
+                        .expressionAttributeValues(Map.of(":e", n(until.getEpochSecond()), ":id", s(holder.lockId()))));
+                heldUntil = until;
+            } catch (ConditionalCheckFailedException e) {
+                lose(StackLock.this.holder(holder.stack()).map(h -> "taken over by " + h.describe())
+                        .orElse("removed from the lock table (force-unlock?)"));
             } catch (RuntimeException e) {
                 log.warn("could not renew the lock on " + holder.stack() + ": " + e.getMessage());
             }
@@ -166,6 +208,7 @@ public final class StackLock {
         public void close() {
             if (!closed.compareAndSet(false, true)) return; // released already (by an interrupted run's signal path)
             HELD.remove(this);
+            aws.mutationGate().remove(stillHeld);
             renewer.shutdownNow();
             try {
                 db().deleteItem(r -> r.tableName(table).key(key(holder.stack()))
@@ -194,6 +237,7 @@ public final class StackLock {
         public Optional<String> releaseWithin(Duration within) {
             closed.set(true); // the main thread's close() leaves it to this
             HELD.remove(this);
+            aws.mutationGate().remove(stillHeld);
             renewer.shutdownNow();
             java.util.concurrent.FutureTask<Optional<String>> delete = new java.util.concurrent.FutureTask<>(() -> {
                 try {

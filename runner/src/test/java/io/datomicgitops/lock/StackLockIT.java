@@ -132,6 +132,62 @@ class StackLockIT {
         }
     }
 
+    /**
+     * A holder paused past its lease (a stopped VM, a long GC) finds, at its next renewal, the lock taken by another
+     * run: it stops before its next mutating call, which is never sent, and says why. Reads and its lock calls go on.
+     */
+    @Test
+    void aHolderThatLostItsLockStopsBeforeItsNextChange(Sandbox sandbox) {
+        try (AwsClients aws = sandbox.clients(); AwsClients others = sandbox.clients()) {
+            java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Log log = new Log() {
+                @Override public void progress(String line) { }
+                @Override public void warn(String line) { warnings.add(line); }
+            };
+            StackLock lock = new StackLock(aws, "us-east-1", "locks-lost", log, Clock.systemUTC());
+            StackLock.Lease alice = lock.acquire("prod", "alice", "build 1", Duration.ofMinutes(1), Duration.ZERO);
+            aws.s3("us-east-1").createBucket(b -> b.bucket("lost-lock-before")); // while held, changes go through
+
+            Clock twoMinutesLater = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2));
+            StackLock.Lease bob = new StackLock(others, "us-east-1", "locks-lost", Log.NONE, twoMinutesLater)
+                    .acquire("prod", "bob", "build 2", Duration.ofMinutes(10), Duration.ZERO);
+            alice.renew(Duration.ofMinutes(1));
+
+            assertThatThrownBy(() -> aws.s3("us-east-1").createBucket(b -> b.bucket("lost-lock-after")))
+                    .isInstanceOfSatisfying(ToolException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.LOCKED))
+                    .hasMessageContaining("this run lost the lock on prod (taken over by bob")
+                    .hasMessageContaining("stopped before S3:CreateBucket, which was not sent");
+            assertThat(warnings).anyMatch(w -> w.contains("lost the lock on prod") && w.contains("stops before its next change"));
+            assertThat(others.s3("us-east-1").listBuckets().buckets()).extracting(b -> b.name())
+                    .contains("lost-lock-before").doesNotContain("lost-lock-after");
+            assertThat(aws.s3("us-east-1").listBuckets().buckets()).as("reads go on").isNotEmpty();
+
+            alice.close(); // bob's lock is not released by the loser
+            assertThat(lock.holder("prod")).get().extracting(StackLock.Holder::who).isEqualTo("bob");
+            bob.close();
+        }
+    }
+
+    /** A lease that ran out without a renewal (DynamoDB unreachable meanwhile) is lost too, without asking anyone. */
+    @Test
+    void aLeaseThatRanOutWithoutRenewalStopsTheNextChange(Sandbox sandbox) {
+        try (AwsClients aws = sandbox.clients()) {
+            java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
+            Clock clock = new Clock() {
+                @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+                @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+                @Override public Instant instant() { return now.get(); }
+            };
+            try (StackLock.Lease stale = new StackLock(aws, "us-east-1", "locks-ran-out", Log.NONE, clock)
+                    .acquire("prod", "carol", "build 1", Duration.ofMinutes(1), Duration.ZERO)) {
+                now.set(now.get().plus(Duration.ofSeconds(61))); // no renewal landed in the whole minute
+                assertThatThrownBy(() -> aws.s3("us-east-1").createBucket(b -> b.bucket("ran-out")))
+                        .isInstanceOfSatisfying(ToolException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.LOCKED))
+                        .hasMessageContaining("this run lost the lock on prod (its lease ran out at");
+            }
+        }
+    }
+
     private static software.amazon.awssdk.services.dynamodb.model.AttributeValue s(String v) {
         return software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().s(v).build();
     }
