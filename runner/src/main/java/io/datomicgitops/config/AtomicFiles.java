@@ -27,7 +27,8 @@ public final class AtomicFiles {
      * Returns how many were removed.
      */
     public static int removeLeftovers(Path dir) {
-        if (!Files.isDirectory(dir)) return 0;
+        // a linked folder leads out of the clone: what lies there is not this tool's to delete
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return 0;
         int removed = 0;
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             for (Path p : files.filter(f -> LEFTOVER.matcher(f.getFileName().toString()).matches()).toList()) {
