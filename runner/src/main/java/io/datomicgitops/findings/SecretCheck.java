@@ -64,7 +64,7 @@ final class SecretCheck {
                     String v = files.env().get(ref);
                     if (v == null) {
                         out.add(Finding.warning(SECRET_UNAVAILABLE, "'" + key + "' refers to the environment variable " + ref
-                                + ", which is not set here: plan and apply need it set (in Jenkins, a credential binding)", where));
+                                + ", which is not set here: apply needs it set (in Jenkins, a credential binding)", where));
                     } else if (v.isBlank()) {
                         out.add(Finding.error(EMPTY_SECRET, "'" + key + "' refers to the environment variable " + ref
                                 + ", which is set but empty: a broken credential binding? bind the credential that holds it "
@@ -81,7 +81,7 @@ final class SecretCheck {
                         }
                     } catch (IOException | RuntimeException e) {
                         out.add(Finding.warning(SECRET_UNAVAILABLE, "'" + key + "' refers to the file " + ref
-                                + ", which cannot be read here: plan and apply need it (create it or fix the path)", where));
+                                + ", which cannot be read here: apply needs it (create it or fix the path)", where));
                     }
                 }
             }
