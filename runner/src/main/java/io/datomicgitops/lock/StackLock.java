@@ -100,11 +100,6 @@ public final class StackLock {
             return who + " (" + where + ", pid " + pid + " on " + host + ") since " + acquired + ", lease until " + expires
                     + ", lock id " + lockId;
         }
-
-        /** A holder on this machine whose process is gone died without releasing: its lock can be taken over at once. */
-        boolean diedOnThisHost() {
-            return host.equals(thisHost()) && pid > 0 && ProcessHandle.of(pid).map(ph -> !ph.isAlive()).orElse(true);
-        }
     }
 
     /**
@@ -269,9 +264,11 @@ public final class StackLock {
     }
 
     /**
-     * Takes the stack's lock, waiting up to {@code wait} for a holder to release it (zero: fail at once). A lock
-     * whose lease has expired, or whose holder died on this machine, is taken over. The lease is renewed while held,
-     * so it only runs out when the holder is gone.
+     * Takes the stack's lock, waiting up to {@code wait} for a holder to release it (zero: fail at once). Only a lock
+     * whose lease has expired is taken over: host and pid are no identity (PID namespaces, containers), so a holder
+     * that looks dead may be alive elsewhere. The lease is renewed while held, so it only runs out when the holder is
+     * gone. A run of a clone notes the lock id in the clone before it writes the lock ({@link HeldLocks}): killed at
+     * any point after, the next run of the clone releases that lock by its id at once.
      */
     public Lease acquire(String stack, String who, String where, Duration lease, Duration wait) {
         if (lease.compareTo(io.datomicgitops.config.DeploySettings.MIN_LOCK_LEASE) < 0) {
@@ -284,6 +281,7 @@ public final class StackLock {
             Instant now = clock.instant();
             Holder mine = new Holder(UUID.randomUUID().toString(), stack, who, where, thisHost(), ProcessHandle.current().pid(),
                     now, now.plus(lease));
+            noteBeforeTaking(mine);
             try {
                 db().putItem(r -> r.tableName(table).item(item(mine))
                         .conditionExpression("attribute_not_exists(" + KEY + ") OR Expires < :now")
@@ -298,32 +296,36 @@ public final class StackLock {
                     log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ", renewed while held)");
                     return new Lease(mine, lease);
                 }
-                if (holder.get().diedOnThisHost()) {
-                    log.warn("lock: " + stack + " was held by a process that died: " + holder.get().describe() + "; taking it over");
-                    try {
-                        db().putItem(r -> r.tableName(table).item(item(mine))
-                                .conditionExpression("LockOwner = :old")
-                                .expressionAttributeValues(Map.of(":old", s(holder.get().lockId()))));
-                        return new Lease(mine, lease);
-                    } catch (ConditionalCheckFailedException raced) {
-                        if (isMine(stack, mine)) return new Lease(mine, lease); // our retried write had landed
-                        continue; // someone else took it over first
-                    }
-                }
                 if (deadline.passed()) {
+                    forgetNote(stack); // the lock is someone else's: nothing of ours to release
                     throw new ToolException(ExitCode.LOCKED, "stack " + stack + " is locked by " + holder.get().describe(),
                             "lock table " + table,
                             "wait for that deployment to finish, pass --lock-wait, or if it died: "
                                     + forceUnlockCommand(stack, holder.get().lockId()));
                 }
                 progress.beforeSleep("lock: " + stack + " is held by " + holder.get().describe() + "; waiting", POLL);
-                sleep(POLL);
+                try {
+                    sleep(POLL);
+                } catch (ToolException interrupted) {
+                    forgetNote(stack);
+                    throw interrupted;
+                }
             }
         }
     }
 
-    private boolean isMine(String stack, Holder mine) {
-        return holder(stack).filter(h -> h.lockId().equals(mine.lockId())).isPresent();
+    /** The clone's note of the lock this run is about to take; none for a caller outside a clone. */
+    private void noteBeforeTaking(Holder mine) {
+        notes().ifPresent(n -> n.record(new HeldLocks.Entry(mine.stack(),
+                region != null && !region.isBlank() ? region : aws.defaultRegion().id(), table, mine.lockId())));
+    }
+
+    private void forgetNote(String stack) {
+        notes().ifPresent(n -> n.clear(stack));
+    }
+
+    private Optional<HeldLocks> notes() {
+        return Optional.ofNullable(clone).map(c -> c.resolve(".git")).filter(java.nio.file.Files::isDirectory).map(HeldLocks::new);
     }
 
     public Optional<Holder> holder(String stack) {

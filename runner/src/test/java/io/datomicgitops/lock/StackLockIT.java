@@ -108,26 +108,47 @@ class StackLockIT {
         }
     }
 
+    /**
+     * Host and pid are no identity (PID namespaces, containers sharing a host name): a holder whose pid is gone here
+     * may be alive elsewhere. Only its lease frees the lock.
+     */
     @Test
-    void aHolderThatDiedOnThisMachineIsTakenOverAtOnce(Sandbox sandbox) throws Exception {
+    void aHolderWhosePidLooksGoneIsTakenOverByItsLeaseOnly(Sandbox sandbox) throws Exception {
         try (AwsClients aws = sandbox.clients()) {
             StackLock lock = new StackLock(aws, "us-east-1", "locks-dead", Log.NONE, Clock.systemUTC());
             lock.acquire("warm-up", "t", "t", Duration.ofMinutes(1), Duration.ZERO).close(); // creates the table
             Process gone = new ProcessBuilder("true").start();
             gone.waitFor();
             long now = Instant.now().getEpochSecond();
-            aws.dynamoDb("us-east-1").putItem(r -> r.tableName("locks-dead").item(java.util.Map.of(
+            java.util.function.LongConsumer holderUntil = expires -> aws.dynamoDb("us-east-1").putItem(r -> r.tableName("locks-dead").item(java.util.Map.of(
                     "LockID", s("prod"), "LockOwner", s("old-id"), "Who", s("killed"), "Where", s("build 1"),
                     "Host", s(StackLock.thisHost()), "Pid", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(gone.pid())).build(),
                     "Acquired", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(now)).build(),
-                    "Expires", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(now + 3600)).build())));
+                    "Expires", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(expires)).build())));
+            holderUntil.accept(now + 3600);
+            assertThatThrownBy(() -> lock.acquire("prod", "next", "build 2", Duration.ofHours(1), Duration.ZERO))
+                    .isInstanceOfSatisfying(ToolException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.LOCKED))
+                    .hasMessageContaining("stack prod is locked by killed");
+            holderUntil.accept(now - 1); // its lease ran out
             try (StackLock.Lease taken = lock.acquire("prod", "next", "build 2", Duration.ofHours(1), Duration.ZERO)) {
                 assertThat(lock.holder("prod")).get().extracting(StackLock.Holder::who).isEqualTo("next");
             }
-            // a live holder on this machine (this very process) is not taken over
-            try (StackLock.Lease mine = lock.acquire("prod", "alive", "build 3", Duration.ofHours(1), Duration.ZERO)) {
-                assertThatThrownBy(() -> lock.acquire("prod", "other", "build 4", Duration.ofHours(1), Duration.ZERO))
-                        .hasMessageContaining("stack prod is locked by alive");
+        }
+    }
+
+    /** A run of a clone notes the lock id in the clone before it writes the lock; a run refused the lock notes nothing. */
+    @Test
+    void aRunOfACloneNotesTheLockItTakes(Sandbox sandbox, @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        try (AwsClients aws = sandbox.clients()) {
+            java.nio.file.Path mine = java.nio.file.Files.createDirectories(tmp.resolve("mine/.git")).getParent();
+            java.nio.file.Path other = java.nio.file.Files.createDirectories(tmp.resolve("other/.git")).getParent();
+            StackLock lock = new StackLock(aws, "us-east-1", "locks-noted", Log.NONE, Clock.systemUTC());
+            try (StackLock.Lease held = lock.forFolder("prod", mine).acquire("prod", "gina", "ci", Duration.ofHours(1), Duration.ZERO)) {
+                assertThat(new HeldLocks(mine.resolve(".git")).left()).extracting(HeldLocks.Entry::lockId)
+                        .containsExactly(held.holder().lockId());
+                assertThatThrownBy(() -> lock.forFolder("prod", other).acquire("prod", "hank", "ci", Duration.ofHours(1), Duration.ZERO))
+                        .hasMessageContaining("stack prod is locked by gina");
+                assertThat(new HeldLocks(other.resolve(".git")).left()).isEmpty();
             }
         }
     }
