@@ -41,6 +41,7 @@ import java.util.function.Supplier;
 public final class AwsClients implements AutoCloseable {
     private final AwsSettings settings;
     private final ApiCallCounter counter;
+    private final MutationGate gate = new MutationGate();
     private final Consumer<String> log;
     private final SdkHttpClient http;
     private final Map<String, SdkAutoCloseable> clients = new ConcurrentHashMap<>();
@@ -67,6 +68,9 @@ public final class AwsClients implements AutoCloseable {
     public AwsSettings settings() { return settings; }
 
     public ApiCallCounter counter() { return counter; }
+
+    /** What every mutating call of these clients passes first (a lost stack lock stops it). */
+    public MutationGate mutationGate() { return gate; }
 
     /** The region from --region, AWS_REGION, the profile or instance metadata. */
     public Region defaultRegion() {
@@ -173,6 +177,7 @@ public final class AwsClients implements AutoCloseable {
                 .credentialsProvider(credentials())
                 .httpClient(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(gate) // first: a call it stops is neither counted nor sent
                         .addExecutionInterceptor(counter)
                         .addExecutionInterceptor(new RetryLog(log, maxAttempts))
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()

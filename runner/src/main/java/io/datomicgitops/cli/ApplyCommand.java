@@ -50,7 +50,7 @@ public final class ApplyCommand extends BaseCommand {
             Publisher publisher = new Publisher(repo, git.committer(env()), report);
             Optional<SavedPlan> approved = Optional.ofNullable(savedPlan).map(SavedPlan::read);
             return print(this, new Deployments(deployContext(stacks.allowances()), report)
-                    .apply(repo, stacks.select(repo), apply.approval(null), publisher, apply.lockWait(), approved));
+                    .apply(repo, stacks.selectToDeploy(repo), apply.approval(null), publisher, apply.lockWait(), approved));
         }
     }
 

@@ -37,6 +37,9 @@ public abstract class BaseCommand implements Callable<Integer> {
     @Mixin
     protected AwsOptions aws;
 
+    @Mixin
+    protected SecretOptions secretSources;
+
     @Option(names = "--report", paramLabel = "FILE", description = "write the JSON report to FILE")
     protected Path reportPath;
 
@@ -71,7 +74,7 @@ public abstract class BaseCommand implements Callable<Integer> {
     }
 
     protected Secrets secrets() {
-        return new Secrets(env()::get, Redactor.global());
+        return new Secrets(env()::get, Redactor.global(), secretSources.sources());
     }
 
     /** What the GitOps flow's phases share. */

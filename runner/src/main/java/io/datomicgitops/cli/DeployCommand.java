@@ -59,7 +59,7 @@ public final class DeployCommand extends BaseCommand {
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.checkout(repoUrl, branch, stacks.dir, git.auth(), env(), console)) {
             Deployments deployments = new Deployments(deployContext(stacks.allowances()), report);
-            List<StackPlan> plans = deployments.plan(repo, stacks.select(repo), Deployments.PLAN_PARALLEL);
+            List<StackPlan> plans = deployments.plan(repo, stacks.selectToDeploy(repo), Deployments.PLAN_PARALLEL);
             if (!PlanCommand.writePlan(this, repo, plans, planMd)) return ExitCode.OK;
             if (!autoApprove) {
                 console.println("run again with --auto-approve to apply, or use plan and apply with an approval step in between");

@@ -40,6 +40,12 @@ public final class PlanCommand extends BaseCommand {
         return Path.of("report.json");
     }
 
+    /** A plan checks the placeholders against the allow-list and resolves none: a pull request's plan needs no secret. */
+    @Override
+    protected io.datomicgitops.config.Secrets secrets() {
+        return super.secrets().checkOnly();
+    }
+
     @Override
     protected Path cloneDir() {
         return stacks.dir;
@@ -58,7 +64,7 @@ public final class PlanCommand extends BaseCommand {
     @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.open(stacks.dir, GitAuth.none(), env(), console)) {
-            List<StackFolder> selected = stacks.select(repo);
+            List<StackFolder> selected = stacks.selectToDeploy(repo);
             console.progress("plan: " + selected.size() + " stack(s): " + selected.stream().map(StackFolder::name).toList());
             List<StackPlan> plans = new Deployments(deployContext(stacks.allowances()), report).plan(repo, selected, parallel);
             boolean changes = writePlan(this, repo, plans, planMd);

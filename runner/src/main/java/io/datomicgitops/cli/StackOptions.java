@@ -37,4 +37,11 @@ public final class StackOptions {
     List<StackFolder> select(GitRepo repo) {
         return StackSelection.select(repo.directory(), stacks, Optional.ofNullable(since), repo);
     }
+
+    /** The stacks plan, apply and deploy work on, once no two folders of the repo deploy one stack. */
+    List<StackFolder> selectToDeploy(GitRepo repo) {
+        List<StackFolder> selected = select(repo);
+        io.datomicgitops.configrepo.OneFolderPerStack.require(repo.directory());
+        return selected;
+    }
 }

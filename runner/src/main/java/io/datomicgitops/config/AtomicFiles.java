@@ -1,5 +1,8 @@
 package io.datomicgitops.config;
 
+import io.datomicgitops.ExitCode;
+import io.datomicgitops.ToolException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -24,7 +27,8 @@ public final class AtomicFiles {
      * Returns how many were removed.
      */
     public static int removeLeftovers(Path dir) {
-        if (!Files.isDirectory(dir)) return 0;
+        // a linked folder leads out of the clone: what lies there is not this tool's to delete
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return 0;
         int removed = 0;
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             for (Path p : files.filter(f -> LEFTOVER.matcher(f.getFileName().toString()).matches()).toList()) {
@@ -37,8 +41,16 @@ public final class AtomicFiles {
         return removed;
     }
 
+    /**
+     * Writes content to target. A target that is a symbolic link is refused: writing through it would change a file
+     * outside the folder (outside the clone), and renaming over it would replace the link with a copy of its target.
+     */
     public static void write(Path target, byte[] content) {
         Path abs = target.toAbsolutePath();
+        if (Files.isSymbolicLink(abs)) {
+            throw new ToolException(ExitCode.INVALID_CONFIG, "a symbolic link: the tool never writes through a link nor replaces one",
+                    target.toString(), "put the file itself in its place, not a link");
+        }
         Path dir = abs.getParent();
         Path tmp = null;
         try {

@@ -29,6 +29,8 @@ public record DeploySettings(
         Duration lockLease) {
 
     public static final String FILE_NAME = "deploy.properties";
+    /** The shortest lock lease: the holder renews every third of it, so a live holder's lease never runs out. */
+    public static final Duration MIN_LOCK_LEASE = Duration.ofMinutes(1);
 
     public static DeploySettings read(Path stackDir) {
         return from(file(stackDir));

@@ -91,7 +91,7 @@ public final class Schema {
             "stack-timeout", DURATION_VALUE, "replace-timeout", DURATION_VALUE, "health-timeout", DURATION_VALUE,
             "replace-warmup", DURATION_VALUE,
             "termination-protection", BOOLEAN,
-            "lock-table", TEXT, "lock-lease", DURATION_VALUE,
+            "lock-table", TEXT, "lock-lease", LOCK_LEASE,
             // finding codes (docs/FINDINGS.md) whose warnings the operator has read and accepts
             "acknowledge", NAME_LIST,
             // a storage on the transactor's own instance (dev, free, mem, ddb-local), lost on every replacement: on purpose

@@ -3,10 +3,6 @@ package io.datomicgitops.config;
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -14,8 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * Secret properties: which keys hold secrets, and the placeholders {@code ${env:NAME}} and {@code ${file:/path}}
- * that keep them out of git. A placeholder is resolved only in memory, when the value is needed, and every
- * resolved value is registered with the {@link Redactor} so no output can show it.
+ * that keep them out of git. A placeholder must name a source on the operator's allow-list ({@link SecretSources});
+ * it is resolved only in memory, when the value is needed, and every resolved value is registered with the
+ * {@link Redactor} so no output can show it. A plan checks placeholders without resolving them ({@link #checkOnly()}):
+ * a pull request's plan needs no secret.
  */
 public final class Secrets {
     private static final Pattern SECRET_KEY = Pattern.compile(
@@ -25,10 +23,31 @@ public final class Secrets {
 
     private final Function<String, String> environment;
     private final Redactor redactor;
+    private final SecretSources sources;
+    private final boolean resolving;
 
+    /** Secrets from the default allow-list ({@link SecretSources#defaults()}). */
     public Secrets(Function<String, String> environment, Redactor redactor) {
+        this(environment, redactor, SecretSources.defaults());
+    }
+
+    public Secrets(Function<String, String> environment, Redactor redactor, SecretSources sources) {
+        this(environment, redactor, sources, true);
+    }
+
+    private Secrets(Function<String, String> environment, Redactor redactor, SecretSources sources, boolean resolving) {
         this.environment = environment;
         this.redactor = redactor;
+        this.sources = sources;
+        this.resolving = resolving;
+    }
+
+    /**
+     * The same allow-list, checked, with nothing resolved: {@link #resolve} returns each value as written, its
+     * placeholders in place (what a plan passes for a NoEcho parameter, whose value AWS never shows back anyway).
+     */
+    public Secrets checkOnly() {
+        return new Secrets(environment, redactor, sources, false);
     }
 
     /** Secrets from the process environment, registered with the process-wide redactor. */
@@ -52,9 +71,17 @@ public final class Secrets {
         return value;
     }
 
+    /** Refuses, naming its file and line, the first placeholder of the file outside the allow-list. */
+    public void requireAllowed(PropertiesFile file) {
+        for (String key : file.keys()) {
+            Matcher m = PLACEHOLDER.matcher(file.get(key).orElse(""));
+            while (m.find()) sources.requireAllowed(file, key, m.group(1), m.group(2));
+        }
+    }
+
     /**
      * Resolves the placeholders in a value. The result stays in memory: callers must never write it back.
-     * Fails with file:line when a variable or file is missing.
+     * Fails with file:line when a placeholder is outside the allow-list, or its variable or file is missing.
      */
     public String resolve(PropertiesFile file, String key) {
         String value = file.get(key).orElse("");
@@ -63,12 +90,13 @@ public final class Secrets {
         while (m.find()) {
             String kind = m.group(1);
             String ref = m.group(2);
-            String resolved = "env".equals(kind) ? fromEnv(file, key, ref) : fromFile(file, key, ref);
+            sources.requireAllowed(file, key, kind, ref);
+            String resolved = !resolving ? m.group() : "env".equals(kind) ? fromEnv(file, key, ref) : sources.readFile(file, key, ref);
             m.appendReplacement(out, Matcher.quoteReplacement(resolved));
         }
         m.appendTail(out);
         String result = out.toString();
-        if (isSecretKey(key) || !result.equals(value)) redactor.register(result);
+        if (resolving && (isSecretKey(key) || !result.equals(value))) redactor.register(result);
         return result;
     }
 
@@ -80,15 +108,5 @@ public final class Secrets {
                     file.where(key), "set " + name + " in the environment of the runner (e.g. a Jenkins credential binding)");
         }
         return v;
-    }
-
-    private String fromFile(PropertiesFile file, String key, String path) {
-        try {
-            return Files.readString(Path.of(path), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new ToolException(ExitCode.INVALID_CONFIG,
-                    "'" + key + "' refers to the file " + path + ", which cannot be read",
-                    file.where(key), "create the file or fix the path in ${file:...}");
-        }
     }
 }

@@ -49,6 +49,13 @@ public final class ValueType {
     public static final ValueType NAME_LIST = new ValueType("a comma-separated list of names", v -> !splitList(v).isEmpty());
     public static final ValueType DURATION_VALUE = new ValueType("a duration such as 90s, 30m or 1h",
             v -> DURATION.matcher(v).matches());
+    /**
+     * A lock's lease: at least {@link DeploySettings#MIN_LOCK_LEASE}. The holder renews it every third of it; a
+     * shorter lease could run out between two renewals of a live holder (a slow or retried DynamoDB call), and another
+     * run would take the lock from it.
+     */
+    public static final ValueType LOCK_LEASE = new ValueType("a duration of at least 1m, such as 10m (the lock is renewed every third of it)",
+            v -> DURATION.matcher(v).matches() && parseDuration(v).compareTo(DeploySettings.MIN_LOCK_LEASE) >= 0);
     public static final ValueType AMI_ID = new ValueType("an AMI id such as ami-0123456789abcdef0", v -> AMI.matcher(v).matches());
     public static final ValueType SUBNET_LIST = new ValueType("comma-separated subnet ids such as subnet-0123abcd,subnet-4567ef01",
             v -> splitList(v).stream().allMatch(s -> SUBNET.matcher(s).matches()));

@@ -29,11 +29,16 @@ public record StackInputs(StackFolder folder, StackSettings settings, Properties
                           Optional<String> committedTemplate, Optional<String> recordJson) {
 
     public static StackInputs read(StackFolder folder, StackSettings.Overrides overrides, AwsSettings aws, Map<String, String> env) {
+        folder.requireInsideClone();
         PropertiesFile deploy = DeploySettings.file(folder.dir());
         PropertiesFile tx = readValid(folder.file(StackFolder.TRANSACTOR), Schema.TRANSACTOR);
         PropertiesFile cf = readValid(folder.file(StackFolder.CF), Schema.CF);
         StackSettings settings = StackSettings.of(DeploySettings.from(deploy), cf, overrides, aws, env);
         settings.requireRegion(folder.relativeDir());
+        if (settings.engine() == io.datomicgitops.ensure.EnsureOptions.Engine.DATOMIC) {
+            String where = overrides != null && overrides.datomicHome() != null ? "--datomic-home" : deploy.where("datomic-home");
+            settings.datomicHome().ifPresent(home -> folder.requireOutsideClone(home, where));
+        }
         return new StackInputs(folder, settings, deploy, tx, cf, readIfPresent(folder.file(StackFolder.TEMPLATE)),
                 readIfPresent(folder.file(StackFolder.RECORD)));
     }
@@ -51,9 +56,10 @@ public record StackInputs(StackFolder folder, StackSettings settings, Properties
         return ConfigHash.of(tx.toBytes(), cf.toBytes(), committedTemplate.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null), deploy.toBytes());
     }
 
+    /** A generated file's text, its line endings as git stores them (compared with what the tool generates, in LF). */
     private static Optional<String> readIfPresent(Path file) {
         try {
-            return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+            return Files.exists(file) ? Optional.of(ConfigHash.lf(Files.readString(file))) : Optional.empty();
         } catch (java.io.IOException e) {
             throw new ToolException(ExitCode.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage(),
                     file.toString(), "check the file");

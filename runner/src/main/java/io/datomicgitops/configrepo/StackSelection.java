@@ -22,8 +22,8 @@ public final class StackSelection {
         if (named != null && !named.isEmpty()) {
             List<StackFolder> out = new ArrayList<>();
             for (String n : new TreeSet<>(named)) {
-                StackFolder f = new StackFolder(nameOf(n), repoRoot);
-                if (!Files.isRegularFile(f.file(StackFolder.DEPLOY))) {
+                StackFolder f = StackFolder.named(nameOf(n), repoRoot);
+                if (!Files.exists(f.file(StackFolder.DEPLOY), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     throw new ToolException(ExitCode.INVALID_CONFIG, "no stack folder " + f.relativeDir() + " with a "
                             + StackFolder.DEPLOY, repoRoot.toString(), "check --stack; the stacks are: " + all(repoRoot)
                             .stream().map(StackFolder::name).toList());

@@ -32,9 +32,14 @@ public record DeployContext(AwsClients aws, Log log, Clock clock, Secrets secret
         return new DeployContext(aws, other, clock, secrets, env, overrides, allowances);
     }
 
-    /** Reads a stack folder once, its settings resolved with this run's command line and AWS settings. */
+    /**
+     * Reads a stack folder once, its settings resolved with this run's command line and AWS settings; a placeholder
+     * outside the run's secret allow-list is refused here, before any AWS call.
+     */
     public StackInputs read(StackFolder folder) {
-        return StackInputs.read(folder, overrides, aws.settings(), env);
+        StackInputs in = StackInputs.read(folder, overrides, aws.settings(), env);
+        secrets.requireAllowed(in.tx());
+        return in;
     }
 
     /** The ensure phases' options for a stack, with what the operator allows. */

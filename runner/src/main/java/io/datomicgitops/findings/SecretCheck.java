@@ -1,6 +1,7 @@
 package io.datomicgitops.findings;
 
 import io.datomicgitops.config.PropertiesFile;
+import io.datomicgitops.config.SecretSources;
 import io.datomicgitops.config.Secrets;
 
 import java.io.IOException;
@@ -63,7 +64,7 @@ final class SecretCheck {
                     String v = files.env().get(ref);
                     if (v == null) {
                         out.add(Finding.warning(SECRET_UNAVAILABLE, "'" + key + "' refers to the environment variable " + ref
-                                + ", which is not set here: plan and apply need it set (in Jenkins, a credential binding)", where));
+                                + ", which is not set here: apply needs it set (in Jenkins, a credential binding)", where));
                     } else if (v.isBlank()) {
                         out.add(Finding.error(EMPTY_SECRET, "'" + key + "' refers to the environment variable " + ref
                                 + ", which is set but empty: a broken credential binding? bind the credential that holds it "
@@ -71,13 +72,16 @@ final class SecretCheck {
                     }
                 } else {
                     try {
-                        if (Files.readString(Path.of(ref), StandardCharsets.UTF_8).isBlank()) {
+                        Path file = Path.of(ref);
+                        // only a regular file of a secret's size is read: a FIFO would block, a device fill the memory
+                        if (!Files.isRegularFile(file) || Files.size(file) > SecretSources.MAX_FILE_BYTES) throw new IOException("not a secret file");
+                        if (Files.readString(file, StandardCharsets.UTF_8).isBlank()) {
                             out.add(Finding.error(EMPTY_SECRET, "'" + key + "' refers to the file " + ref
                                     + ", which is empty: write the secret into it, or fix the path in ${file:...}", where));
                         }
                     } catch (IOException | RuntimeException e) {
                         out.add(Finding.warning(SECRET_UNAVAILABLE, "'" + key + "' refers to the file " + ref
-                                + ", which cannot be read here: plan and apply need it (create it or fix the path)", where));
+                                + ", which cannot be read here: apply needs it (create it or fix the path)", where));
                     }
                 }
             }

@@ -84,7 +84,7 @@ public final class GitRepo implements AutoCloseable {
     /** Opens an existing working copy. */
     public static GitRepo open(Path dir, GitAuth auth, Map<String, String> env, Log log) {
         try {
-            return new GitRepo(Git.open(dir.toFile()), auth, env, log);
+            return new GitRepo(Git.open(dir.toFile(), NoHooks.FS), auth, env, log);
         } catch (IOException e) {
             throw new ToolException(ExitCode.GIT, "not a git working copy", dir.toString(), notACloneTodo(dir));
         }
@@ -111,7 +111,7 @@ public final class GitRepo implements AutoCloseable {
             log.progress("git: cloning " + url + " (" + branch + ") into " + dir);
             try {
                 // every branch: a pull request's plan compares with its target branch (--since origin/main)
-                Git git = auth.apply(Git.cloneRepository().setURI(url).setBranch(branch).setDirectory(dir.toFile()), env).call();
+                Git git = auth.apply(Git.cloneRepository().setFs(NoHooks.FS).setURI(url).setBranch(branch).setDirectory(dir.toFile()), env).call();
                 if (git.getRepository().resolve(Constants.HEAD) == null) {
                     git.close();
                     throw branchNotFound(url, branch);

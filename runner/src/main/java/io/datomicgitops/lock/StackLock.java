@@ -100,11 +100,6 @@ public final class StackLock {
             return who + " (" + where + ", pid " + pid + " on " + host + ") since " + acquired + ", lease until " + expires
                     + ", lock id " + lockId;
         }
-
-        /** A holder on this machine whose process is gone died without releasing: its lock can be taken over at once. */
-        boolean diedOnThisHost() {
-            return host.equals(thisHost()) && pid > 0 && ProcessHandle.of(pid).map(ph -> !ph.isAlive()).orElse(true);
-        }
     }
 
     /**
@@ -118,17 +113,28 @@ public final class StackLock {
         return List.copyOf(HELD);
     }
 
-    /** A held lock, renewed in the background while held; closing it releases it (only if it is still ours). */
+    /**
+     * A held lock, renewed in the background while held; closing it releases it (only if it is still ours). A lease
+     * that is lost (taken over after it ran out, removed by force-unlock, or not renewed in time) stops every later
+     * mutating call of the run's AWS clients before it is sent: the loser changes nothing more.
+     */
     public final class Lease implements AutoCloseable {
         private final Holder holder;
         private final Duration lease;
         private final java.util.concurrent.ScheduledExecutorService renewer;
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Until when the lock is ours for sure: the expiry of the last write that landed. */
+        private volatile Instant heldUntil;
+        /** Why the lock is no longer ours; null while it is. */
+        private volatile String lost;
+        private final io.datomicgitops.aws.MutationGate.Check stillHeld = this::requireHeld;
 
         private Lease(Holder holder, Duration lease) {
             this.holder = holder;
             this.lease = lease;
+            this.heldUntil = holder.expires();
             HELD.add(this);
+            aws.mutationGate().add(stillHeld);
             this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lock-renewer");
                 t.setDaemon(true);
@@ -136,6 +142,30 @@ public final class StackLock {
             });
             long every = Math.max(1, lease.toSeconds() / 3);
             renewer.scheduleAtFixedRate(() -> renew(lease), every, every, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        /** Stops a mutating call once the lock is lost; the lock table's own calls (renewal, release) pass. */
+        private void requireHeld(String call, software.amazon.awssdk.core.SdkRequest request) {
+            if (request.getValueForField("TableName", String.class).filter(table::equals).isPresent()) return;
+            String why = lostReason();
+            if (why == null) return;
+            throw new ToolException(ExitCode.LOCKED, "this run lost the lock on " + holder.stack() + " (" + why + "): stopped before "
+                    + call + ", which was not sent, nor anything after it", "lock table " + table,
+                    "find out who deploys the stack now (status), let that finish, then run again: its plan shows what this run left");
+        }
+
+        /** Why the lock is lost, or null while it is ours: taken from us, or its lease ran out without a renewal. */
+        String lostReason() {
+            if (lost == null && clock.instant().isAfter(heldUntil)) {
+                lose("its lease ran out at " + heldUntil + " without a renewal");
+            }
+            return lost;
+        }
+
+        private void lose(String why) {
+            if (lost != null) return;
+            lost = why;
+            log.warn("lock: this run lost the lock on " + holder.stack() + " (" + why + "): it stops before its next change");
         }
 
         /** The command that removes this lock, ready to paste (for a run that could not release it). */
@@ -147,12 +177,19 @@ public final class StackLock {
             return holder;
         }
 
-        private void renew(Duration lease) {
+        /** Renews the lease, if the lock is still ours; a lock found taken is lost. Runs on the renewer's thread. */
+        void renew(Duration lease) {
+            if (lost != null) return;
+            Instant until = clock.instant().plus(lease);
             try {
                 db().updateItem(r -> r.tableName(table).key(key(holder.stack()))
                         .updateExpression("SET Expires = :e")
                         .conditionExpression("LockOwner = :id")
-                        .expressionAttributeValues(Map.of(":e", n(clock.instant().plus(lease).getEpochSecond()), ":id", s(holder.lockId()))));
+                        .expressionAttributeValues(Map.of(":e", n(until.getEpochSecond()), ":id", s(holder.lockId()))));
+                heldUntil = until;
+            } catch (ConditionalCheckFailedException e) {
+                lose(StackLock.this.holder(holder.stack()).map(h -> "taken over by " + h.describe())
+                        .orElse("removed from the lock table (force-unlock?)"));
             } catch (RuntimeException e) {
                 log.warn("could not renew the lock on " + holder.stack() + ": " + e.getMessage());
             }
@@ -166,6 +203,7 @@ public final class StackLock {
         public void close() {
             if (!closed.compareAndSet(false, true)) return; // released already (by an interrupted run's signal path)
             HELD.remove(this);
+            aws.mutationGate().remove(stillHeld);
             renewer.shutdownNow();
             try {
                 db().deleteItem(r -> r.tableName(table).key(key(holder.stack()))
@@ -194,6 +232,7 @@ public final class StackLock {
         public Optional<String> releaseWithin(Duration within) {
             closed.set(true); // the main thread's close() leaves it to this
             HELD.remove(this);
+            aws.mutationGate().remove(stillHeld);
             renewer.shutdownNow();
             java.util.concurrent.FutureTask<Optional<String>> delete = new java.util.concurrent.FutureTask<>(() -> {
                 try {
@@ -225,11 +264,16 @@ public final class StackLock {
     }
 
     /**
-     * Takes the stack's lock, waiting up to {@code wait} for a holder to release it (zero: fail at once). A lock
-     * whose lease has expired, or whose holder died on this machine, is taken over. The lease is renewed while held,
-     * so it only runs out when the holder is gone.
+     * Takes the stack's lock, waiting up to {@code wait} for a holder to release it (zero: fail at once). Only a lock
+     * whose lease has expired is taken over: host and pid are no identity (PID namespaces, containers), so a holder
+     * that looks dead may be alive elsewhere. The lease is renewed while held, so it only runs out when the holder is
+     * gone. A run of a clone notes the lock id in the clone before it writes the lock ({@link HeldLocks}): killed at
+     * any point after, the next run of the clone releases that lock by its id at once.
      */
     public Lease acquire(String stack, String who, String where, Duration lease, Duration wait) {
+        if (lease.compareTo(io.datomicgitops.config.DeploySettings.MIN_LOCK_LEASE) < 0) {
+            throw new IllegalArgumentException("a lock lease of " + lease + " could run out between two renewals");
+        }
         ensureTable();
         Deadline deadline = Deadline.after(clock, wait);
         WaitProgress progress = new WaitProgress(log, deadline);
@@ -237,6 +281,7 @@ public final class StackLock {
             Instant now = clock.instant();
             Holder mine = new Holder(UUID.randomUUID().toString(), stack, who, where, thisHost(), ProcessHandle.current().pid(),
                     now, now.plus(lease));
+            noteBeforeTaking(mine);
             try {
                 db().putItem(r -> r.tableName(table).item(item(mine))
                         .conditionExpression("attribute_not_exists(" + KEY + ") OR Expires < :now")
@@ -251,32 +296,36 @@ public final class StackLock {
                     log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ", renewed while held)");
                     return new Lease(mine, lease);
                 }
-                if (holder.get().diedOnThisHost()) {
-                    log.warn("lock: " + stack + " was held by a process that died: " + holder.get().describe() + "; taking it over");
-                    try {
-                        db().putItem(r -> r.tableName(table).item(item(mine))
-                                .conditionExpression("LockOwner = :old")
-                                .expressionAttributeValues(Map.of(":old", s(holder.get().lockId()))));
-                        return new Lease(mine, lease);
-                    } catch (ConditionalCheckFailedException raced) {
-                        if (isMine(stack, mine)) return new Lease(mine, lease); // our retried write had landed
-                        continue; // someone else took it over first
-                    }
-                }
                 if (deadline.passed()) {
+                    forgetNote(stack); // the lock is someone else's: nothing of ours to release
                     throw new ToolException(ExitCode.LOCKED, "stack " + stack + " is locked by " + holder.get().describe(),
                             "lock table " + table,
                             "wait for that deployment to finish, pass --lock-wait, or if it died: "
                                     + forceUnlockCommand(stack, holder.get().lockId()));
                 }
                 progress.beforeSleep("lock: " + stack + " is held by " + holder.get().describe() + "; waiting", POLL);
-                sleep(POLL);
+                try {
+                    sleep(POLL);
+                } catch (ToolException interrupted) {
+                    forgetNote(stack);
+                    throw interrupted;
+                }
             }
         }
     }
 
-    private boolean isMine(String stack, Holder mine) {
-        return holder(stack).filter(h -> h.lockId().equals(mine.lockId())).isPresent();
+    /** The clone's note of the lock this run is about to take; none for a caller outside a clone. */
+    private void noteBeforeTaking(Holder mine) {
+        notes().ifPresent(n -> n.record(new HeldLocks.Entry(mine.stack(),
+                region != null && !region.isBlank() ? region : aws.defaultRegion().id(), table, mine.lockId())));
+    }
+
+    private void forgetNote(String stack) {
+        notes().ifPresent(n -> n.clear(stack));
+    }
+
+    private Optional<HeldLocks> notes() {
+        return Optional.ofNullable(clone).map(c -> c.resolve(".git")).filter(java.nio.file.Files::isDirectory).map(HeldLocks::new);
     }
 
     public Optional<Holder> holder(String stack) {

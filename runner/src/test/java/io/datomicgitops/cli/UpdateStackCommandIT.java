@@ -43,7 +43,7 @@ class UpdateStackCommandIT {
 
     static Map<String, String> env(Sandbox sandbox) {
         Map<String, String> env = new LinkedHashMap<>(sandbox.env());
-        env.put("TEST_LICENSE", LICENSE);
+        env.put("DATOMIC_TEST_LICENSE", LICENSE);
         return env;
     }
 
@@ -56,7 +56,7 @@ class UpdateStackCommandIT {
         Path dir = stackDir(tmp, "cli-apply", "termination-protection=false\n");
         Path report = tmp.resolve("report.json");
 
-        CliRun created = CliRun.run(env(sandbox), "update-stack", "--stack-dir", dir.toString(), "-p", "LicenseKey=${env:TEST_LICENSE}",
+        CliRun created = CliRun.run(env(sandbox), "update-stack", "--stack-dir", dir.toString(), "-p", "LicenseKey=${env:DATOMIC_TEST_LICENSE}",
                 "--config-repo", "https://git.example.com/ops/config.git", "--commit", "c0ffee1", "--report", report.toString());
         assertThat(created.exitCode()).as(created.err()).isZero();
         assertThat(created.out()).contains("| Add | LaunchGroup | AWS::AutoScaling::AutoScalingGroup |")
@@ -71,7 +71,7 @@ class UpdateStackCommandIT {
         // plan a change: exit 2, Markdown written, nothing changed
         Files.writeString(dir.resolve("cf.json"), fixture("transactor-group.json").replace("ami-0a1b2c3d4e5f60001", "ami-0a1b2c3d4e5f60009"));
         Path md = tmp.resolve("plan.md");
-        CliRun plan = CliRun.run(env(sandbox), "update-stack", "--stack-dir", dir.toString(), "-p", "LicenseKey=${env:TEST_LICENSE}",
+        CliRun plan = CliRun.run(env(sandbox), "update-stack", "--stack-dir", dir.toString(), "-p", "LicenseKey=${env:DATOMIC_TEST_LICENSE}",
                 "--config-repo", "https://git.example.com/ops/config.git", "--commit", "c0ffee1", "--plan", "--preview-markdown", md.toString(),
                 "--report", report.toString());
         assertThat(plan.exitCode()).as(plan.err()).isEqualTo(2);
@@ -81,7 +81,7 @@ class UpdateStackCommandIT {
 
         // back to the deployed template: nothing to change, exit 0
         Files.writeString(dir.resolve("cf.json"), fixture("transactor-group.json"));
-        CliRun again = CliRun.run(env(sandbox), "update-stack", "--stack-dir", dir.toString(), "-p", "LicenseKey=${env:TEST_LICENSE}",
+        CliRun again = CliRun.run(env(sandbox), "update-stack", "--stack-dir", dir.toString(), "-p", "LicenseKey=${env:DATOMIC_TEST_LICENSE}",
                 "--config-repo", "https://git.example.com/ops/config.git", "--commit", "c0ffee1", "--report", report.toString());
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("stack cli-apply: no-changes");

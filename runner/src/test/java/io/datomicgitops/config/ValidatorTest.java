@@ -46,7 +46,9 @@ class ValidatorTest {
                 bad(Schema.DEPLOY, "engine=docker", "deploy.properties:2: 'engine' = 'docker' is not valid: expected one of native, datomic"),
                 bad(Schema.DEPLOY, "template.launch=lc", "deploy.properties:2: 'template.launch' = 'lc' is not valid: expected one of template, configuration"),
                 bad(Schema.DEPLOY, "stack-timeout=ten minutes", "deploy.properties:2: 'stack-timeout' = 'ten minutes' is not valid: expected a duration such as 90s, 30m or 1h"),
-                bad(Schema.DEPLOY, "lock-lease=5x", "deploy.properties:2: 'lock-lease' = '5x' is not valid: expected a duration such as 90s, 30m or 1h"),
+                bad(Schema.DEPLOY, "lock-lease=5x", "deploy.properties:2: 'lock-lease' = '5x' is not valid: expected a duration of at least 1m, such as 10m (the lock is renewed every third of it)"),
+                bad(Schema.DEPLOY, "lock-lease=0s", "deploy.properties:2: 'lock-lease' = '0s' is not valid: expected a duration of at least 1m, such as 10m (the lock is renewed every third of it)"),
+                bad(Schema.DEPLOY, "lock-lease=59s", "deploy.properties:2: 'lock-lease' = '59s' is not valid: expected a duration of at least 1m, such as 10m (the lock is renewed every third of it)"),
                 bad(Schema.DEPLOY, "termination-protection=maybe", "deploy.properties:2: 'termination-protection' = 'maybe' is not valid: expected true or false"));
     }
 

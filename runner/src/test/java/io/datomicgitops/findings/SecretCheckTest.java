@@ -49,7 +49,7 @@ class SecretCheckTest {
         s.env.clear();
         assertThat(s.lines()).containsExactly(
                 "warning secret-unavailable: transactor.properties:4: 'license-key' refers to the environment variable "
-                        + "DATOMIC_LICENSE_KEY, which is not set here: plan and apply need it set (in Jenkins, a credential binding)");
+                        + "DATOMIC_LICENSE_KEY, which is not set here: apply needs it set (in Jenkins, a credential binding)");
     }
 
     @Test
@@ -63,7 +63,7 @@ class SecretCheckTest {
         Path missing = dir.resolve("missing");
         assertThat(StackFixture.clean().tx("license-key", "license-key=${file:" + missing + "}").lines()).containsExactly(
                 "warning secret-unavailable: transactor.properties:4: 'license-key' refers to the file " + missing
-                        + ", which cannot be read here: plan and apply need it (create it or fix the path)");
+                        + ", which cannot be read here: apply needs it (create it or fix the path)");
     }
 
     @Test

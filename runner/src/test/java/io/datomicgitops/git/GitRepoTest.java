@@ -51,6 +51,27 @@ class GitRepoTest {
         }
     }
 
+    /** A clone's hooks are the repo's (or a PR's) programs: the runner commits and pushes without running any. */
+    @Test
+    void runsNoHookOfTheClone() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        Path ran = tmp.resolve("hook-ran");
+        checkout(bare, dir).close();
+        for (String hook : List.of("pre-commit", "commit-msg", "post-commit", "pre-push")) {
+            Path script = dir.resolve(".git/hooks").resolve(hook);
+            Files.createDirectories(script.getParent());
+            Files.writeString(script, "#!/bin/sh\necho " + hook + " >> '" + ran + "'\nexit 0\n");
+            script.toFile().setExecutable(true);
+        }
+        try (GitRepo repo = GitRepo.open(dir, GitAuth.none(), Map.of(), Log.NONE)) {
+            Files.writeString(dir.resolve(TX), BASE + "aws-peer-role=mine\n");
+            assertThat(repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "write aws-peer-role"), TOOL)).isPresent();
+            repo.push(1);
+        }
+        assertThat(ran).doesNotExist();
+    }
+
     @Test
     void refusesUncommittedChangesInsteadOfDiscardingThem() throws Exception {
         Path bare = bare();

@@ -108,26 +108,103 @@ class StackLockIT {
         }
     }
 
+    /**
+     * Host and pid are no identity (PID namespaces, containers sharing a host name): a holder whose pid is gone here
+     * may be alive elsewhere. Only its lease frees the lock.
+     */
     @Test
-    void aHolderThatDiedOnThisMachineIsTakenOverAtOnce(Sandbox sandbox) throws Exception {
+    void aHolderWhosePidLooksGoneIsTakenOverByItsLeaseOnly(Sandbox sandbox) throws Exception {
         try (AwsClients aws = sandbox.clients()) {
             StackLock lock = new StackLock(aws, "us-east-1", "locks-dead", Log.NONE, Clock.systemUTC());
             lock.acquire("warm-up", "t", "t", Duration.ofMinutes(1), Duration.ZERO).close(); // creates the table
             Process gone = new ProcessBuilder("true").start();
             gone.waitFor();
             long now = Instant.now().getEpochSecond();
-            aws.dynamoDb("us-east-1").putItem(r -> r.tableName("locks-dead").item(java.util.Map.of(
+            java.util.function.LongConsumer holderUntil = expires -> aws.dynamoDb("us-east-1").putItem(r -> r.tableName("locks-dead").item(java.util.Map.of(
                     "LockID", s("prod"), "LockOwner", s("old-id"), "Who", s("killed"), "Where", s("build 1"),
                     "Host", s(StackLock.thisHost()), "Pid", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(gone.pid())).build(),
                     "Acquired", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(now)).build(),
-                    "Expires", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(now + 3600)).build())));
+                    "Expires", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder().n(Long.toString(expires)).build())));
+            holderUntil.accept(now + 3600);
+            assertThatThrownBy(() -> lock.acquire("prod", "next", "build 2", Duration.ofHours(1), Duration.ZERO))
+                    .isInstanceOfSatisfying(ToolException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.LOCKED))
+                    .hasMessageContaining("stack prod is locked by killed");
+            holderUntil.accept(now - 1); // its lease ran out
             try (StackLock.Lease taken = lock.acquire("prod", "next", "build 2", Duration.ofHours(1), Duration.ZERO)) {
                 assertThat(lock.holder("prod")).get().extracting(StackLock.Holder::who).isEqualTo("next");
             }
-            // a live holder on this machine (this very process) is not taken over
-            try (StackLock.Lease mine = lock.acquire("prod", "alive", "build 3", Duration.ofHours(1), Duration.ZERO)) {
-                assertThatThrownBy(() -> lock.acquire("prod", "other", "build 4", Duration.ofHours(1), Duration.ZERO))
-                        .hasMessageContaining("stack prod is locked by alive");
+        }
+    }
+
+    /** A run of a clone notes the lock id in the clone before it writes the lock; a run refused the lock notes nothing. */
+    @Test
+    void aRunOfACloneNotesTheLockItTakes(Sandbox sandbox, @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        try (AwsClients aws = sandbox.clients()) {
+            java.nio.file.Path mine = java.nio.file.Files.createDirectories(tmp.resolve("mine/.git")).getParent();
+            java.nio.file.Path other = java.nio.file.Files.createDirectories(tmp.resolve("other/.git")).getParent();
+            StackLock lock = new StackLock(aws, "us-east-1", "locks-noted", Log.NONE, Clock.systemUTC());
+            try (StackLock.Lease held = lock.forFolder("prod", mine).acquire("prod", "gina", "ci", Duration.ofHours(1), Duration.ZERO)) {
+                assertThat(new HeldLocks(mine.resolve(".git")).left()).extracting(HeldLocks.Entry::lockId)
+                        .containsExactly(held.holder().lockId());
+                assertThatThrownBy(() -> lock.forFolder("prod", other).acquire("prod", "hank", "ci", Duration.ofHours(1), Duration.ZERO))
+                        .hasMessageContaining("stack prod is locked by gina");
+                assertThat(new HeldLocks(other.resolve(".git")).left()).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * A holder paused past its lease (a stopped VM, a long GC) finds, at its next renewal, the lock taken by another
+     * run: it stops before its next mutating call, which is never sent, and says why. Reads and its lock calls go on.
+     */
+    @Test
+    void aHolderThatLostItsLockStopsBeforeItsNextChange(Sandbox sandbox) {
+        try (AwsClients aws = sandbox.clients(); AwsClients others = sandbox.clients()) {
+            java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Log log = new Log() {
+                @Override public void progress(String line) { }
+                @Override public void warn(String line) { warnings.add(line); }
+            };
+            StackLock lock = new StackLock(aws, "us-east-1", "locks-lost", log, Clock.systemUTC());
+            StackLock.Lease alice = lock.acquire("prod", "alice", "build 1", Duration.ofMinutes(1), Duration.ZERO);
+            aws.s3("us-east-1").createBucket(b -> b.bucket("lost-lock-before")); // while held, changes go through
+
+            Clock twoMinutesLater = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2));
+            StackLock.Lease bob = new StackLock(others, "us-east-1", "locks-lost", Log.NONE, twoMinutesLater)
+                    .acquire("prod", "bob", "build 2", Duration.ofMinutes(10), Duration.ZERO);
+            alice.renew(Duration.ofMinutes(1));
+
+            assertThatThrownBy(() -> aws.s3("us-east-1").createBucket(b -> b.bucket("lost-lock-after")))
+                    .isInstanceOfSatisfying(ToolException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.LOCKED))
+                    .hasMessageContaining("this run lost the lock on prod (taken over by bob")
+                    .hasMessageContaining("stopped before S3:CreateBucket, which was not sent");
+            assertThat(warnings).anyMatch(w -> w.contains("lost the lock on prod") && w.contains("stops before its next change"));
+            assertThat(others.s3("us-east-1").listBuckets().buckets()).extracting(b -> b.name())
+                    .contains("lost-lock-before").doesNotContain("lost-lock-after");
+            assertThat(aws.s3("us-east-1").listBuckets().buckets()).as("reads go on").isNotEmpty();
+
+            alice.close(); // bob's lock is not released by the loser
+            assertThat(lock.holder("prod")).get().extracting(StackLock.Holder::who).isEqualTo("bob");
+            bob.close();
+        }
+    }
+
+    /** A lease that ran out without a renewal (DynamoDB unreachable meanwhile) is lost too, without asking anyone. */
+    @Test
+    void aLeaseThatRanOutWithoutRenewalStopsTheNextChange(Sandbox sandbox) {
+        try (AwsClients aws = sandbox.clients()) {
+            java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
+            Clock clock = new Clock() {
+                @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+                @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+                @Override public Instant instant() { return now.get(); }
+            };
+            try (StackLock.Lease stale = new StackLock(aws, "us-east-1", "locks-ran-out", Log.NONE, clock)
+                    .acquire("prod", "carol", "build 1", Duration.ofMinutes(1), Duration.ZERO)) {
+                now.set(now.get().plus(Duration.ofSeconds(61))); // no renewal landed in the whole minute
+                assertThatThrownBy(() -> aws.s3("us-east-1").createBucket(b -> b.bucket("ran-out")))
+                        .isInstanceOfSatisfying(ToolException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.LOCKED))
+                        .hasMessageContaining("this run lost the lock on prod (its lease ran out at");
             }
         }
     }

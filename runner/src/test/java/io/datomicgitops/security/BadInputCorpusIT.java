@@ -173,6 +173,45 @@ class BadInputCorpusIT {
             c("aws: stack in progress (apply)", 1, "another operation is running", CorpusWorld.deployedNames().and(CorpusWorld.stackInProgress()),
                     "apply --dir {clone}"),
             c("aws: lock held by another deployment", 6, "is locked by bob", CorpusWorld.lockHeld(), "apply --dir {clone}", "DynamoDb:PutItem"),
+
+            // outside the repo: links, paths, placeholders, programs (3, 64)
+            c("inside: --stack a path out of stacks/", 64, "'../../x' is not the name of a folder under stacks/", none(), "plan --dir {clone} --stack ../../x"),
+            c("inside: --stack an absolute path", 64, "is not the name of a folder under stacks/", none(), "apply --dir {clone} --stack {tmp}"),
+            c("inside: transactor.properties a symbolic link", 3, "stacks/demo/transactor.properties: a symbolic link",
+                    CorpusWorld.symlinked(TX, "outside/transactor.properties"), "apply --dir {clone}"),
+            c("inside: cf.json a symbolic link", 3, "stacks/demo/cf.json: a symbolic link",
+                    CorpusWorld.template().and(CorpusWorld.symlinked("stacks/demo/cf.json", "outside/cf.json")), "plan --dir {clone}"),
+            c("inside: a stack folder a symbolic link", 3, "stacks/evil: a symbolic link",
+                    CorpusWorld.symlinked("stacks/evil", "outside/evil"), "apply --dir {clone} --stack evil"),
+            c("inside: a folder in place of deployment.json", 3, "stacks/demo/deployment.json: not a regular file",
+                    CorpusWorld.file("stacks/demo/deployment.json/README", "not a record\n"), "plan --dir {clone}"),
+            c("inside: datomic-home inside the clone", 3, "lies inside the config repo's clone",
+                    CorpusWorld.pushedEdit(DEPLOY, "engine=native", "engine=datomic\ndatomic-home={clone}/stacks/demo"), "apply --dir {clone}"),
+            c("secrets: the runner's AWS secret key as a placeholder", 3, "AWS_SECRET_ACCESS_KEY, which is not on the runner's secret allow-list",
+                    edit(TX, "${env:DATOMIC_LICENSE_KEY}", "${env:AWS_SECRET_ACCESS_KEY}"), "plan --dir {clone}"),
+            c("secrets: a variable not named with --secret-env", 3, "--secret-env DATOMIC_LICENSE_KEY", none(),
+                    "apply --dir {clone} --secret-env DATOMIC_OTHER_KEY"),
+            c("secrets: a file outside the secret directories", 3, "/proc/self/environ, which is not under a secret directory",
+                    edit(TX, "${env:DATOMIC_LICENSE_KEY}", "${file:/proc/self/environ}"), "plan --dir {clone}"),
+            c("secrets: a FIFO under the secret directory", 3, "which is not a regular file",
+                    CorpusWorld.fifo("secrets/license").and(CorpusWorld.pushedEdit(TX, "${env:DATOMIC_LICENSE_KEY}", "${file:{tmp}/secrets/license}")),
+                    "apply --dir {clone} --secret-dir {tmp}/secrets"),
+            c("secrets: a file too big for a secret", 3, "more than a secret's 65536",
+                    then(w -> w.write("secrets/license", "x".repeat(70_000))).and(
+                            CorpusWorld.pushedEdit(TX, "${env:DATOMIC_LICENSE_KEY}", "${file:{tmp}/secrets/license}")),
+                    "apply --dir {clone} --secret-dir {tmp}/secrets"),
+
+            // one writer per stack (3)
+            c("one writer: two folders name one stack", 3, "stacks/copy and stacks/demo both deploy the stack demo-datomic-transactor in us-east-1",
+                    CorpusWorld.file("stacks/copy/deploy.properties", "stack-name=demo-datomic-transactor\naws-region=us-east-1\n"),
+                    "plan --dir {clone} --stack demo"),
+            c("one writer: two folders share one storage table", 3, "stacks/demo and stacks/other both deploy the DynamoDB table demo-datomic in us-east-1",
+                    CorpusWorld.file("stacks/other/deploy.properties", "stack-name=other-datomic\naws-region=us-east-1\n")
+                            .and(CorpusWorld.file("stacks/other/transactor.properties", "protocol=ddb\naws-dynamodb-table=demo-datomic\n")),
+                    "apply --dir {clone}"),
+            c("one writer: a lock lease of 0s", 3, "'lock-lease' = '0s' is not valid",
+                    edit(DEPLOY, "engine=native", "engine=native\nlock-lease=0s"), "apply --dir {clone}"),
+
             c("aws: force-unlock with the wrong lock id", 6, "not locked with id corpus-wrong-id", CorpusWorld.lockHeld(),
                     "force-unlock demo --lock-id corpus-wrong-id --dir {clone}", "DynamoDb:DeleteItem")
     );

@@ -203,6 +203,86 @@ final class CorpusWorld implements AutoCloseable {
         };
     }
 
+    interface WorkTreeChange {
+        void change(CorpusWorld w, Path workTree) throws Exception;
+    }
+
+    /**
+     * A change someone pushed from a working tree of their own (symbolic links included: git keeps them as links), then
+     * taken by the runner's own checkout: the clone holds it committed, as a pull request merged would leave it.
+     */
+    static Setup pushed(WorkTreeChange change) {
+        return then(w -> {
+            Path work = w.tmp.resolve("srv/operator");
+            try (Git git = Git.cloneRepository().setURI(w.bare.toUri().toString()).setDirectory(work.toFile()).call()) {
+                change.change(w, work);
+                git.add().addFilepattern(".").call();
+                git.add().setUpdate(true).addFilepattern(".").call();
+                git.commit().setMessage("a change of the corpus").setAuthor(TestRepos.OPERATOR).setCommitter(TestRepos.OPERATOR)
+                        .setSign(false).call();
+                git.push().call();
+            }
+            CliRun checkout = CliRun.run(w.env, "checkout", "--repo", w.bare.toUri().toString(), "--dir", w.clone.toString(),
+                    "--report", w.tmp.resolve("srv/checkout.json").toString());
+            if (checkout.exitCode() != 0) throw new IllegalStateException("checkout of the pushed change failed: " + checkout.err());
+        });
+    }
+
+    /** A committed symbolic link at {@code path} in place of the file or folder there, to {target} under the case's folder. */
+    static Setup symlinked(String path, String target) {
+        return pushed((w, work) -> {
+            Path link = work.resolve(path);
+            Path outside = w.tmp.resolve(target);
+            if (Files.isDirectory(link)) {
+                copyTree(link, outside);
+                deleteTree(link);
+            } else if (Files.exists(link)) {
+                Files.createDirectories(outside.getParent());
+                Files.copy(link, outside);
+                Files.delete(link);
+            } else {
+                copyTree(work.resolve("stacks/demo"), outside);
+            }
+            Files.createSymbolicLink(link, outside);
+        });
+    }
+
+    /** A line of a file replaced in a pushed change, with {tmp} and {clone} filled in. */
+    static Setup pushedEdit(String path, String from, String to) {
+        return pushed((w, work) -> {
+            Path p = work.resolve(path);
+            String text = Files.readString(p);
+            if (!text.contains(from)) throw new IllegalStateException(path + " has no '" + from + "'");
+            String filled = to.replace("{tmp}", w.tmp.toString()).replace("{clone}", w.clone.toString());
+            Files.writeString(p, text.replace(from, filled));
+        });
+    }
+
+    /** A FIFO at {tmp}/relative: reading it would block until someone writes to it. */
+    static Setup fifo(String relative) {
+        return then(w -> {
+            Path p = w.tmp.resolve(relative);
+            Files.createDirectories(p.getParent());
+            if (new ProcessBuilder("mkfifo", p.toString()).start().waitFor() != 0) throw new IllegalStateException("mkfifo failed");
+        });
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
     /** A saved plan ({tmp}/old.plan.json) approved at a commit the clone does not have. */
     static Setup savedPlanOfAnotherCommit() {
         return then(w -> w.write("old.plan.json", "{\"schemaVersion\": 1, \"head\": \"" + "0123456789".repeat(4)

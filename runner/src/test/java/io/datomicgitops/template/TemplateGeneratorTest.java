@@ -149,7 +149,8 @@ class TemplateGeneratorTest {
         PropertiesFile tx = f.tx();
         tx.set("storage-datomic-password", "${file:" + storagePassword + "}");
         Redactor redactor = new Redactor();
-        Secrets secrets = new Secrets(Map.of("DATOMIC_SQL_PASSWORD", "sql-pa$$word", "DATOMIC_MEMCACHED_PASSWORD", "mc\npw")::get, redactor);
+        Secrets secrets = new Secrets(Map.of("DATOMIC_SQL_PASSWORD", "sql-pa$$word", "DATOMIC_MEMCACHED_PASSWORD", "mc\npw")::get, redactor,
+                new io.datomicgitops.config.SecretSources(java.util.Set.of(), java.util.List.of(dir)));
 
         Map<String, String> values = t.parameterValues(tx, f.cf(), secrets);
 

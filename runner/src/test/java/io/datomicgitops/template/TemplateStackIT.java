@@ -167,7 +167,9 @@ class TemplateStackIT {
 
     private static AutoScalingGroup createStack(AwsClients aws, String name, PropertiesFile tx, PropertiesFile cf, GeneratedTemplate t) {
         CloudFormationClient cfn = aws.cloudFormation(REGION);
-        Map<String, String> values = t.parameterValues(tx, cf, new Secrets(ENV::get, new Redactor()));
+        Map<String, String> values = t.parameterValues(tx, cf, new Secrets(ENV::get, new Redactor(),
+                // the tests' secret files are written under the JVM's temp folder (@TempDir)
+                new io.datomicgitops.config.SecretSources(java.util.Set.of(), java.util.List.of(Path.of(System.getProperty("java.io.tmpdir"))))));
         cfn.createStack(b -> b.stackName(name).templateBody(t.json())
                 .parameters(values.entrySet().stream().map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList()));
         assertThat(cfn.describeStacks(b -> b.stackName(name)).stacks().get(0).stackStatus()).isEqualTo(StackStatus.CREATE_COMPLETE);
