@@ -493,6 +493,15 @@ class Twin:
                     self.pending_faults.append(faults)
         return {"ok": True, "faults": faults}
 
+    def set_settings(self, body):
+        """Changes timings from now on (simulated seconds): a benchmark gives each round its own stack update length."""
+        names = {"stackOperationSeconds": "stack_operation", "bootSeconds": "boot", "transactorStartSeconds": "transactor_start"}
+        with self.lock:
+            for key, attr in names.items():
+                if key in body:
+                    setattr(self.settings, attr, float(body[key]))
+            return {"ok": True, "settings": self.settings.as_dict()}
+
     def reset_probes(self):
         with self.lock:
             self.probes.clear()

@@ -294,6 +294,8 @@ class TwinApp:
             out = self.twin.status()
         elif path == "/twin/fault" and method == "POST":
             out = self.twin.set_fault(req)
+        elif path == "/twin/settings" and method == "POST":
+            out = self.twin.set_settings(req)
         elif path == "/twin/probe/reset" and method == "POST":
             out = self.twin.reset_probes()
         elif path == "/twin/reset" and method == "POST":

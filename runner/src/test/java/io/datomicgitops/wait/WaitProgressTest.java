@@ -20,7 +20,7 @@ class WaitProgressTest {
         TimedLog log = new TimedLog(time);
         Deadline deadline = Deadline.after(time, Duration.ofMinutes(2));
         WaitProgress progress = new WaitProgress(log, deadline);
-        Backoff backoff = Backoff.forStacks(); // 1 s, 1.5 s, ... up to 15 s
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), 1.5, Duration.ofSeconds(15)); // 1 s, 1.5 s, ... up to 15 s
         while (!deadline.passed()) {
             Duration next = backoff.next(deadline.remaining());
             progress.beforeSleep("stack s: UPDATE_IN_PROGRESS, waiting", next);
