@@ -68,6 +68,10 @@ Map call(Map args) {
     }
     List envs = args.awsRegion ? ["AWS_REGION=${args.awsRegion}", "AWS_DEFAULT_REGION=${args.awsRegion}"] : []
 
+    // a report or plan.md an earlier build left here must never pass for this run's (the runner may not even start)
+    dir("${work}/${command}") {
+        deleteDir()
+    }
     writeFile(file: errFile, text: '')
     int code = -1
     withEnv(envs) {

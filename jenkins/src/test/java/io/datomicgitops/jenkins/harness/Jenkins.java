@@ -91,7 +91,20 @@ public final class Jenkins {
     }
 
     public Build build(Job job, Map<String, Object> params) {
-        Build b = job.newBuild(this, params);
+        return start(job, params, Build.BRANCH_EVENT);
+    }
+
+    /** A build started by the job's cron trigger (its cause: TimerTrigger$TimerTriggerCause). */
+    public Build buildByTimer(Job job) {
+        Symbol triggers = job.property("pipelineTriggers");
+        boolean scheduled = triggers != null && triggers.args().get("triggers") instanceof java.util.Collection<?> c
+                && c.stream().anyMatch(t -> t instanceof Symbol s && s.name().equals("cron") && !String.valueOf(s.args().get("spec")).isBlank());
+        if (!scheduled) throw new IllegalStateException(job.name() + " has no cron trigger (its last build set: " + triggers + ")");
+        return start(job, Map.of(), Build.TIMER);
+    }
+
+    private Build start(Job job, Map<String, Object> params, String cause) {
+        Build b = job.newBuild(this, params, cause);
         active.add(b);
         runUntilQuiet();
         return b;

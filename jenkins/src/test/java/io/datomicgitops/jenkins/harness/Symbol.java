@@ -13,6 +13,7 @@ public record Symbol(String name, Map<String, Object> args) implements Serializa
         } else if (argv.length > 0) {
             throw new IllegalArgumentException(name + " takes named arguments only");
         }
+        StepSignatures.check(name, args);
         return new Symbol(name, args);
     }
 
