@@ -12,7 +12,8 @@ import io.datomicgitops.jenkins.Reports
 
 /** Returns the apply report's stacks map (the deployment record per stack), or [:] when there was nothing to apply. */
 Map call(Map args = [:]) {
-    Params.check(args, Params.RUNNER + ['plan', 'approvedBy', 'lock', 'label'], 'datomicApply')
+    // pullRequest: the plan-only credentials of a shared parameter map (a pull request is never applied)
+    Params.check(args, Params.RUNNER + ['plan', 'approvedBy', 'lock', 'label', 'pullRequest'], 'datomicApply')
     Plan plan = args.plan
     if (plan == null) {
         error 'datomicApply: plan is required (the value datomicPlan returned)'

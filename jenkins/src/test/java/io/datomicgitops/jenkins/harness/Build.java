@@ -49,6 +49,7 @@ public final class Build {
     private final List<String> mismatches = new ArrayList<>();
     private final Set<String> secrets = new TreeSet<>();
     private final List<GitScm.Change> changes = new ArrayList<>();
+    private String builtCommit;
 
     private State state = State.QUEUED;
     private Continuable program;
@@ -350,6 +351,18 @@ public final class Build {
 
     /** The class names of the build's causes. */
     List<String> causes() { return List.of(cause); }
+
+    /** The commit the build's first checkout built (the git plugin's BuildData), or null before any checkout. */
+    String builtCommit() { return builtCommit; }
+
+    void setBuiltCommit(String commit) { builtCommit = commit; }
+
+    /** What the latest earlier build of the job built: the git plugin's base for this build's change log. */
+    String previousBuildsCommit() {
+        String previous = null;
+        for (Build o : job.builds()) if (o.number < number && o.builtCommit != null) previous = o.builtCommit;
+        return previous;
+    }
 
     void addChanges(List<GitScm.Change> entries) { changes.addAll(entries); }
 

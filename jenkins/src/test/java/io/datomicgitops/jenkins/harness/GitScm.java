@@ -115,11 +115,12 @@ public final class GitScm implements Serializable {
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("GIT_BRANCH", name);
             vars.put("GIT_COMMIT", commit.name());
-            String previous = build.job().lastBuiltCommit();
+            String previous = build.previousBuildsCommit();
             if (previous != null) {
                 vars.put("GIT_PREVIOUS_COMMIT", previous);
                 ObjectId prev = repo.resolve(previous);
-                if (prev != null) {
+                // the change log is the first checkout's (the git plugin records one per checkout; the harness one)
+                if (build.builtCommit() == null && prev != null && repo.getObjectDatabase().has(prev)) {
                     List<Change> changes = new ArrayList<>();
                     for (RevCommit c : git.log().addRange(prev, commit).call()) {
                         changes.add(new Change(c.name(), c.getAuthorIdent().getName(), c.getShortMessage()));
@@ -128,7 +129,7 @@ public final class GitScm implements Serializable {
                 }
             }
             vars.put("GIT_URL", url);
-            build.job().setLastBuiltCommit(commit.name());
+            if (build.builtCommit() == null) build.setBuiltCommit(commit.name());
             build.log("Checking out Revision " + commit.name() + " (" + name + ")");
             return vars;
         }

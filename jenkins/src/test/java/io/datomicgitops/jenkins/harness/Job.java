@@ -20,7 +20,6 @@ public final class Job {
     private boolean disableConcurrentBuilds;
     private GitScm scm;
     private final Map<String, Symbol> properties = new LinkedHashMap<>();
-    private String lastBuiltCommit;
 
     Job(String name, String script, Map<String, String> env) {
         this.name = name;
@@ -42,10 +41,6 @@ public final class Job {
     public Symbol property(String symbol) { return properties.get(symbol); }
 
     void setProperty(Symbol s) { properties.put(s.name(), s); }
-
-    String lastBuiltCommit() { return lastBuiltCommit; }
-
-    void setLastBuiltCommit(String commit) { lastBuiltCommit = commit; }
 
     String script() { return script; }
 
