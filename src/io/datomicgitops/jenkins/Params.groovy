@@ -8,7 +8,7 @@ class Params implements Serializable {
     private static final long serialVersionUID = 1L
 
     /** Parameters every step that runs the runner accepts (see datomicRunner). */
-    static final List<String> RUNNER = ['jar', 'java', 'runnerVersion', 'runnerSha256', 'repositoryUrl',
+    static final List<String> RUNNER = ['jar', 'java', 'runnerVersion', 'runnerSha256', 'repositoryUrl', 'repositoryCredentialsId',
             'awsCredentialsId', 'awsRegion', 'gitCredentialsId', 'gitCredentialsType', 'sshAcceptNewHostKey',
             'knownHosts', 'workDir', 'secrets'].asImmutable()
 
