@@ -255,6 +255,19 @@ public final class Build {
         }
     }
 
+    /** After a restart: the Jenkinsfile compiled again by the new library, and the program read back by it. */
+    void resumeAfterRestart() throws IOException, ClassNotFoundException {
+        jenkins.library().parse(job.script(), "Jenkinsfile");
+        program = roundTrip(program);
+        log("Resuming build after Jenkins restart");
+    }
+
+    /** Aborts the build wherever it waits (the build page's stop button), as USER. */
+    public void abortBuild(String user) {
+        interrupt(new FlowInterruptedException("ABORTED", "Aborted by " + user));
+        jenkins.runUntilQuiet();
+    }
+
     /** Writes the program out and reads it back with the library's class loader (Jenkins' program.dat). */
     private Continuable roundTrip(Continuable c) throws IOException, ClassNotFoundException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

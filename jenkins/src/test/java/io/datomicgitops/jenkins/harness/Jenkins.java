@@ -37,7 +37,7 @@ public final class Jenkins {
             "string", "credentials-binding", "aws", "aws-credentials", "disableConcurrentBuilds", "workflow-job");
 
     private final Path home;
-    private final Library library;
+    private Library library;
     private final Steps steps = new Steps();
     private final Credentials credentials = new Credentials();
     private final Map<String, String> agentEnv = new LinkedHashMap<>();
@@ -119,6 +119,18 @@ public final class Jenkins {
             if (expired) b.interrupt(new FlowInterruptedException("ABORTED", "Timeout has been exceeded"));
         }
         runUntilQuiet();
+    }
+
+    /**
+     * Restarts the controller: every running or waiting build's program is written out and read back by a fresh
+     * library class loader that compiled vars/, src/ and each Jenkinsfile again (Jenkins resuming program.dat after a
+     * restart). State that only lived in the old classes' statics, or that does not serialize, is gone.
+     */
+    public void restart() throws IOException, ClassNotFoundException {
+        library = new Library(library.root());
+        for (Build b : List.copyOf(active)) {
+            if (b.state() == Build.State.RUNNING || b.state() == Build.State.WAITING) b.resumeAfterRestart();
+        }
     }
 
     public Path home() { return home; }

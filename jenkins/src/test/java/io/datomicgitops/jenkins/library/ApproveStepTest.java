@@ -228,6 +228,17 @@ class ApproveStepTest extends PipelineTestSupport {
     }
 
     @Test
+    void theGateSurvivesARestartWhileWaiting() throws Exception {
+        Build b = jenkins.build(gate("datomicApprove(plan: plan, submitter: 'alice')", true));
+        assertThat(b.pendingInput()).isNotNull();
+        jenkins.restart();
+        b.approve("alice");
+        assertSucceeded(b);
+        assertThat(b.log()).contains("Resuming build after Jenkins restart").contains("gate returned alice");
+        assertThat(b.stepNames()).containsSubsequence("input", "milestone");
+    }
+
+    @Test
     void abortedApprovalStopsTheBuild() {
         Build b = jenkins.build(gate("datomicApprove(plan: plan, submitter: 'alice')", true));
         b.abort("alice");

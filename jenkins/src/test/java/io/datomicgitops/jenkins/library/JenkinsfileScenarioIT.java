@@ -178,6 +178,8 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         assertThat(b.pendingInput().message()).doesNotContain("\n").startsWith("Deploy main ")
                 .endsWith("(stacks: demo)? The plan: " + b.url() + "artifact/datomic-gitops/plan/plan.md");
         assertThat(b.steps("input").get(0).inside("node")).isFalse();
+        // the controller restarts while the build waits: the plan and the approval survive it
+        jenkins.restart();
         b.approve("alice", "datomic-approvers");
         assertSucceeded(b);
         assertThat(runnerCalls(b)).containsExactly("checkout", "plan", "checkout", "apply");
@@ -192,6 +194,24 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         assertThat(b.artifact("datomic-gitops/apply/report.json")).exists();
         List<String> messages = messagesSince("main", null);
         assertThat(messages).anySatisfy(m -> assertThat(m).contains("Approved-by: alice").contains("Build-URL: " + b.url()));
+    }
+
+    @Test
+    void abortedDuringApplySaysTheDeploymentMayBeUnfinished() throws Exception {
+        Build b = jenkins.build(mainJob(jenkinsfileExample()));
+        // another job of the same config repo holds the stack's lock: the approved build waits for it in Apply
+        String resource = "datomic-gitops " + url.replaceFirst("^ssh://git@", "").replaceFirst(":[0-9]+/", "/")
+                .replaceFirst("\\.git$", "") + " demo";
+        Build holder = jenkins.build(job("config/other", "lock(resource: '" + resource + "') { input 'hold' }", Map.of()));
+        b.approve("alice", "datomic-approvers");
+        assertThat(b.waitingForLock()).as(b.log()).isEqualTo(resource);
+        assertThat(b.steps("node")).as("waiting for the lock holds no agent").hasSize(1);
+        b.abortBuild("alice");
+        assertThat(b.result()).isEqualTo("ABORTED");
+        assertThat(b.log()).contains("datomic-gitops: aborted during Apply")
+                .doesNotContain("not deployed (approval rejected");
+        assertThat(runnerCalls(b)).doesNotContain("apply");
+        holder.abort("bob");
     }
 
     @Test
