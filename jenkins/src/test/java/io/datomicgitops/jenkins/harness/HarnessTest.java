@@ -135,6 +135,18 @@ class HarnessTest {
         assertThat(binding.log()).contains("string does not take parameter var");
     }
 
+    /** The signature table covers every step and symbol a script can reach (any other name is No such DSL method). */
+    @Test
+    void everyStepAndSymbolServedHasItsPublishedSignature() {
+        java.util.Set<String> served = new java.util.TreeSet<>();
+        served.addAll(Steps.PLUGINS.keySet());
+        served.addAll(Jenkins.BODY_STEPS.keySet());
+        served.addAll(Jenkins.SYMBOLS.keySet());
+        // Declarative's own blocks, not steps
+        served.removeAll(java.util.List.of("pipeline", "script"));
+        assertThat(StepSignatures.PARAMETERS.keySet()).containsAll(served);
+    }
+
     @Test
     void gitVariablesExistOnlyAfterACheckout() throws Exception {
         Path bare = bareRepo();

@@ -26,13 +26,13 @@ import java.util.TreeSet;
  */
 public final class Jenkins {
     /** Steps whose body the harness runs in CPS (harness/HarnessSteps.groovy), and the plugin that provides each. */
-    private static final Map<String, String> BODY_STEPS = Map.of(
+    static final Map<String, String> BODY_STEPS = Map.of(
             "node", "workflow-durable-task-step", "stage", "pipeline-stage-step", "timeout", "workflow-basic-steps",
             "lock", "lockable-resources", "withCredentials", "credentials-binding", "withEnv", "workflow-basic-steps",
             "dir", "workflow-durable-task-step", "script", "pipeline-model-definition",
             "withAWS", "pipeline-aws", "pipeline", "pipeline-model-definition");
     /** Describable symbols (credential bindings, job properties): values, not steps. */
-    private static final Map<String, String> SYMBOLS = Map.of(
+    static final Map<String, String> SYMBOLS = Map.of(
             "sshUserPrivateKey", "credentials-binding", "usernamePassword", "credentials-binding",
             "string", "credentials-binding", "aws", "aws-credentials", "disableConcurrentBuilds", "workflow-job");
 
