@@ -3,7 +3,8 @@ import io.datomicgitops.jenkins.Plan
 
 /*
  * The whole flow in one call, for a two-line Jenkinsfile: plan on an agent; on the deploy branch (not on a pull
- * request), approval outside any agent, then apply (the stack locks waited for outside any agent). See vars/datomicDeploy.txt.
+ * request), approval outside any agent, then apply (the stack locks waited for outside any agent). A build the
+ * job's cron started is the drift check: plan only, UNSTABLE when something is pending. See vars/datomicDeploy.txt.
  */
 
 /** Returns the apply step's deployment records, or [:] for a plan-only build or a plan without changes. */
@@ -19,6 +20,14 @@ Map call(Map args = [:]) {
         node(args.label) {
             plan = datomicPlan(runner + Params.pick(args, planKeys))
         }
+    }
+    if (!currentBuild.getBuildCauses('hudson.triggers.TimerTrigger$TimerTriggerCause').isEmpty()) {
+        // a scheduled build (the job's cron): the drift check, nothing deployed; pending changes make it UNSTABLE
+        if (plan.hasChanges()) {
+            currentBuild.description = "drift: ${plan.summaryLine()}"
+            unstable "datomic-gitops: AWS differs from ${env.BRANCH_NAME}: ${plan.summaryLine()}"
+        }
+        return [:]
     }
     if (env.CHANGE_ID != null || env.BRANCH_NAME != deployBranch) {
         echo "datomic-gitops: plan only (${env.CHANGE_ID != null ? 'pull request' : "branch ${env.BRANCH_NAME}"}; " +

@@ -34,7 +34,8 @@ public final class Jenkins {
     /** Describable symbols (credential bindings, job properties): values, not steps. */
     static final Map<String, String> SYMBOLS = Map.of(
             "sshUserPrivateKey", "credentials-binding", "usernamePassword", "credentials-binding",
-            "string", "credentials-binding", "aws", "aws-credentials", "disableConcurrentBuilds", "workflow-job");
+            "string", "credentials-binding", "aws", "aws-credentials", "disableConcurrentBuilds", "workflow-job",
+            "pipelineTriggers", "workflow-job", "cron", "jenkins-core");
 
     private final Path home;
     private Library library;

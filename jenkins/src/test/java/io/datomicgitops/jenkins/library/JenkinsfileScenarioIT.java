@@ -142,6 +142,19 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
     }
 
     @Test
+    void theTwoLineFormsScheduledBuildIsTheDriftCheck() throws Exception {
+        Job main = mainJob(TWO_LINE.replace("@Library('datomic-gitops') _",
+                "@Library('datomic-gitops') _\nproperties([pipelineTriggers([cron('H 6 * * *')])])"));
+        Build first = jenkins.build(main);
+        first.abort("alice");
+        Build timer = jenkins.buildByTimer(main);
+        assertThat(timer.result()).as(timer.log()).isEqualTo("UNSTABLE");
+        assertThat(timer.description()).startsWith("drift: datomic-gitops: changes pending");
+        assertThat(timer.steps("input")).isEmpty();
+        assertThat(runnerCalls(timer)).containsExactly("checkout", "plan");
+    }
+
+    @Test
     void aPlanOfAnExistingCloneStillRefusesABranchThatMoved() throws Exception {
         String script = """
                 @Library('datomic-gitops') _
