@@ -4,14 +4,16 @@ import io.datomicgitops.jenkins.Plan
 import io.datomicgitops.jenkins.Reports
 
 /*
- * Applies an approved plan: checks that the branch still is at the planned revision, takes a lock per stack
- * (lockable-resources, when installed), runs the runner's apply with the approver and the build URL, and archives
- * the report. Runs on an agent (inside node). See vars/datomicApply.txt.
+ * Applies an approved plan. Called outside node: it first waits for the locks of the changed stacks
+ * (lockable-resources, when installed), holding no executor, then takes an agent (label) and there checks that the
+ * branch still is at the planned revision, runs the runner's apply with the approver and the build URL, and archives
+ * the report. See vars/datomicApply.txt.
  */
 
 /** Returns the apply report's stacks map (the deployment record per stack), or [:] when there was nothing to apply. */
 Map call(Map args = [:]) {
-    Params.check(args, Params.RUNNER + ['plan', 'approvedBy', 'lock'], 'datomicApply')
+    // pullRequest: the plan-only credentials of a shared parameter map (a pull request is never applied)
+    Params.check(args, Params.RUNNER + ['plan', 'approvedBy', 'lock', 'label', 'pullRequest'], 'datomicApply')
     Plan plan = args.plan
     if (plan == null) {
         error 'datomicApply: plan is required (the value datomicPlan returned)'
@@ -23,37 +25,43 @@ Map call(Map args = [:]) {
     if (!args.approvedBy) {
         error 'datomicApply: approvedBy is required (the approver datomicApprove returned)'
     }
+    if (env.NODE_NAME != null) {
+        error 'datomicApply: call it outside node { } (in Declarative: a stage with agent none); it waits for the ' +
+                'stack locks first and then takes an agent itself (label:), so a queued apply holds no executor'
+    }
+    if (!plan.repo || !plan.branch || !plan.revision) {
+        error 'datomicApply: the plan names no repo, branch or revision, so it cannot check that the branch is still ' +
+                'where it was planned; plan with repo: and branch: (datomicPlan)'
+    }
     String work = args.workDir ?: 'datomic-gitops'
     Map runner = Params.pick(args, Params.RUNNER) + [repo: plan.repo]
-
-    if (plan.revision) {
-        Map checkout = datomicRunner(runner + [command: 'checkout', gitAuth: true,
-                arguments: ['--repo', plan.repo, '--branch', plan.branch, '--dir', plan.dir]])
-        String now = Reports.checkedOutRevision(checkout.report)
-        if (now != plan.revision) {
-            error "datomicApply: ${plan.branch} moved from ${plan.revision} (planned and approved) to ${now}; " +
-                    'nothing was applied: the build for the newer commit plans it again'
+    List<String> stacks = plan.changedStacks()
+    List<String> resources = []
+    if (args.lock != false) {
+        for (String stack in stacks) {
+            resources.add(plan.lockResource(stack))
         }
     }
 
-    List<String> stacks = plan.changedStacks()
-    List arguments = ['--dir', plan.dir]
-    if (plan.savedPlan) {
-        // the runner refuses, before changing anything, to do anything the approved plan does not say
-        unstash(Plan.STASH)
-        arguments.addAll(['--plan', plan.savedPlan])
-    }
-    for (String stack in stacks) {
-        arguments.addAll(['--stack', stack])
-    }
-    arguments.addAll(['--approved-by', args.approvedBy, '--build-url', env.BUILD_URL ?: ''])
-
     Map result = null
-    withStackLocks(args.lock == false ? [] : stacks) {
-        try {
-            result = datomicRunner(runner + [command: 'apply', gitAuth: true, arguments: arguments])
-        } finally {
-            archiveArtifacts(artifacts: "${work}/apply/report.json", allowEmptyArchive: true)
+    withLocks(resources) {
+        node(args.label) {
+            checkNotMoved(plan, runner)
+            List arguments = ['--dir', plan.dir]
+            if (plan.savedPlan) {
+                // the runner refuses, before changing anything, to do anything the approved plan does not say
+                unstash(Plan.STASH)
+                arguments.addAll(['--plan', plan.savedPlan])
+            }
+            for (String stack in stacks) {
+                arguments.addAll(['--stack', stack])
+            }
+            arguments.addAll(['--approved-by', args.approvedBy, '--build-url', env.BUILD_URL ?: ''])
+            try {
+                result = datomicRunner(runner + [command: 'apply', gitAuth: true, arguments: arguments])
+            } finally {
+                archiveArtifacts(artifacts: "${work}/apply/report.json", allowEmptyArchive: true)
+            }
         }
     }
     Map deployed = result.report.stacks ?: [:]
@@ -63,20 +71,31 @@ Map call(Map args = [:]) {
     return deployed
 }
 
+/** Fails, applying nothing, when the plan's branch moved since the plan (whichever way the plan's clone was made). */
+private void checkNotMoved(Plan plan, Map runner) {
+    Map checkout = datomicRunner(runner + [command: 'checkout', gitAuth: true,
+            arguments: ['--repo', plan.repo, '--branch', plan.branch, '--dir', plan.dir]])
+    String now = Reports.checkedOutRevision(checkout.report)
+    if (now != plan.revision) {
+        error "datomicApply: ${plan.branch} moved from ${plan.revision} (planned and approved) to ${now}; " +
+                'nothing was applied: the build for the newer commit plans it again'
+    }
+}
+
 /**
- * Runs BODY holding lock datomic-STACK for each stack (in order, so two builds never wait on each other), newest
- * build first. Without the lockable-resources plugin there is no lock step: BODY runs unlocked, with a warning.
+ * Runs BODY holding each of RESOURCES (in order, so two builds never wait on each other), newest build first.
+ * Without the lockable-resources plugin there is no lock step: BODY runs unlocked, with a warning.
  */
-private void withStackLocks(List<String> stacks, Closure body) {
-    if (stacks.isEmpty()) {
+private void withLocks(List<String> resources, Closure body) {
+    if (resources.isEmpty()) {
         body()
         return
     }
     boolean entered = false
     try {
-        lock(resource: "datomic-${stacks[0]}", inversePrecedence: true) {
+        lock(resource: resources[0], inversePrecedence: true) {
             entered = true
-            withStackLocks(stacks.drop(1), body)
+            withLocks(resources.drop(1), body)
         }
     } catch (NoSuchMethodError e) {
         if (entered) {

@@ -3,13 +3,14 @@ import io.datomicgitops.jenkins.Plan
 
 /*
  * The whole flow in one call, for a two-line Jenkinsfile: plan on an agent; on the deploy branch (not on a pull
- * request), approval outside any agent, then apply on an agent. See vars/datomicDeploy.txt.
+ * request), approval outside any agent, then apply (the stack locks waited for outside any agent). A build the
+ * job's cron started is the drift check: plan only, UNSTABLE when something is pending. See vars/datomicDeploy.txt.
  */
 
 /** Returns the apply step's deployment records, or [:] for a plan-only build or a plan without changes. */
 Map call(Map args = [:]) {
-    List<String> planKeys = ['repo', 'branch', 'dir', 'stacks', 'since', 'checkout']
-    List<String> approveKeys = ['submitter', 'timeout', 'timeoutUnit', 'message', 'ok']
+    List<String> planKeys = ['repo', 'branch', 'dir', 'stacks', 'since', 'checkout', 'pullRequest']
+    List<String> approveKeys = ['submitter', 'timeout', 'timeoutUnit', 'message', 'ok', 'allowAuthorApproval']
     Params.check(args, Params.RUNNER + planKeys + approveKeys + ['deployBranch', 'label', 'lock'], 'datomicDeploy')
     String deployBranch = args.deployBranch ?: 'main'
     Map runner = Params.pick(args, Params.RUNNER)
@@ -19,6 +20,14 @@ Map call(Map args = [:]) {
         node(args.label) {
             plan = datomicPlan(runner + Params.pick(args, planKeys))
         }
+    }
+    if (!currentBuild.getBuildCauses('hudson.triggers.TimerTrigger$TimerTriggerCause').isEmpty()) {
+        // a scheduled build (the job's cron): the drift check, nothing deployed; pending changes make it UNSTABLE
+        if (plan.hasChanges()) {
+            currentBuild.description = "drift: ${plan.summaryLine()}"
+            unstable "datomic-gitops: AWS differs from ${env.BRANCH_NAME}: ${plan.summaryLine()}"
+        }
+        return [:]
     }
     if (env.CHANGE_ID != null || env.BRANCH_NAME != deployBranch) {
         echo "datomic-gitops: plan only (${env.CHANGE_ID != null ? 'pull request' : "branch ${env.BRANCH_NAME}"}; " +
@@ -34,9 +43,8 @@ Map call(Map args = [:]) {
     }
     Map deployed = null
     stage('Apply') {
-        node(args.label) {
-            deployed = datomicApply(runner + Params.pick(args, ['lock']) + [plan: plan, approvedBy: approver])
-        }
+        // outside node: datomicApply waits for the stack locks first, then takes an agent (label)
+        deployed = datomicApply(runner + Params.pick(args, ['lock', 'label']) + [plan: plan, approvedBy: approver])
     }
     return deployed
 }

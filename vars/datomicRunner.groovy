@@ -68,6 +68,10 @@ Map call(Map args) {
     }
     List envs = args.awsRegion ? ["AWS_REGION=${args.awsRegion}", "AWS_DEFAULT_REGION=${args.awsRegion}"] : []
 
+    // a report or plan.md an earlier build left here must never pass for this run's (the runner may not even start)
+    dir("${work}/${command}") {
+        deleteDir()
+    }
     writeFile(file: errFile, text: '')
     int code = -1
     withEnv(envs) {
@@ -88,7 +92,8 @@ Map call(Map args) {
 
 /**
  * The runner jar on this agent: jar: (a path), else the DATOMIC_GITOPS_JAR variable, else the pinned release
- * downloaded from repositoryUrl, checksum-verified, and cached under workDir/runner/.
+ * downloaded from repositoryUrl (with repositoryCredentialsId for a private one), checksum-verified, and cached
+ * under workDir/runner/.
  */
 String jar(Map args) {
     if (args.jar) {
@@ -116,7 +121,15 @@ String jar(Map args) {
     String dest = "${workDir(args)}/runner/${pin.fileName()}"
     String fetcher = "${workDir(args)}/runner/fetch-runner.sh"
     writeFile(file: fetcher, text: libraryResource('io/datomicgitops/jenkins/fetch-runner.sh'))
-    sh(script: ShellQuote.command(['sh', fetcher, pin.url(repository), dest, pin.sha256]), label: 'fetch datomic-gitops runner')
+    // a private repository: the credential reaches curl through the environment and its standard input only
+    List bindings = []
+    if (args.repositoryCredentialsId) {
+        bindings.add(usernamePassword(credentialsId: args.repositoryCredentialsId,
+                usernameVariable: 'DATOMIC_GITOPS_REPOSITORY_USER', passwordVariable: 'DATOMIC_GITOPS_REPOSITORY_PASSWORD'))
+    }
+    withCredentials(bindings) {
+        sh(script: ShellQuote.command(['sh', fetcher, pin.url(repository), dest, pin.sha256]), label: 'fetch datomic-gitops runner')
+    }
     return dest
 }
 

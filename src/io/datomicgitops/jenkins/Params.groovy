@@ -1,17 +1,21 @@
 package io.datomicgitops.jenkins
 
 import com.cloudbees.groovy.cps.NonCPS
+import hudson.AbortException
 
 /** Named-parameter checks shared by the steps: an unknown name is a typo, and a typo must not pass silently. */
 class Params implements Serializable {
     private static final long serialVersionUID = 1L
 
     /** Parameters every step that runs the runner accepts (see datomicRunner). */
-    static final List<String> RUNNER = ['jar', 'java', 'runnerVersion', 'runnerSha256', 'repositoryUrl',
+    static final List<String> RUNNER = ['jar', 'java', 'runnerVersion', 'runnerSha256', 'repositoryUrl', 'repositoryCredentialsId',
             'awsCredentialsId', 'awsRegion', 'gitCredentialsId', 'gitCredentialsType', 'sshAcceptNewHostKey',
             'knownHosts', 'workDir', 'secrets'].asImmutable()
 
-    /** Throws when ARGS names a parameter not in KNOWN. */
+    /**
+     * Fails the step when ARGS names a parameter not in KNOWN: an AbortException, which Jenkins shows as one
+     * "ERROR: ..." line (as the error step does), not as a stack trace.
+     */
     @NonCPS
     static void check(Map args, List<String> known, String step) {
         List<String> unknown = []
@@ -21,7 +25,7 @@ class Params implements Serializable {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("${step}: unknown parameter(s) ${unknown.join(', ')}; " +
+            throw new AbortException("${step}: unknown parameter(s) ${unknown.join(', ')}; " +
                     "the parameters are: ${known.join(', ')}".toString())
         }
     }

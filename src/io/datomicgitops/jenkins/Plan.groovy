@@ -20,14 +20,17 @@ class Plan implements Serializable {
     final Map<String, Map> stacks
     /** The runner's saved plan (plan --out), stashed as {@link #STASH}: apply --plan refuses anything else. */
     final String savedPlan
+    /** The plan's Markdown (plan --plan-md), archived with the build: what the approver is pointed to. */
+    final String planMarkdown
 
     static final String STASH = 'datomic-gitops-plan'
 
     Plan(String repo, String branch, String revision, String dir, int exitCode, Map<String, Map> stacks) {
-        this(repo, branch, revision, dir, exitCode, stacks, null)
+        this(repo, branch, revision, dir, exitCode, stacks, null, null)
     }
 
-    Plan(String repo, String branch, String revision, String dir, int exitCode, Map<String, Map> stacks, String savedPlan) {
+    Plan(String repo, String branch, String revision, String dir, int exitCode, Map<String, Map> stacks, String savedPlan,
+         String planMarkdown) {
         this.repo = repo
         this.branch = branch
         this.revision = revision
@@ -35,12 +38,16 @@ class Plan implements Serializable {
         this.exitCode = exitCode
         this.stacks = stacks
         this.savedPlan = savedPlan
+        this.planMarkdown = planMarkdown
     }
 
-    /** The same plan, with the path of the saved plan file the Apply stage hands to the runner. */
+    /**
+     * The same plan with its files: the saved plan the Apply stage hands to the runner, and plan.md; REVISION is the
+     * commit the saved plan says it was made on (the runner's word, whichever way the clone was made).
+     */
     @NonCPS
-    Plan withSavedPlan(String path) {
-        return new Plan(repo, branch, revision, dir, exitCode, stacks, path)
+    Plan withFiles(String savedPath, String markdownPath, String savedRevision) {
+        return new Plan(repo, branch, savedRevision ?: revision, dir, exitCode, stacks, savedPath, markdownPath)
     }
 
     @NonCPS
@@ -113,6 +120,55 @@ class Plan implements Serializable {
             }
         }
         return t.toString()
+    }
+
+    /**
+     * The input's message: one line (Jenkins shows it as the heading of the input), naming the branch, the revision
+     * and the changed stacks; the plan itself is in the log just above, and in plan.md at PLANURL.
+     */
+    @NonCPS
+    String approvalHeading(String planUrl) {
+        String stacksNamed = changedStacks().join(', ') ?: 'none named in report.json'
+        String heading = "Deploy ${branch ?: ''} ${shortRevision()}".trim() + " (stacks: ${stacksNamed})?"
+        return planUrl ? "${heading} The plan: ${planUrl}".toString() : heading
+    }
+
+    /**
+     * The lockable resource guarding STACK of this config repo: two config repos may both have a stack named prod,
+     * and must not wait on each other. The repo is named by host and path, so its ssh and https URLs share the lock.
+     */
+    @NonCPS
+    String lockResource(String stack) {
+        return "datomic-gitops ${repoKey(repo)} ${stack}".toString()
+    }
+
+    /** host/path of a git URL: git@host:path, ssh://user@host:port/path, https://host/path.git -> host/path. */
+    @NonCPS
+    static String repoKey(String url) {
+        if (!url) {
+            return 'unknown-repo'
+        }
+        String s = url.trim()
+        int scheme = s.indexOf('://')
+        if (scheme >= 0) {
+            s = s.substring(scheme + 3)
+        } else if (s ==~ /[^\/]+@[^\/:]+:.*/) {
+            s = s.replaceFirst(':', '/')
+        }
+        s = s.replaceFirst(/^[^\/@]*@/, '').replaceFirst(/^([^\/:]+):[0-9]+\//, '$1/')
+        return s.replaceFirst(/\.git\/?$/, '').replaceFirst(/\/$/, '')
+    }
+
+    /** The most a check's text may hold (GitHub's limit for a check run's text is 65535 characters). */
+    static final int CHECK_TEXT_LIMIT = 65000
+
+    /** MARKDOWN as a check's text: whole, or cut at the limit with a line saying where the rest is. */
+    @NonCPS
+    static String checkText(String markdown) {
+        if (markdown.length() <= CHECK_TEXT_LIMIT) {
+            return markdown
+        }
+        return markdown.substring(0, CHECK_TEXT_LIMIT) + '\n\n(cut here: the whole plan is plan.md, archived with the build)\n'
     }
 
     /** What is shown for a field the report lacks: said, never made up (a missing number is not 0). */

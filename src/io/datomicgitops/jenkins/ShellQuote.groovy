@@ -43,14 +43,18 @@ class ShellQuote implements Serializable {
     }
 
     /**
-     * A script that runs the command with its standard error saved to ERRFILE as well as shown, and exits with the
-     * command's status (so the caller can read back the runner's one-line error).
+     * A script that runs the command with its standard error shown as it comes (through tee) and saved to ERRFILE,
+     * and exits with the command's status (so the caller can read back the runner's one-line error). The status
+     * travels through ERRFILE.status: a pipeline's own status is tee's, and POSIX sh has no pipefail.
      */
     @NonCPS
     static String script(List args, String errFile) {
         String err = quote(errFile)
-        return 'status=0\n' + command(args) + ' 2>' + err + ' || status=$?\n' +
-                'cat ' + err + ' >&2\n' +
+        String statusFile = quote(errFile + '.status')
+        return 'status=0\n' +
+                'rm -f ' + statusFile + '\n' +
+                '{ { ' + command(args) + ' 2>&1 1>&3 3>&- || echo $? > ' + statusFile + '; } | tee ' + err + ' >&2; } 3>&1\n' +
+                'if [ -f ' + statusFile + ' ]; then status=$(cat ' + statusFile + '); fi\n' +
                 'exit $status\n'
     }
 }

@@ -100,13 +100,16 @@ class HarnessSteps implements Serializable {
 
 /*
  * Declarative Pipeline, the subset Jenkinsfile.example uses, interpreted as Jenkins' ModelInterpreter does:
- * options (disableConcurrentBuilds, timeout), agent (any, none, label), stages with when (branch, changeRequest,
- * expression, not, allOf, anyOf), steps, and post (always, success, failure, aborted, unsuccessful, cleanup) at
- * pipeline and stage level. Any other directive fails the build, so the harness never silently ignores one.
+ * options (disableConcurrentBuilds, timeout, buildDiscarder, skipDefaultCheckout), triggers (cron), agent (any,
+ * none, label) with the automatic checkout scm on entering it (GIT_* in env from then on), stages with when (branch,
+ * changeRequest, triggeredBy, expression, not, allOf, anyOf; evaluated after the stage's agent is allocated unless
+ * beforeAgent true), steps, and post (always, success, failure, aborted, unsuccessful, cleanup) at pipeline and
+ * stage level. Any other directive fails the build, so the harness never silently ignores one.
  */
 class Declarative implements Serializable {
     private static final long serialVersionUID = 1L
     private final HarnessSteps steps
+    private boolean skipCheckout
 
     Declarative(HarnessSteps steps) {
         this.steps = steps
@@ -119,9 +122,20 @@ class Declarative implements Serializable {
             throw new IllegalArgumentException('pipeline: no stages')
         }
         Pause.pause('declarative', [stages: m.stageList.collect { it.name }])
+        List jobProperties = []
         if (m.options.disableConcurrentBuilds) {
-            Pause.pause('properties', [properties: [new io.datomicgitops.jenkins.harness.Symbol('disableConcurrentBuilds', [:])]])
+            jobProperties.add(new io.datomicgitops.jenkins.harness.Symbol('disableConcurrentBuilds', [:]))
         }
+        if (m.options.buildDiscarder != null) {
+            jobProperties.add(new io.datomicgitops.jenkins.harness.Symbol('buildDiscarder', [strategy: m.options.buildDiscarder]))
+        }
+        if (!m.triggers.isEmpty()) {
+            jobProperties.add(new io.datomicgitops.jenkins.harness.Symbol('pipelineTriggers', [triggers: m.triggers]))
+        }
+        if (!jobProperties.isEmpty()) {
+            Pause.pause('properties', [properties: jobProperties])
+        }
+        skipCheckout = m.options.skipDefaultCheckout
         return withTimeout(m.options.timeout) {
             withAgent(m.agent) {
                 runWithPost(m.post) {
@@ -135,11 +149,16 @@ class Declarative implements Serializable {
 
     void runStage(StageModel s) {
         steps.stage(s.name) {
-            if (s.when != null && !evaluate(s.when)) {
+            if (s.when != null && s.when.beforeAgent && !evaluate(s.when)) {
                 Pause.pause('echo', "Stage \"${s.name}\" skipped due to when conditional".toString())
                 return
             }
             withAgent(s.agent) {
+                // without beforeAgent, Declarative allocates the stage's agent (and checks out) before its when
+                if (s.when != null && !s.when.beforeAgent && !evaluate(s.when)) {
+                    Pause.pause('echo', "Stage \"${s.name}\" skipped due to when conditional".toString())
+                    return
+                }
                 withTimeout(s.options.timeout) {
                     runWithPost(s.post) {
                         Closure body = s.stepsBody
@@ -195,7 +214,13 @@ class Declarative implements Serializable {
         if (agent == null || agent == 'none') {
             return body()
         }
-        return steps.node(agent == 'any' ? null : agent, body)
+        return steps.node(agent == 'any' ? null : agent) {
+            if (!skipCheckout) {
+                // Declarative's automatic checkout scm: the GIT_* variables are in env from here on
+                Pause.pause('declarative-checkout', [:])
+            }
+            body()
+        }
     }
 
     def withTimeout(Map timeout, Closure body) {
@@ -223,6 +248,9 @@ class Declarative implements Serializable {
         }
         if (kind == 'changeRequest') {
             return Pause.pause('env', 'CHANGE_ID') != null
+        }
+        if (kind == 'triggeredBy') {
+            return Pause.pause('triggered-by', cond[1]) as boolean
         }
         if (kind == 'expression') {
             Closure e = (Closure) cond[1]
@@ -265,7 +293,14 @@ class PipelineModel implements Serializable {
     Object agent
     OptionsModel options = new OptionsModel()
     List<StageModel> stageList = []
+    List triggers = []
     PostModel post
+
+    void triggers(Closure c) {
+        TriggersModel m = new TriggersModel()
+        Declarative.collect(c, m)
+        triggers = m.triggers
+    }
 
     void agent(Object a) {
         agent = a
@@ -302,10 +337,38 @@ class AgentModel implements Serializable {
     }
 }
 
+class TriggersModel implements Serializable {
+    private static final long serialVersionUID = 1L
+    List triggers = []
+
+    /** env, as a triggers block may read it (cron(env.BRANCH_NAME == 'main' ? ... : '')) */
+    Object getEnv() {
+        return new io.datomicgitops.jenkins.harness.EnvGlobal()
+    }
+
+    void cron(String spec) {
+        triggers.add(new io.datomicgitops.jenkins.harness.Symbol('cron', [spec: spec]))
+    }
+}
+
 class OptionsModel implements Serializable {
     private static final long serialVersionUID = 1L
     boolean disableConcurrentBuilds
+    boolean skipDefaultCheckout
+    Object buildDiscarder
     Map timeout
+
+    void skipDefaultCheckout() {
+        skipDefaultCheckout = true
+    }
+
+    void buildDiscarder(Object strategy) {
+        buildDiscarder = strategy
+    }
+
+    Object logRotator(Map args) {
+        return new io.datomicgitops.jenkins.harness.Symbol('logRotator', args)
+    }
 
     void disableConcurrentBuilds() {
         disableConcurrentBuilds = true
@@ -374,6 +437,15 @@ class StageModel implements Serializable {
 class WhenModel implements Serializable {
     private static final long serialVersionUID = 1L
     List conditions = []
+    boolean beforeAgent
+
+    void beforeAgent(boolean b) {
+        beforeAgent = b
+    }
+
+    void triggeredBy(String cause) {
+        conditions.add(['triggeredBy', cause])
+    }
 
     void branch(String pattern) {
         conditions.add(['branch', pattern])

@@ -32,17 +32,24 @@ import java.util.TreeSet;
 public final class Build {
     public enum State { QUEUED, RUNNING, WAITING, DONE }
 
+    /** The cause of a multibranch build started by a push, and of a timer build (their class names). */
+    static final String BRANCH_EVENT = "jenkins.branch.BranchEventCause";
+    static final String TIMER = "hudson.triggers.TimerTrigger$TimerTriggerCause";
+
     private final Jenkins jenkins;
     private final Job job;
     private final int number;
     private final Map<String, String> buildEnv = new LinkedHashMap<>();
     private final Map<String, Object> params;
+    private final String cause;
     private final Deque<Frame> frames = new ArrayDeque<>();
     private final StringBuilder log = new StringBuilder();
     private final StringBuilder rawLog = new StringBuilder();
     private final List<StepRecord> steps = new ArrayList<>();
     private final List<String> mismatches = new ArrayList<>();
     private final Set<String> secrets = new TreeSet<>();
+    private final List<GitScm.Change> changes = new ArrayList<>();
+    private String builtCommit;
 
     private State state = State.QUEUED;
     private Continuable program;
@@ -56,7 +63,8 @@ public final class Build {
     private Integer lastMilestone;
     private int roundTrips;
 
-    Build(Jenkins jenkins, Job job, int number, Map<String, Object> params) {
+    Build(Jenkins jenkins, Job job, int number, Map<String, Object> params, String cause) {
+        this.cause = cause;
         this.jenkins = jenkins;
         this.job = job;
         this.number = number;
@@ -127,6 +135,38 @@ public final class Build {
             if (in.submitterParameter() != null) map.put(in.submitterParameter(), user);
             value = map;
         }
+        input = null;
+        log("Approved by " + user);
+        resumeWith(new Outcome(value, null));
+        jenkins.runUntilQuiet();
+    }
+
+    /**
+     * Proceeds the pending input as an administrator: Jenkins lets a user with Administer permission answer any
+     * input, whatever its submitter says.
+     */
+    public void approveAsAdministrator(String user) {
+        PendingInput in = requireInput();
+        proceed(in.parameters().isEmpty() && in.submitterParameter() != null ? user : submitterMap(in, user), user);
+    }
+
+    /**
+     * Proceeds the pending input the way its proceedEmpty route does (the inline Proceed button of some views, REST
+     * clients posting to .../input/ID/proceedEmpty): the step returns null, the approver's name is not passed.
+     */
+    public void proceedEmpty(String user) {
+        PendingInput in = requireInput();
+        if (!in.allows(user)) throw new IllegalStateException(user + " may not approve: submitter is '" + in.submitter() + "'");
+        proceed(null, user);
+    }
+
+    private static Map<String, Object> submitterMap(PendingInput in, String user) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        if (in.submitterParameter() != null) map.put(in.submitterParameter(), user);
+        return map;
+    }
+
+    private void proceed(Object value, String user) {
         input = null;
         log("Approved by " + user);
         resumeWith(new Outcome(value, null));
@@ -213,6 +253,19 @@ public final class Build {
             com.cloudbees.groovy.cps.impl.CpsCallableInvocation.registerMismatchHandler(null);
             Globals.set(null);
         }
+    }
+
+    /** After a restart: the Jenkinsfile compiled again by the new library, and the program read back by it. */
+    void resumeAfterRestart() throws IOException, ClassNotFoundException {
+        jenkins.library().parse(job.script(), "Jenkinsfile");
+        program = roundTrip(program);
+        log("Resuming build after Jenkins restart");
+    }
+
+    /** Aborts the build wherever it waits (the build page's stop button), as USER. */
+    public void abortBuild(String user) {
+        interrupt(new FlowInterruptedException("ABORTED", "Aborted by " + user));
+        jenkins.runUntilQuiet();
     }
 
     /** Writes the program out and reads it back with the library's class loader (Jenkins' program.dat). */
@@ -308,6 +361,26 @@ public final class Build {
     Deque<Frame> frames() { return frames; }
 
     void addSecrets(List<String> values) { secrets.addAll(values); }
+
+    /** The class names of the build's causes. */
+    List<String> causes() { return List.of(cause); }
+
+    /** The commit the build's first checkout built (the git plugin's BuildData), or null before any checkout. */
+    String builtCommit() { return builtCommit; }
+
+    void setBuiltCommit(String commit) { builtCommit = commit; }
+
+    /** What the latest earlier build of the job built: the git plugin's base for this build's change log. */
+    String previousBuildsCommit() {
+        String previous = null;
+        for (Build o : job.builds()) if (o.number < number && o.builtCommit != null) previous = o.builtCommit;
+        return previous;
+    }
+
+    void addChanges(List<GitScm.Change> entries) { changes.addAll(entries); }
+
+    /** The change log the build's checkouts recorded (currentBuild.changeSets). */
+    public List<GitScm.Change> changes() { return List.copyOf(changes); }
 
     void setInput(PendingInput in) { this.input = in; }
 

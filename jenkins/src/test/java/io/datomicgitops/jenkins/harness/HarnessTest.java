@@ -125,6 +125,110 @@ class HarnessTest {
     }
 
     @Test
+    void aStepNamingAParameterItsPluginDoesNotHaveFails() {
+        Build b = run("echo(msg: 'x')");
+        assertThat(b.result()).isEqualTo("FAILURE");
+        assertThat(b.log()).contains("echo does not take parameter msg");
+        Build lock = run("lock(resource: 'r', inversePrecedense: true) { echo 'in' }");
+        assertThat(lock.log()).contains("lock does not take parameter inversePrecedense").doesNotContain("\nin\n");
+        Build binding = run("node { withCredentials([string(credentialsId: 'x', var: 'Y')]) { echo 'in' } }");
+        assertThat(binding.log()).contains("string does not take parameter var");
+    }
+
+    /** The signature table covers every step and symbol a script can reach (any other name is No such DSL method). */
+    @Test
+    void everyStepAndSymbolServedHasItsPublishedSignature() {
+        java.util.Set<String> served = new java.util.TreeSet<>();
+        served.addAll(Steps.PLUGINS.keySet());
+        served.addAll(Jenkins.BODY_STEPS.keySet());
+        served.addAll(Jenkins.SYMBOLS.keySet());
+        // Declarative's own blocks, not steps
+        served.removeAll(java.util.List.of("pipeline", "script"));
+        assertThat(StepSignatures.PARAMETERS.keySet()).containsAll(served);
+    }
+
+    @Test
+    void gitVariablesExistOnlyAfterACheckout() throws Exception {
+        Path bare = bareRepo();
+        Job job = jenkins.job("scripted", """
+                echo "before: ${env.GIT_URL}"
+                node {
+                    def vars = checkout scm
+                    echo "returned: ${vars.GIT_URL} ${vars.GIT_COMMIT}"
+                    echo "env after scripted checkout: ${env.GIT_URL}"
+                }
+                """, Map.of("BRANCH_NAME", "main")).scm(GitScm.branch("ssh://git@example.com/config.git", bare, "main"));
+        Build b = jenkins.build(job);
+        assertThat(b.result()).as(b.log()).isEqualTo("SUCCESS");
+        assertThat(b.log()).contains("before: null").containsPattern("returned: ssh://git@example.com/config.git [0-9a-f]{40}")
+                .contains("env after scripted checkout: null");
+        assertThat(jenkins.home().resolve("workspace/scripted/README")).hasContent("config");
+    }
+
+    @Test
+    void declarativeChecksOutOnEnteringAnAgentAndSetsGitVariables() throws Exception {
+        Path bare = bareRepo();
+        Job job = jenkins.job("declarative", """
+                pipeline {
+                    agent none
+                    stages {
+                        stage('No agent') { steps { echo "without agent: ${env.GIT_URL}" } }
+                        stage('Agent') { agent any; steps { echo "with agent: ${env.GIT_URL}"; sh 'cat README' } }
+                    }
+                }
+                """, Map.of("BRANCH_NAME", "main")).scm(GitScm.branch("ssh://git@example.com/config.git", bare, "main"));
+        Build b = jenkins.build(job);
+        assertThat(b.result()).as(b.log()).isEqualTo("SUCCESS");
+        assertThat(b.log()).contains("without agent: null").contains("with agent: ssh://git@example.com/config.git");
+        assertThat(b.steps("checkout")).hasSize(1);
+    }
+
+    @Test
+    void whenIsEvaluatedAfterTheAgentUnlessBeforeAgent() {
+        Build b = run("""
+                pipeline {
+                    agent none
+                    stages {
+                        stage('Late') { agent any; when { branch 'other' }; steps { echo 'late ran' } }
+                        stage('Early') { agent any; when { beforeAgent true; branch 'other' }; steps { echo 'early ran' } }
+                    }
+                }
+                """);
+        assertThat(b.result()).as(b.log()).isEqualTo("SUCCESS");
+        assertThat(b.log()).doesNotContain("late ran").doesNotContain("early ran");
+        assertThat(b.steps("node")).as("only the stage without beforeAgent took an agent").hasSize(1);
+        assertThat(b.steps("node").get(0).stages()).containsExactly("Late");
+    }
+
+    @Test
+    void aPullRequestIsBuiltAsItsHeadMergedIntoItsTarget() throws Exception {
+        Path bare = bareRepo();
+        String head;
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.cloneRepository().setURI(bare.toUri().toString())
+                .setDirectory(tmp.resolve("fork").toFile()).call()) {
+            Files.writeString(tmp.resolve("fork/CHANGE"), "from a fork\n");
+            git.add().addFilepattern("CHANGE").call();
+            head = git.commit().setMessage("fork change").setSign(false).call().name();
+            git.push().setRefSpecs(new org.eclipse.jgit.transport.RefSpec("HEAD:refs/pull/3/head")).call();
+        }
+        Job job = jenkins.job("PR-3", "node { def v = checkout scm; echo \"built ${v.GIT_COMMIT}\" }",
+                Map.of("BRANCH_NAME", "PR-3", "CHANGE_ID", "3")).scm(GitScm.pullRequestMerged("ssh://x/config.git", bare, 3, "main"));
+        Build b = jenkins.build(job);
+        assertThat(b.result()).as(b.log()).isEqualTo("SUCCESS");
+        try (org.eclipse.jgit.api.Git ws = org.eclipse.jgit.api.Git.open(jenkins.home().resolve("workspace/PR-3").toFile())) {
+            var built = ws.getRepository().parseCommit(ws.getRepository().resolve("HEAD"));
+            assertThat(built.getParentCount()).isEqualTo(2);
+            assertThat(built.getParent(1).name()).isEqualTo(head);
+            assertThat(b.log()).contains("built " + built.name());
+        }
+        assertThat(jenkins.home().resolve("workspace/PR-3/CHANGE")).hasContent("from a fork");
+    }
+
+    private Path bareRepo() throws Exception {
+        return io.datomicgitops.testing.TestRepos.bareWith(tmp.resolve("git"), "main", Map.of("README", "config"));
+    }
+
+    @Test
     void shOutsideNodeHasNoWorkspace() {
         Build b = run("sh 'true'");
         assertThat(b.result()).isEqualTo("FAILURE");

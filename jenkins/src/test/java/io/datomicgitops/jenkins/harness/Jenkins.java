@@ -26,18 +26,19 @@ import java.util.TreeSet;
  */
 public final class Jenkins {
     /** Steps whose body the harness runs in CPS (harness/HarnessSteps.groovy), and the plugin that provides each. */
-    private static final Map<String, String> BODY_STEPS = Map.of(
+    static final Map<String, String> BODY_STEPS = Map.of(
             "node", "workflow-durable-task-step", "stage", "pipeline-stage-step", "timeout", "workflow-basic-steps",
             "lock", "lockable-resources", "withCredentials", "credentials-binding", "withEnv", "workflow-basic-steps",
             "dir", "workflow-durable-task-step", "script", "pipeline-model-definition",
             "withAWS", "pipeline-aws", "pipeline", "pipeline-model-definition");
     /** Describable symbols (credential bindings, job properties): values, not steps. */
-    private static final Map<String, String> SYMBOLS = Map.of(
+    static final Map<String, String> SYMBOLS = Map.of(
             "sshUserPrivateKey", "credentials-binding", "usernamePassword", "credentials-binding",
-            "string", "credentials-binding", "aws", "aws-credentials", "disableConcurrentBuilds", "workflow-job");
+            "string", "credentials-binding", "aws", "aws-credentials", "disableConcurrentBuilds", "workflow-job",
+            "pipelineTriggers", "workflow-job", "cron", "jenkins-core");
 
     private final Path home;
-    private final Library library;
+    private Library library;
     private final Steps steps = new Steps();
     private final Credentials credentials = new Credentials();
     private final Map<String, String> agentEnv = new LinkedHashMap<>();
@@ -91,7 +92,20 @@ public final class Jenkins {
     }
 
     public Build build(Job job, Map<String, Object> params) {
-        Build b = job.newBuild(this, params);
+        return start(job, params, Build.BRANCH_EVENT);
+    }
+
+    /** A build started by the job's cron trigger (its cause: TimerTrigger$TimerTriggerCause). */
+    public Build buildByTimer(Job job) {
+        Symbol triggers = job.property("pipelineTriggers");
+        boolean scheduled = triggers != null && triggers.args().get("triggers") instanceof java.util.Collection<?> c
+                && c.stream().anyMatch(t -> t instanceof Symbol s && s.name().equals("cron") && !String.valueOf(s.args().get("spec")).isBlank());
+        if (!scheduled) throw new IllegalStateException(job.name() + " has no cron trigger (its last build set: " + triggers + ")");
+        return start(job, Map.of(), Build.TIMER);
+    }
+
+    private Build start(Job job, Map<String, Object> params, String cause) {
+        Build b = job.newBuild(this, params, cause);
         active.add(b);
         runUntilQuiet();
         return b;
@@ -106,6 +120,18 @@ public final class Jenkins {
             if (expired) b.interrupt(new FlowInterruptedException("ABORTED", "Timeout has been exceeded"));
         }
         runUntilQuiet();
+    }
+
+    /**
+     * Restarts the controller: every running or waiting build's program is written out and read back by a fresh
+     * library class loader that compiled vars/, src/ and each Jenkinsfile again (Jenkins resuming program.dat after a
+     * restart). State that only lived in the old classes' statics, or that does not serialize, is gone.
+     */
+    public void restart() throws IOException, ClassNotFoundException {
+        library = new Library(library.root());
+        for (Build b : List.copyOf(active)) {
+            if (b.state() == Build.State.RUNNING || b.state() == Build.State.WAITING) b.resumeAfterRestart();
+        }
     }
 
     public Path home() { return home; }

@@ -18,6 +18,8 @@ public final class Job {
     /** milestone ordinal -> newest build number that passed it */
     private final Map<Integer, Integer> milestones = new TreeMap<>();
     private boolean disableConcurrentBuilds;
+    private GitScm scm;
+    private final Map<String, Symbol> properties = new LinkedHashMap<>();
 
     Job(String name, String script, Map<String, String> env) {
         this.name = name;
@@ -26,6 +28,19 @@ public final class Job {
     }
 
     public String name() { return name; }
+
+    /** The job's SCM: what the scm global gives and checkout scm checks out (a multibranch job always has one). */
+    public Job scm(GitScm scm) {
+        this.scm = scm;
+        return this;
+    }
+
+    GitScm scm() { return scm; }
+
+    /** A job property the pipeline set (buildDiscarder, pipelineTriggers), by its symbol; null when not set. */
+    public Symbol property(String symbol) { return properties.get(symbol); }
+
+    void setProperty(Symbol s) { properties.put(s.name(), s); }
 
     String script() { return script; }
 
@@ -39,8 +54,8 @@ public final class Job {
 
     void disableConcurrentBuilds() { disableConcurrentBuilds = true; }
 
-    Build newBuild(Jenkins jenkins, Map<String, Object> params) {
-        Build b = new Build(jenkins, this, builds.size() + 1, params);
+    Build newBuild(Jenkins jenkins, Map<String, Object> params, String cause) {
+        Build b = new Build(jenkins, this, builds.size() + 1, params, cause);
         builds.add(b);
         return b;
     }

@@ -33,6 +33,12 @@ public abstract class PipelineScript extends SerializableScript {
             case "env": return new EnvGlobal();
             case "currentBuild": return new CurrentBuild();
             case "params": return Globals.current().params();
+            case "scm": {
+                // SCMVar: only a job from SCM (multibranch, "Pipeline script from SCM") has it
+                GitScm scm = Globals.current().job().scm();
+                if (scm != null) return scm;
+                throw new MissingPropertyException("scm", getClass());
+            }
             default:
         }
         try {

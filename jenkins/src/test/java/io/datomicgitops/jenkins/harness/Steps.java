@@ -44,7 +44,8 @@ final class Steps {
             Map.entry("readJSON", "pipeline-utility-steps"), Map.entry("input", "pipeline-input-step"),
             Map.entry("milestone", "pipeline-milestone-step"), Map.entry("properties", "workflow-multibranch"),
             Map.entry("sleep", "workflow-basic-steps"), Map.entry("stash", "workflow-basic-steps"),
-            Map.entry("unstash", "workflow-basic-steps"));
+            Map.entry("unstash", "workflow-basic-steps"), Map.entry("checkout", "workflow-scm-step"),
+            Map.entry("unstable", "workflow-basic-steps"), Map.entry("publishChecks", "checks-api"));
 
     private static final Duration SH_LIMIT = Duration.ofMinutes(10);
 
@@ -59,12 +60,15 @@ final class Steps {
                  "withAWS-end" -> exit(b, call.name().replace("-end", ""));
             case "declarative" -> { b.record(call, map(argv[0])); yield null; }
             case "env" -> b.environment().get(String.valueOf(argv[0]));
+            case "declarative-checkout" -> { declarativeCheckout(b, call); yield null; }
+            case "triggered-by" -> b.causes().stream().anyMatch(c -> c.contains(String.valueOf(argv[0])));
             default -> simple(b, call);
         };
     }
 
     private Object simple(Build b, StepCall call) throws Exception {
         Map<String, Object> a = named(call.args(), positional(call.name()));
+        StepSignatures.check(call.name(), a);
         b.record(call, a);
         return switch (call.name()) {
             case "echo" -> { b.log(str(a, "message")); yield null; }
@@ -92,7 +96,14 @@ final class Steps {
             case "readJSON" -> readJson(b, a);
             case "input" -> input(b, a);
             case "milestone" -> { milestone(b, a); yield null; }
+            case "checkout" -> checkout(b, a);
+            case "publishChecks" -> { b.log("Published check " + a.get("name") + ": " + a.get("title")); yield null; }
             case "properties" -> { properties(b, a); yield null; }
+            case "unstable" -> {
+                b.log("WARNING: " + str(a, "message"));
+                if (b.explicitResult() == null || b.explicitResult().equals("SUCCESS")) b.setExplicitResult("UNSTABLE");
+                yield null;
+            }
             default -> throw new NoSuchMethodError("No such DSL method '" + call.name() + "'");
         };
     }
@@ -109,6 +120,8 @@ final class Steps {
             case "milestone" -> "ordinal";
             case "properties" -> "properties";
             case "sleep" -> "time";
+            case "checkout" -> "scm";
+            case "unstable" -> "message";
             default -> "value";
         };
     }
@@ -244,6 +257,29 @@ final class Steps {
         return new JsonSlurperClassic().parseText(text);
     }
 
+    // ---- checkout ----
+
+    /**
+     * Declarative's automatic checkout on entering an agent: checkout scm, and its variables (GIT_URL, GIT_COMMIT,
+     * ...) put in the build's environment. A job without SCM (an inline script) has none.
+     */
+    private void declarativeCheckout(Build b, StepCall call) throws Exception {
+        GitScm scm = b.job().scm();
+        if (scm == null) return;
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("scm", scm);
+        b.record(new StepCall("checkout", new Object[]{a}), a);
+        scm.checkout(b.cwd("checkout"), b).forEach(b::setBuildEnv);
+    }
+
+    /** checkout scm: the job's GitScm into the current directory; returns the GIT_* variables (scripted). */
+    private Object checkout(Build b, Map<String, Object> a) throws Exception {
+        if (!(a.get("scm") instanceof GitScm scm)) {
+            throw new IllegalArgumentException("the harness checks out the job's scm only, not " + a.get("scm"));
+        }
+        return scm.checkout(b.cwd("checkout"), b);
+    }
+
     // ---- input, milestone, properties ----
 
     private Object input(Build b, Map<String, Object> a) {
@@ -282,11 +318,22 @@ final class Steps {
         }
     }
 
+    /** A symbol and the symbols nested in its arguments (buildDiscarder(logRotator(...)), pipelineTriggers([cron(...)])). */
+    private static void checkSymbol(Symbol s) {
+        StepSignatures.check(s.name(), s.args());
+        for (Object v : s.args().values()) {
+            if (v instanceof Symbol inner) checkSymbol(inner);
+            if (v instanceof Collection<?> list) for (Object o : list) if (o instanceof Symbol inner) checkSymbol(inner);
+        }
+    }
+
     private void properties(Build b, Map<String, Object> a) {
         Object list = a.get("properties");
         if (list instanceof Collection<?> c) {
             for (Object o : c) {
+                if (o instanceof Symbol s) checkSymbol(s);
                 if (o instanceof Symbol s && s.name().equals("disableConcurrentBuilds")) b.job().disableConcurrentBuilds();
+                if (o instanceof Symbol s && !s.name().equals("disableConcurrentBuilds")) b.job().setProperty(s);
             }
         }
     }
@@ -295,6 +342,9 @@ final class Steps {
 
     private Object enter(Build b, StepCall call, Map<String, Object> a) throws Exception {
         String step = call.name();
+        Map<String, Object> given = new LinkedHashMap<>(a);
+        given.values().removeIf(java.util.Objects::isNull);
+        StepSignatures.check(step, given);
         b.record(call, a);
         switch (step) {
             case "node" -> b.frames().push(new Frame.Node(b.jenkins().allocateWorkspace(b.job())));
@@ -361,6 +411,7 @@ final class Steps {
                 Map<String, Object> named = new LinkedHashMap<>();
                 m.forEach((k, v) -> { if (!"$class".equals(k)) named.put(String.valueOf(k), v); });
                 o = new Symbol("aws", named);
+                StepSignatures.check("aws", named);
             }
             if (!(o instanceof Symbol s)) throw new IllegalArgumentException("not a credentials binding: " + o);
             String id = s.string("credentialsId");

@@ -3,12 +3,18 @@ package io.datomicgitops.jenkins.library;
 import io.datomicgitops.config.Redactor;
 import io.datomicgitops.deploy.PlanSummary;
 import io.datomicgitops.jenkins.harness.Build;
+import io.datomicgitops.jenkins.harness.GitScm;
 import io.datomicgitops.jenkins.harness.Job;
 import io.datomicgitops.jenkins.harness.PendingInput;
 import io.datomicgitops.jenkins.harness.StepRecord;
 import io.datomicgitops.report.Report;
+import io.datomicgitops.testing.TestRepos;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +50,9 @@ class ApproveStepTest extends PipelineTestSupport {
         Build b = jenkins.build(gate("datomicApprove(plan: plan, submitter: 'alice, datomic-approvers')", true));
         PendingInput in = b.pendingInput();
         assertThat(in).as(b.log()).isNotNull();
-        assertThat(in.message()).contains("Deploy main 0123456789?")
+        // the input's message is its heading: one line; the plan is in the log just above it
+        assertThat(in.message()).isEqualTo("Deploy main 0123456789 (stacks: prod)?");
+        assertThat(b.log()).contains("Deploy main 0123456789?")
                 .contains("Stack prod (datomic-prod)")
                 .contains("AWS resources: 1 to create, 0 to update (writes aws-s3-log-bucket-id)")
                 .contains("Template: 12 diff lines")
@@ -82,7 +90,8 @@ class ApproveStepTest extends PipelineTestSupport {
         Build b = jenkins.build(job("words", script, Map.of("BRANCH_NAME", "main")));
         PendingInput in = b.pendingInput();
         assertThat(in).as(b.log()).isNotNull();
-        assertThat(in.message()).isEqualTo("""
+        assertThat(in.message()).isEqualTo("Deploy main 0123456789 (stacks: prod)?");
+        assertThat(b.log()).contains("""
                 Deploy main 0123456789?
 
                 Stack prod (datomic-prod)
@@ -113,7 +122,8 @@ class ApproveStepTest extends PipelineTestSupport {
         assertThat(in).as(b.log()).isNotNull();
         StringBuilder expected = new StringBuilder("Deploy main 0123456789?\n\nStack fresh (datomic-new)\n");
         fresh.details().forEach(line -> expected.append("  ").append(line).append('\n'));
-        assertThat(in.message()).isEqualTo(expected.toString()).contains("Change set: new stack");
+        assertThat(b.log()).contains(expected.toString()).contains("Change set: new stack");
+        assertThat(in.message()).isEqualTo("Deploy main 0123456789 (stacks: fresh)?");
         assertThat(b.log()).contains("description: datomic-gitops: changes pending at 0123456789: fresh: " + fresh.oneLine() + "\n");
         b.abort("alice");
     }
@@ -131,7 +141,7 @@ class ApproveStepTest extends PipelineTestSupport {
         Build b = jenkins.build(job("missing", script, Map.of("BRANCH_NAME", "main")));
         PendingInput in = b.pendingInput();
         assertThat(in).as(b.log()).isNotNull();
-        assertThat(in.message()).isEqualTo("""
+        assertThat(b.log()).contains("""
                 Deploy main 0123456789?
 
                 Stack prod (datomic-prod)
@@ -141,6 +151,91 @@ class ApproveStepTest extends PipelineTestSupport {
                 + "prod: report.json has no stacks.prod.summary\n");
         assertThat(in.message() + b.log()).doesNotContainPattern("\\b0 (to|changes|with|diff)");
         b.abort("alice");
+    }
+
+    @Test
+    void theInputsMessageIsOneLineLinkingToThePlan() {
+        String script = PLAN.replace("EXIT", "2").replace("CHANGES", "true")
+                + "plan = plan.withFiles('datomic-gitops/plan/plan.json', 'datomic-gitops/plan/plan.md', null)\n"
+                + "def who = datomicApprove(plan: plan)\n";
+        Build b = jenkins.build(job("heading", script, Map.of("BRANCH_NAME", "main")));
+        assertThat(b.pendingInput()).as(b.log()).isNotNull();
+        assertThat(b.pendingInput().message()).doesNotContain("\n")
+                .isEqualTo("Deploy main 0123456789 (stacks: prod)? The plan: " + b.url() + "artifact/datomic-gitops/plan/plan.md");
+        b.abort("alice");
+    }
+
+    @Test
+    void anAnswerWithoutApproverIsRefusedAndTheGateStaysOpen() {
+        Build b = jenkins.build(gate("datomicApprove(plan: plan, submitter: 'alice')", true));
+        b.proceedEmpty("alice");
+        assertThat(b.pendingInput()).as("still waiting; log:%n%s", b.log()).isNotNull();
+        assertThat(b.log()).contains("datomic-gitops: approval refused: the answer names no approver")
+                .doesNotContain("gate returned");
+        b.approve("alice");
+        assertSucceeded(b);
+        assertThat(b.log()).contains("gate returned alice");
+    }
+
+    @Test
+    void anAdministratorMayApproveWhateverTheSubmitterSays() {
+        Build b = jenkins.build(gate("datomicApprove(plan: plan, submitter: 'datomic-approvers')", true));
+        assertThatThrownBy(() -> b.approve("root")).hasMessageContaining("may not approve");
+        b.approveAsAdministrator("root");
+        assertSucceeded(b);
+        assertThat(b.log()).contains("gate returned root").contains("datomic-gitops: approved by root");
+    }
+
+    @Test
+    void theAuthorOfAChangeMayNotApproveIt() throws Exception {
+        Job job = authoredChange("datomicApprove(plan: plan, submitter: 'dave, erin')");
+        Build second = jenkins.build(job);
+        assertThat(second.changes()).extracting(GitScm.Change::authorId).containsExactly("dave");
+        second.approve("dave");
+        assertThat(second.pendingInput()).as("still waiting; log:%n%s", second.log()).isNotNull();
+        assertThat(second.log()).contains("approval refused: dave authored a change in this build")
+                .doesNotContain("gate returned");
+        second.approve("erin");
+        assertSucceeded(second);
+        assertThat(second.log()).contains("gate returned erin");
+    }
+
+    @Test
+    void theAuthorMayApproveWhenAllowed() throws Exception {
+        Build second = jenkins.build(authoredChange("datomicApprove(plan: plan, submitter: 'dave', allowAuthorApproval: true)"));
+        second.approve("dave");
+        assertSucceeded(second);
+        assertThat(second.log()).contains("gate returned dave");
+    }
+
+    /** A job whose first build is done, and a commit by dave pushed since: the next build's change is dave's. */
+    private Job authoredChange(String approveCall) throws Exception {
+        Path bare = TestRepos.bareWith(tmp.resolve("git"), "main", Map.of("stacks/prod/deploy.properties", "stack-name=prod\n"));
+        String script = "node { checkout scm }\n" + PLAN.replace("EXIT", "2").replace("CHANGES", "true")
+                + "def who = " + approveCall + "\necho \"gate returned ${who}\"\n";
+        Job job = job("authored", script, Map.of("BRANCH_NAME", "main")).scm(GitScm.branch("ssh://git@example.com/config.git", bare, "main"));
+        Build first = jenkins.build(job);
+        assertThat(first.changes()).as("a branch's first build lists no changes").isEmpty();
+        first.abort("erin");
+        try (Git git = Git.cloneRepository().setURI(bare.toUri().toString()).setDirectory(tmp.resolve("dave").toFile()).call()) {
+            Files.writeString(tmp.resolve("dave/stacks/prod/deploy.properties"), "stack-name=prod\nreplace-strategy=surge\n");
+            git.add().addFilepattern(".").call();
+            PersonIdent dave = new PersonIdent("dave", "dave@example.com");
+            git.commit().setMessage("surge").setAuthor(dave).setCommitter(dave).setSign(false).call();
+            git.push().call();
+        }
+        return job;
+    }
+
+    @Test
+    void theGateSurvivesARestartWhileWaiting() throws Exception {
+        Build b = jenkins.build(gate("datomicApprove(plan: plan, submitter: 'alice')", true));
+        assertThat(b.pendingInput()).isNotNull();
+        jenkins.restart();
+        b.approve("alice");
+        assertSucceeded(b);
+        assertThat(b.log()).contains("Resuming build after Jenkins restart").contains("gate returned alice");
+        assertThat(b.stepNames()).containsSubsequence("input", "milestone");
     }
 
     @Test

@@ -33,6 +33,8 @@ class CodeNarcTest {
         }
         cp.add(Path.of(com.cloudbees.groovy.cps.NonCPS.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString());
         cp.add(base.resolve("src").toString());
+        // the @Library annotation (and other Jenkins classes the harness stubs)
+        cp.add(Path.of(org.jenkinsci.plugins.workflow.libs.Library.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString());
         Path report = tmp.resolve("codenarc-" + base.getFileName() + ".txt");
         Path ruleset = Path.of(CodeNarcTest.class.getResource("/codenarc/ruleset.groovy").getPath());
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -50,6 +52,22 @@ class CodeNarcTest {
         Result r = codenarc(PipelineTestSupport.root(), "vars/*.groovy,src/**/*.groovy");
         assertThat(r.report()).as(r.output()).contains("TotalFiles=11").contains("P1=0 P2=0 P3=0");
         assertThat(r.output()).as("every file compiles for the type-aware Jenkins rules").doesNotContain("Compilation failed");
+        assertThat(r.exitCode()).as(r.report()).isZero();
+    }
+
+    /**
+     * Jenkinsfile.example too: what operators copy is held to the same rules. Jenkins imports the @Library annotation
+     * into every Jenkinsfile itself; CodeNarc is given that import on a copy (line numbers one further down).
+     */
+    @Test
+    void jenkinsfileExampleHasNoViolations() throws Exception {
+        Path base = tmp.resolve("example");
+        Files.createDirectories(base.resolve("src"));
+        Files.writeString(base.resolve("Jenkinsfile.example"), "import org.jenkinsci.plugins.workflow.libs.Library\n"
+                + Files.readString(PipelineTestSupport.root().resolve("Jenkinsfile.example")));
+        Result r = codenarc(base, "Jenkinsfile.example");
+        assertThat(r.report()).as(r.output()).contains("TotalFiles=1").contains("P1=0 P2=0 P3=0");
+        assertThat(r.output()).as("the example compiles for the type-aware rules").doesNotContain("Compilation failed");
         assertThat(r.exitCode()).as(r.report()).isZero();
     }
 

@@ -2,6 +2,7 @@ package io.datomicgitops.jenkins.library;
 
 import io.datomicgitops.jenkins.harness.Build;
 import io.datomicgitops.jenkins.harness.Credentials;
+import io.datomicgitops.jenkins.harness.GitScm;
 import io.datomicgitops.jenkins.harness.StepRecord;
 import io.datomicgitops.testing.GitSshServer;
 import io.datomicgitops.testing.Sandbox;
@@ -17,14 +18,14 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Jenkinsfile.example as written, on a pull request: the declarative pipeline runs, the library is loaded, the
+ * Jenkinsfile.example as written, on main: the declarative pipeline runs, the library is loaded, the
  * runner checks out the config repo over SSH with the key from the credentials store, and the plan command gets
  * the documented arguments. (Whatever the plan then reports is JenkinsfileScenarioIT's subject.)
  */
 @ExtendWith(SandboxExtension.class)
 class JenkinsfileExampleIT extends PipelineTestSupport {
     @Test
-    void pullRequestBuildChecksOutWithTheSshCredentialAndRunsThePlan(Sandbox sandbox) throws Exception {
+    void mainBuildChecksOutWithTheSshCredentialAndRunsThePlan(Sandbox sandbox) throws Exception {
         sandbox.env().forEach(jenkins::agentEnv);
         jenkins.agentEnv("DATOMIC_GITOPS_JAR", runnerJar().toString());
         jenkins.credentials().add("datomic-aws", new Credentials.AwsKeys("testing", "testing"));
@@ -37,14 +38,14 @@ class JenkinsfileExampleIT extends PipelineTestSupport {
         Path bare = TestRepos.bareWith(base, "main", Map.of("stacks/demo/deploy.properties", "stack-name=demo\n"));
         try (GitSshServer git = GitSshServer.start(base, Path.of(key + ".pub"), tmp.resolve("hostkey.ser"))) {
             Files.writeString(agentHome.resolve(".ssh/known_hosts"), git.knownHostsLine() + "\n");
-            Build b = jenkins.build(job("config/PR-7", jenkinsfileExample(), Map.of("BRANCH_NAME", "PR-7",
-                    "CHANGE_ID", "7", "CHANGE_BRANCH", "main", "GIT_URL", git.url(bare))));
+            Build b = jenkins.build(job("config/main", jenkinsfileExample(), Map.of("BRANCH_NAME", "main"))
+                    .scm(GitScm.branch(git.url(bare), bare, "main")));
 
             assertThat(b.steps("declarative")).hasSize(1);
             assertThat(b.job().concurrentBuildsDisabled()).isTrue();
             assertThat(b.steps("timeout").get(0).args()).containsEntry("time", 2).containsEntry("unit", "DAYS");
             assertThat(JenkinsfileScenarioIT.runnerCalls(b)).as(b.log()).startsWith("checkout", "plan");
-            assertThat(jenkins.home().resolve("workspace/config_PR-7/datomic-gitops/config/stacks/demo/deploy.properties")).exists();
+            assertThat(jenkins.home().resolve("workspace/config_main/datomic-gitops/config/stacks/demo/deploy.properties")).exists();
             StepRecord plan = b.steps("sh").get(1);
             assertThat(plan.arg("script").toString())
                     .contains("'plan' '--dir' 'datomic-gitops/config' '--plan-md' 'datomic-gitops/plan/plan.md' "

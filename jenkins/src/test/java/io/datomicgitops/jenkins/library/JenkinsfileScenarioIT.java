@@ -3,6 +3,7 @@ package io.datomicgitops.jenkins.library;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datomicgitops.jenkins.harness.Build;
 import io.datomicgitops.jenkins.harness.Credentials;
+import io.datomicgitops.jenkins.harness.GitScm;
 import io.datomicgitops.jenkins.harness.Job;
 import io.datomicgitops.report.Json;
 import io.datomicgitops.testing.GitSshServer;
@@ -12,6 +13,7 @@ import io.datomicgitops.testing.TestRepos;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.transport.RefSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,7 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         sandbox.env().forEach(jenkins::agentEnv);
         jenkins.agentEnv("DATOMIC_GITOPS_JAR", runnerJar().toString());
         jenkins.credentials().add("datomic-aws", new Credentials.AwsKeys("testing", "testing"));
+        jenkins.credentials().add("datomic-aws-plan", new Credentials.AwsKeys("testing", "testing"));
         jenkins.credentials().add("datomic-license-key", new Credentials.SecretText(LICENSE));
 
         Path key = tmp.resolve("deploy_key");
@@ -75,25 +78,104 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
     }
 
     @Test
-    void pullRequestBuildPlansOnlyAndChangesNothing() throws Exception {
-        String feature = TestRepos.pushChange(bare, tmp.resolve("author"), "main",
-                Map.of("stacks/demo/transactor.properties", transactor() + "memory-index-threshold=64m\n"), "raise threshold");
+    void pullRequestBuildPlansTheMergeJenkinsBuiltAndChangesNothing() throws Exception {
+        // a same-repo pull request: branch feature, which GitHub also shows as refs/pull/1/head
+        String feature = pushTo("refs/heads/feature", "raise threshold");
+        TestRepos.pushChange(bare, tmp.resolve("other"), "main", Map.of("stacks/demo/NOTES", "main moved on\n"), "notes");
+        pushRef(feature, "refs/pull/1/head");
         String mainBefore = head("main");
         Job pr = job("config/PR-1", jenkinsfileExample(), Map.of("BRANCH_NAME", "PR-1", "CHANGE_ID", "1",
-                "CHANGE_BRANCH", "main", "CHANGE_TARGET", "main", "GIT_URL", url));
+                "CHANGE_BRANCH", "feature", "CHANGE_TARGET", "main")).scm(GitScm.pullRequestMerged(url, bare, 1, "main"));
         Build b = jenkins.build(pr);
         assertSucceeded(b);
-        assertThat(b.artifact("datomic-gitops/plan/report.json")).exists();
+        String planned = plannedRevision(b);
+        assertMergeOf(b, planned, mainBefore, feature);
         // the description is the runner's summary line, as report.json gives it (a new stack: the sandbox is empty)
         JsonNode demo = planReport(b).path("stacks").path("demo");
         assertThat(demo.path("summary").asText()).contains("new stack");
-        assertThat(b.description()).isEqualTo("datomic-gitops: changes pending at " + feature.substring(0, 10) + ": demo: "
+        assertThat(b.description()).isEqualTo("datomic-gitops: changes pending at " + planned.substring(0, 10) + ": demo: "
                 + demo.path("summary").asText());
         assertThat(b.artifact("datomic-gitops/plan/plan.md")).exists();
+        // the plan on the pull request: a check whose text is plan.md
+        assertThat(b.steps("publishChecks")).singleElement().satisfies(check -> {
+            assertThat(check.arg("text")).isEqualTo(Files.readString(b.artifact("datomic-gitops/plan/plan.md")));
+            assertThat(check.arg("title")).isEqualTo(b.description());
+        });
         assertThat(b.steps("input")).isEmpty();
-        assertThat(runnerCalls(b)).containsExactly("checkout", "plan");
+        assertThat(b.steps("node")).as("only the Plan stage takes an agent (when ... beforeAgent)").hasSize(1);
+        assertThat(runnerCalls(b)).as("Jenkins' checkout, not the runner's").containsExactly("plan");
+        // plan-only credentials: the read-only AWS credential, no git credential
+        assertThat(b.steps("withCredentials").toString()).contains("datomic-aws-plan").doesNotContain("datomic-config-repo");
         assertThat(Files.readString(b.artifact("datomic-gitops/plan/report.json"))).contains("\"mutating\": 0");
-        assertThat(head("main")).as("a plan pushes nothing").isEqualTo(mainBefore).isEqualTo(feature);
+        assertThat(head("main")).as("a plan pushes nothing").isEqualTo(mainBefore);
+    }
+
+    @Test
+    void forkPullRequestWithABranchNamedLikeTheTargetPlansTheForksChange() throws Exception {
+        // a fork's branch "main": not a branch of the base repository; GitHub gives it as refs/pull/2/head only
+        String mainBefore = head("main");
+        String fork = pushTo("refs/pull/2/head", "fork raises threshold");
+        Job pr = job("config/PR-2", jenkinsfileExample(), Map.of("BRANCH_NAME", "PR-2", "CHANGE_ID", "2",
+                "CHANGE_BRANCH", "main", "CHANGE_FORK", "contributor", "CHANGE_TARGET", "main"))
+                .scm(GitScm.pullRequestMerged(url, bare, 2, "main"));
+        Build b = jenkins.build(pr);
+        assertSucceeded(b);
+        assertMergeOf(b, plannedRevision(b), mainBefore, fork);
+        assertThat(jenkins.home().resolve("workspace/config_PR-2/datomic-gitops/scm/stacks/demo/transactor.properties"))
+                .content().contains("memory-index-threshold=64m");
+        assertThat(head("main")).isEqualTo(mainBefore);
+    }
+
+    @Test
+    void scheduledBuildOfMainReportsDriftAsUnstableAndDeploysNothing() throws Exception {
+        Job main = mainJob(jenkinsfileExample());
+        Build first = jenkins.build(main);
+        first.abort("alice");
+        assertThat(main.property("pipelineTriggers")).as("main has the daily cron").isNotNull();
+        assertThat(main.property("buildDiscarder")).isNotNull();
+        Build timer = jenkins.buildByTimer(main);
+        assertThat(timer.result()).as(timer.log()).isEqualTo("UNSTABLE");
+        assertThat(timer.description()).startsWith("drift: datomic-gitops: changes pending");
+        assertThat(timer.log()).contains("WARNING: datomic-gitops: AWS differs from main");
+        assertThat(timer.steps("input")).isEmpty();
+        assertThat(runnerCalls(timer)).containsExactly("checkout", "plan");
+    }
+
+    @Test
+    void theTwoLineFormsScheduledBuildIsTheDriftCheck() throws Exception {
+        Job main = mainJob(TWO_LINE.replace("@Library('datomic-gitops') _",
+                "@Library('datomic-gitops') _\nproperties([pipelineTriggers([cron('H 6 * * *')])])"));
+        Build first = jenkins.build(main);
+        first.abort("alice");
+        Build timer = jenkins.buildByTimer(main);
+        assertThat(timer.result()).as(timer.log()).isEqualTo("UNSTABLE");
+        assertThat(timer.description()).startsWith("drift: datomic-gitops: changes pending");
+        assertThat(timer.steps("input")).isEmpty();
+        assertThat(runnerCalls(timer)).containsExactly("checkout", "plan");
+    }
+
+    @Test
+    void aPlanOfAnExistingCloneStillRefusesABranchThatMoved() throws Exception {
+        String script = """
+                @Library('datomic-gitops') _
+                def runner = [gitCredentialsId: 'datomic-config-repo', awsCredentialsId: 'datomic-aws',
+                              secrets: [DATOMIC_LICENSE_KEY: 'datomic-license-key']]
+                def plan
+                node {
+                    datomicRunner(runner + [command: 'checkout', gitAuth: true, repo: env.URL,
+                                            arguments: ['--repo', env.URL, '--branch', 'main', '--dir', 'mine']])
+                    plan = datomicPlan(runner + [checkout: false, dir: 'mine', repo: env.URL, branch: 'main'])
+                }
+                input 'push to main now'
+                datomicApply(runner + [plan: plan, approvedBy: 'alice'])
+                """;
+        Build b = jenkins.build(job("config/main", script, Map.of("BRANCH_NAME", "main", "URL", url)));
+        assertThat(b.pendingInput()).as(b.log()).isNotNull();
+        String moved = TestRepos.pushChange(bare, tmp.resolve("author"), "main", Map.of("stacks/demo/NOTES", "x\n"), "notes");
+        b.approve("alice");
+        assertThat(b.result()).as(b.log()).isEqualTo("FAILURE");
+        assertThat(b.log()).contains("datomicApply: main moved from").contains("to " + moved + "; nothing was applied");
+        assertThat(runnerCalls(b)).doesNotContain("apply");
     }
 
     @Test
@@ -105,15 +187,44 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         assertThat(details).isNotEmpty();
         StringBuilder shown = new StringBuilder("Stack demo (" + planReport(b).path("stacks").path("demo").path("stackName").asText() + ")\n");
         details.forEach(line -> shown.append("  ").append(line.asText()).append('\n'));
-        assertThat(b.pendingInput().message()).endsWith(shown.toString());
+        assertThat(b.log()).contains(shown.toString());
+        assertThat(b.pendingInput().message()).doesNotContain("\n").startsWith("Deploy main ")
+                .endsWith("(stacks: demo)? The plan: " + b.url() + "artifact/datomic-gitops/plan/plan.md");
         assertThat(b.steps("input").get(0).inside("node")).isFalse();
+        // the controller restarts while the build waits: the plan and the approval survive it
+        jenkins.restart();
         b.approve("alice", "datomic-approvers");
         assertSucceeded(b);
         assertThat(runnerCalls(b)).containsExactly("checkout", "plan", "checkout", "apply");
-        assertThat(b.steps("lock")).extracting(s -> String.valueOf(s.arg("resource"))).containsExactly("datomic-demo");
+        // the lock: waited for holding no executor, named by config repo and stack
+        assertThat(b.steps("lock")).singleElement().satisfies(lock -> {
+            assertThat(lock.inside("node")).isFalse();
+            assertThat(String.valueOf(lock.arg("resource"))).startsWith("datomic-gitops 127.0.0.1/").endsWith(" demo")
+                    .contains(bare.getFileName().toString().replaceFirst("\\.git$", "")).doesNotContain("git@");
+        });
+        assertThat(b.steps("sh").stream().filter(s -> String.valueOf(s.arg("script")).contains("'apply'")))
+                .allSatisfy(s -> assertThat(s.inside("lock")).isTrue());
         assertThat(b.artifact("datomic-gitops/apply/report.json")).exists();
         List<String> messages = messagesSince("main", null);
         assertThat(messages).anySatisfy(m -> assertThat(m).contains("Approved-by: alice").contains("Build-URL: " + b.url()));
+    }
+
+    @Test
+    void abortedDuringApplySaysTheDeploymentMayBeUnfinished() throws Exception {
+        Build b = jenkins.build(mainJob(jenkinsfileExample()));
+        // another job of the same config repo holds the stack's lock: the approved build waits for it in Apply
+        String resource = "datomic-gitops " + url.replaceFirst("^ssh://git@", "").replaceFirst(":[0-9]+/", "/")
+                .replaceFirst("\\.git$", "") + " demo";
+        Build holder = jenkins.build(job("config/other", "lock(resource: '" + resource + "') { input 'hold' }", Map.of()));
+        b.approve("alice", "datomic-approvers");
+        assertThat(b.waitingForLock()).as(b.log()).isEqualTo(resource);
+        assertThat(b.steps("node")).as("waiting for the lock holds no agent").hasSize(1);
+        b.abortBuild("alice");
+        assertThat(b.result()).isEqualTo("ABORTED");
+        assertThat(b.log()).contains("datomic-gitops: aborted during Apply")
+                .doesNotContain("not deployed (approval rejected");
+        assertThat(runnerCalls(b)).doesNotContain("apply");
+        holder.abort("bob");
     }
 
     @Test
@@ -179,7 +290,42 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
     }
 
     private Job mainJob(String jenkinsfile) {
-        return job("config/main", jenkinsfile, Map.of("BRANCH_NAME", "main", "GIT_URL", url));
+        return job("config/main", jenkinsfile, Map.of("BRANCH_NAME", "main")).scm(GitScm.branch(url, bare, "main"));
+    }
+
+    /** A commit on main's tip raising the demo stack's threshold, pushed to REF only; its id. */
+    private String pushTo(String ref, String message) throws Exception {
+        Path work = tmp.resolve("push-" + ref.replaceAll("[^a-z0-9]", "-"));
+        try (Git g = Git.cloneRepository().setURI(bare.toUri().toString()).setDirectory(work.toFile()).call()) {
+            String id = TestRepos.commitFiles(g, Map.of("stacks/demo/transactor.properties",
+                    transactor() + "memory-index-threshold=64m\n"), message);
+            g.push().setRefSpecs(new RefSpec("HEAD:" + ref)).call();
+            return id;
+        }
+    }
+
+    /** Points REF of the server's repository at COMMIT (what GitHub does with refs/pull/N/head). */
+    private void pushRef(String commit, String ref) throws IOException {
+        try (Repository r = Git.open(bare.toFile()).getRepository()) {
+            var u = r.updateRef(ref);
+            u.setNewObjectId(r.resolve(commit));
+            u.forceUpdate();
+        }
+    }
+
+    /** The commit the plan was made on, as the runner's saved plan (archived with the build) says. */
+    private static String plannedRevision(Build b) throws IOException {
+        return Json.mapper().readTree(Files.readString(b.artifact("datomic-gitops/plan/plan.json"))).path("head").asText();
+    }
+
+    /** PLANNED is the merge Jenkins made in the build's workspace: TARGET's tip and HEAD, neither of them. */
+    private void assertMergeOf(Build b, String planned, String target, String head) throws IOException {
+        assertThat(planned).isNotEqualTo(target).isNotEqualTo(head);
+        Path ws = jenkins.home().resolve("workspace").resolve(b.job().name().replace('/', '_')).resolve("datomic-gitops/scm");
+        try (Repository r = Git.open(ws.toFile()).getRepository()) {
+            RevCommit merge = r.parseCommit(r.resolve(planned));
+            assertThat(merge.getParents()).extracting(RevCommit::name).containsExactly(target, head);
+        }
     }
 
     /** The runner commands a build ran, in order, read from its sh steps. */

@@ -126,4 +126,21 @@ class ShellQuoteTest extends PipelineTestSupport {
         assertThat(got).containsExactlyElementsOf(nasty());
         assertThat(ws.resolve("pwned")).doesNotExist();
     }
+
+    /** The runner's standard error is shown as it comes, not held until it exits; saved, and its status kept. */
+    @Test
+    void runnerScriptStreamsStandardErrorAndKeepsTheStatus() {
+        Build b = jenkins.build(job("stream", """
+                import io.datomicgitops.jenkins.ShellQuote
+                node {
+                    int code = sh(returnStatus: true, script: ShellQuote.script(
+                            ['sh', '-c', 'echo first-on-stderr >&2; sleep 1; echo then-on-stdout; exit 3'], 'err.txt'))
+                    echo "status ${code}; saved: ${readFile('err.txt').trim()}"
+                }
+                """, Map.of()));
+        assertSucceeded(b);
+        String log = b.log();
+        assertThat(log).contains("status 3; saved: first-on-stderr");
+        assertThat(log.indexOf("\nfirst-on-stderr\n")).as(log).isPositive().isLessThan(log.indexOf("\nthen-on-stdout\n"));
+    }
 }
