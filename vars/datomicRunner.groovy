@@ -35,12 +35,14 @@ Map call(Map args) {
                       accessKeyVariable: 'AWS_ACCESS_KEY_ID', secretKeyVariable: 'AWS_SECRET_ACCESS_KEY'])
     }
     // secret-text credentials for the ${env:NAME} placeholders of the properties files (e.g. license-key)
+    // each one named to the runner too: placeholders may only read the variables its command line allows
     Map secrets = args.secrets ?: [:]
     for (String name : secrets.keySet()) {
         if (!(name ==~ /[A-Z_][A-Z0-9_]*/)) {
             error "datomicRunner: secrets key '${name}' is not an environment variable name (A-Z, 0-9, _)"
         }
         bindings.add(string(credentialsId: secrets[name], variable: name))
+        argv.addAll(['--secret-env', name])
     }
     if (args.gitAuth && args.gitCredentialsId) {
         String type = gitCredentialsType(args)

@@ -159,6 +159,21 @@ class RunnerStepTest extends PipelineTestSupport {
         }
     }
 
+    /** A secret the library binds is named to the runner, which lets placeholders read only the variables it is given. */
+    @Test
+    void eachBoundSecretIsNamedToTheRunner() throws Exception {
+        Path bare = configRepo();
+        jenkins.credentials().add("license", new Credentials.SecretText("not-a-real-license"));
+        Build b = jenkins.build(job("secret-env", """
+                node {
+                    datomicRunner(command: 'checkout', jar: params.JAR, secrets: [TEAM_LICENSE: 'license'],
+                            arguments: ['--repo', params.REPO, '--branch', 'main', '--dir', 'c'])
+                }
+                """, Map.of()), withJar(Map.of("REPO", bare.toString())));
+        assertSucceeded(b);
+        assertThat(b.unmaskedLog()).contains("--secret-env TEAM_LICENSE").doesNotContain("not-a-real-license");
+    }
+
     /** Git credentials: an SSH key with a passphrase from the Jenkins store, over a real SSH git server. */
     @Test
     void sshKeyCredentialReachesTheRunnerWithoutPrintingThePassphrase() throws Exception {
