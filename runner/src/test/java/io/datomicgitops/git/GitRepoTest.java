@@ -74,6 +74,43 @@ class GitRepoTest {
         assertThatThrownBy(() -> checkout(bare, dir)).hasMessageContaining("has commits the remote does not have");
     }
 
+    /**
+     * The team purged a pushed commit (it held a key) with a force-push. A clone that still holds it is refused with
+     * advice that does not publish it again, and nothing is pushed: the remote stays as the team left it.
+     */
+    @Test
+    void aCloneHoldingACommitTheRemoteDroppedIsRefusedAndNothingIsPushed() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        String purged;
+        String before;
+        try (GitRepo repo = checkout(bare, dir)) {
+            before = repo.head();
+            Files.writeString(dir.resolve("README.md"), "config\nlicense-key=plain-text-key\n");
+            purged = repo.commit(List.of("README.md"), CommitMessage.of("note", "prod", "oops"), TestRepos.OPERATOR).orElseThrow();
+            repo.push(1);
+        }
+        try (Git remote = Git.open(bare.toFile())) {
+            var purge = remote.getRepository().updateRef("refs/heads/main");
+            purge.setNewObjectId(org.eclipse.jgit.lib.ObjectId.fromString(before));
+            purge.setForceUpdate(true);
+            purge.update();
+        }
+        assertThatThrownBy(() -> checkout(bare, dir))
+                .isInstanceOfSatisfying(ToolException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.GIT);
+                    assertThat(e.todo()).contains("do not push them").contains("reset --hard origin/main").doesNotContain("push them,");
+                })
+                .hasMessageContaining("the remote's main no longer has").hasMessageContaining(purged.substring(0, 10));
+        try (Git remote = Git.open(bare.toFile())) {
+            assertThat(remote.getRepository().resolve("refs/heads/main").name()).as("the purge stands").isEqualTo(before);
+        }
+        try (Git clone = Git.open(dir.toFile())) {
+            assertThat(clone.getRepository().resolve("refs/remotes/origin/main").name()).as("the refusal moved no ref of the clone")
+                    .isEqualTo(purged);
+        }
+    }
+
     @Test
     void aWrongBranchOrAMissingRepoIsOneClearError() throws Exception {
         Path bare = bare();
