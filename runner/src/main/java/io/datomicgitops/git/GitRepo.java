@@ -213,12 +213,30 @@ public final class GitRepo implements AutoCloseable {
                 commit.getParentCount(), Set.copyOf(diffPaths(before, after)));
     }
 
-    /** The commits after {@code from} up to {@code to}, oldest first. */
+    /** One commit of the clone, with what it changed. */
+    public LocalCommit commit(String id) {
+        Repository repo = git.getRepository();
+        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+            return localCommit(walk, reader, walk.parseCommit(ObjectId.fromString(id)));
+        } catch (IOException | GitAPIException | RuntimeException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read commit " + abbreviate(id) + ": " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    /**
+     * The commits after {@code from} up to {@code to}, oldest first. A walk ordered by commit time lists a commit that
+     * {@code from} reaches when clocks disagreed (a commit of {@code from}'s dated after {@code to}'s): each one listed
+     * is checked by reachability, so none of those is taken for new.
+     */
     private List<LocalCommit> range(ObjectId from, ObjectId to) throws IOException, GitAPIException {
         List<LocalCommit> out = new ArrayList<>();
         Repository repo = git.getRepository();
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-            for (RevCommit c : git.log().addRange(from, to).call()) out.add(0, localCommit(walk, reader, c));
+            RevCommit since = walk.parseCommit(from);
+            for (RevCommit c : git.log().addRange(from, to).call()) {
+                walk.reset();
+                if (!walk.isMergedInto(walk.parseCommit(c), since)) out.add(0, localCommit(walk, reader, c));
+            }
         }
         return out;
     }
@@ -609,8 +627,8 @@ public final class GitRepo implements AutoCloseable {
 
     /**
      * A commit on the current branch's first-parent line (what landed on the branch: a merged pull request is its merge
-     * commit): its author, subject, the Phase trailer when the tool made it, whether it is a merge, and whether it
-     * changed the folder it was asked about.
+     * commit): its author, subject, the Phase trailer its message carries (a claim anyone can write: record.OwnCommits
+     * checks it), whether it is a merge, and whether it changed the folder it was asked about.
      */
     public record LogEntry(String id, String author, java.time.Instant authoredAt, String subject, String phase, boolean merge,
                            boolean touches) {

@@ -35,13 +35,18 @@ public final class OwnCommits {
         this.committerEmail = committerEmail;
     }
 
+    /** By content alone, whoever committed: for reading the history, where the run's committer is not known. */
+    public static OwnCommits byContent(GitRepo repo) {
+        return new OwnCommits(repo, null);
+    }
+
     public boolean isOwn(GitRepo.LocalCommit c) {
         return notOwn(c).isEmpty();
     }
 
     /** Why the commit is not one the tool made; empty when it is. */
     public Optional<String> notOwn(GitRepo.LocalCommit c) {
-        if (!committerEmail.equals(c.committerEmail())) return Optional.of("committed by " + c.committerEmail());
+        if (committerEmail != null && !committerEmail.equals(c.committerEmail())) return Optional.of("committed by " + c.committerEmail());
         Optional<String> phase = CommitMessage.trailerOf(c.message(), "Phase");
         Optional<String> stack = CommitMessage.trailerOf(c.message(), "Stack");
         if (phase.isEmpty() || stack.isEmpty()) return Optional.of("no Phase and Stack trailers");

@@ -111,6 +111,34 @@ class GitRepoTest {
         }
     }
 
+    /**
+     * A commit pushed on top of the tool's by someone whose clock is behind (dated years before it) is no purge: what
+     * the remote holds is decided by reachability, not by the commits' dates.
+     */
+    @Test
+    void aCommitOnTopDatedBeforeTheToolsIsNoPurge() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        String tools;
+        try (GitRepo repo = checkout(bare, dir)) {
+            Files.writeString(dir.resolve(TX), BASE + "aws-peer-role=datomic-aws-peer\n");
+            tools = repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "write aws-peer-role"), TOOL).orElseThrow();
+            repo.push(1);
+        }
+        PersonIdent behind = new PersonIdent(TestRepos.OPERATOR, java.time.Instant.parse("2020-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        String theirs;
+        try (Git other = Git.cloneRepository().setURI(bare.toUri().toString()).setDirectory(tmp.resolve("olga").toFile()).call()) {
+            Files.writeString(tmp.resolve("olga/README.md"), "notes\n");
+            other.add().addFilepattern("README.md").call();
+            theirs = other.commit().setMessage("readme").setAuthor(behind).setCommitter(behind).setSign(false).call().name();
+            other.push().call();
+        }
+        try (GitRepo repo = checkout(bare, dir)) {
+            assertThat(repo.head()).isEqualTo(theirs);
+            assertThat(repo.commitsBetween(tools, theirs)).extracting(GitRepo.LocalCommit::id).containsExactly(theirs);
+        }
+    }
+
     @Test
     void aWrongBranchOrAMissingRepoIsOneClearError() throws Exception {
         Path bare = bare();
