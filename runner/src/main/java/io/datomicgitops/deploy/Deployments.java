@@ -117,20 +117,22 @@ public final class Deployments {
     public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, Duration lockWait,
                                    Optional<SavedPlan> approved) {
         prepare(repo, stacks, publisher);
+        String plannedAt = repo.head();
         List<StackPlan> plans = plan(repo, stacks, PLAN_PARALLEL, false);
         refuseErrors(plans);
         approved.ifPresent(a -> {
             a.check(repo, plans, publisher::isOwn);
             ctx.log().progress("apply: the plan is the one approved at " + a.head().substring(0, 10));
         });
-        return deploy(repo, plans, approval, publisher, lockWait);
+        return deploy(repo, plans, plannedAt, approval, publisher, lockWait);
     }
 
     /** Applies plans already made (deploy: checkout, plan, apply), without planning again. */
     public List<ApplyResult> applyPlans(GitRepo repo, List<StackPlan> plans, Approval approval, Publisher publisher, Duration lockWait) {
         refuseErrors(plans);
+        String plannedAt = repo.head();
         prepare(repo, plans.stream().map(p -> p.inputs().folder()).toList(), publisher);
-        return deploy(repo, plans, approval, publisher, lockWait);
+        return deploy(repo, plans, plannedAt, approval, publisher, lockWait);
     }
 
     /** A run of this clone killed while holding a stack's lock left a note of it: release that lock now, by its id. */
@@ -165,15 +167,18 @@ public final class Deployments {
     /**
      * Deploys each stack that has something to do, under its lock, from its plan. Holding the lock, a run that finds
      * another deployment's commits to the stack catches up and plans that stack again: its files changed.
+     *
+     * @param plannedAt the commit the plans were made on
      */
-    private List<ApplyResult> deploy(GitRepo repo, List<StackPlan> plans, Approval approval, Publisher publisher, Duration lockWait) {
+    private List<ApplyResult> deploy(GitRepo repo, List<StackPlan> plans, String plannedAt, Approval approval, Publisher publisher,
+                                     Duration lockWait) {
         List<StackFolder> stacks = plans.stream().map(p -> p.inputs().folder()).toList();
         Map<String, String> names = new LinkedHashMap<>();
         plans.forEach(p -> names.put(p.inputs().folder().name(), p.inputs().stackName()));
         List<ApplyResult> results = new ArrayList<>();
         for (int i = 0; i < plans.size(); i++) {
             try {
-                results.add(deployOne(repo, plans.get(i), stacks, approval, publisher, lockWait));
+                results.add(deployOne(repo, plans.get(i), plannedAt, stacks, approval, publisher, lockWait));
             } catch (RuntimeException e) {
                 throw stopped(stacks, names, results, i, false, e);
             }
@@ -207,8 +212,8 @@ public final class Deployments {
     }
 
     /** One stack: left alone when its plan has nothing to do, else deployed under its lock. */
-    private ApplyResult deployOne(GitRepo repo, StackPlan planned, List<StackFolder> stacks, Approval approval, Publisher publisher,
-                                  Duration lockWait) {
+    private ApplyResult deployOne(GitRepo repo, StackPlan planned, String plannedAt, List<StackFolder> stacks, Approval approval,
+                                  Publisher publisher, Duration lockWait) {
         StackInputs in = planned.inputs();
         StackFolder folder = in.folder();
         DeployContext local = local(folder);
@@ -220,20 +225,33 @@ public final class Deployments {
         try (StackLock.Lease lease = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
             held.record(new HeldLocks.Entry(in.stackName(), in.region(), in.settings().lockTable(), lease.holder().lockId()));
             try {
-                return deployLocked(repo, planned, stacks, approval, publisher, local, start);
+                return deployLocked(repo, planned, plannedAt, stacks, approval, publisher, local, start);
             } finally {
                 held.clear(in.stackName());
             }
         }
     }
 
-    /** Holding the stack's lock: catch up with another deployment of it (planning again), then apply the plan. */
-    private ApplyResult deployLocked(GitRepo repo, StackPlan planned, List<StackFolder> stacks, Approval approval, Publisher publisher,
-                                     DeployContext local, Instant start) {
+    /**
+     * Holding the stack's lock: catch up with another deployment of it, then apply the plan. Before acting, every
+     * commit to the stack's files since the plan must be the tool's own: one the run caught up with now, or one an
+     * earlier stack's push rebased this run's commits onto. Anyone else's is a change nobody approved here: stop.
+     * The tool's own ones (another deployment of this stack) changed the files: plan again.
+     */
+    private ApplyResult deployLocked(GitRepo repo, StackPlan planned, String plannedAt, List<StackFolder> stacks, Approval approval,
+                                     Publisher publisher, DeployContext local, Instant start) {
         StackInputs in = planned.inputs();
         StackFolder folder = in.folder();
         StackPlan plan = planned;
-        if (caughtUp(repo, folder, stacks, local.log())) {
+        catchUp(repo, folder, stacks, publisher, local.log());
+        List<GitRepo.LocalCommit> since = repo.commitsBetween(plannedAt, repo.head()).stream().filter(c -> c.touches(folder.relativeDir())).toList();
+        List<String> theirs = since.stream().filter(c -> !publisher.isOwn(c)).map(GitRepo.LocalCommit::describe).toList();
+        if (!theirs.isEmpty()) {
+            throw new ToolException(ExitCode.GIT, "stack files changed on the remote since this run's plan: " + String.join(", ", theirs)
+                    + "; stopped before deploying " + folder.name(), repo.directory().toString(),
+                    "check out again, then plan and approve that change before applying it");
+        }
+        if (!since.isEmpty()) {
             // another deployment of this stack pushed while this one planned or waited for the lock: plan again
             plan = planOne(repo, folder, StackSource.of(repo, folder), false);
             if (!plan.changes()) return nothingToDo(folder, in, local.log(), "apply: nothing to do; the other deployment did it");
@@ -334,23 +352,22 @@ public final class Deployments {
 
     /**
      * Holding the stack's lock, brings the clone up to the remote when only deployments (the tool's own commits) changed
-     * the files of the stacks this run applies; true when that moved this stack's files. Anyone else's change to them
-     * stops the run: it is not what was planned and approved.
+     * the files of the stacks this run applies. Anyone else's change to them stops the run: it is not what was planned
+     * and approved.
      */
-    private static boolean caughtUp(GitRepo repo, StackFolder folder, List<StackFolder> stacks, Log log) {
+    private static void catchUp(GitRepo repo, StackFolder folder, List<StackFolder> stacks, Publisher publisher, Log log) {
         List<GitRepo.Incoming> incoming = repo.fetchIncoming();
-        List<String> theirs = incoming.stream().filter(c -> !c.tool() && stacks.stream().anyMatch(s -> c.touches(s.relativeDir())))
+        List<String> theirs = incoming.stream().filter(c -> !publisher.isOwn(c.commit()) && stacks.stream().anyMatch(s -> c.touches(s.relativeDir())))
                 .map(GitRepo.Incoming::describe).toList();
         if (!theirs.isEmpty()) {
             throw new ToolException(ExitCode.GIT, "stack files changed on the remote since this run's checkout: " + String.join(", ", theirs),
                     repo.directory().toString(), "check out again, then plan and approve that change before applying it");
         }
         List<GitRepo.Incoming> touching = incoming.stream().filter(c -> c.touches(folder.relativeDir())).toList();
-        if (incoming.isEmpty()) return false;
+        if (incoming.isEmpty()) return;
         repo.fastForward();
         log.progress("git: caught up with " + incoming.size() + " commit(s) on the remote" + (touching.isEmpty() ? ""
                 : ", " + touching.size() + " of them by another deployment of this stack"));
-        return !touching.isEmpty();
     }
 
     /** The tool commits whole files: an operator's uncommitted edit in a stack folder would be committed under its name. */

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A commit message the audit log can be read from: the subject names the phase and the stack, the body lists
@@ -27,9 +30,20 @@ public final class CommitMessage {
         return m;
     }
 
-    /** A message this tool wrote: every one carries the Phase trailer {@link #of} adds. */
+    /**
+     * A message that says it is this tool's (every one carries the Phase trailer {@link #of} adds). Anyone can write
+     * that line: it labels the history, it never decides what the tool trusts (record.OwnCommits does).
+     */
     public static boolean isTools(String fullMessage) {
         return fullMessage.contains("\nPhase: ");
+    }
+
+    /** The value of a trailer line ({@code Key: value}) of a full message; the last one when there are several. */
+    public static Optional<String> trailerOf(String fullMessage, String key) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(key) + ": (\\S+)\\s*$").matcher(fullMessage);
+        String value = null;
+        while (m.find()) value = m.group(1);
+        return Optional.ofNullable(value);
     }
 
     public CommitMessage line(String line) {

@@ -141,6 +141,7 @@ public final class GitRepo implements AutoCloseable {
                 throw new ToolException(ExitCode.GIT, "the clone's origin is " + origin + ", not " + url, directory().toString(),
                         "use another --dir, or the URL the clone was made from");
             }
+            refuseCommitsTheRemoteDropped();
             log.progress("git: fetching " + branch + " from " + url);
             fetch(branch);
             ObjectId remote = git.getRepository().resolve(remoteRef(branch));
@@ -189,11 +190,55 @@ public final class GitRepo implements AutoCloseable {
         return git.getRepository().getDirectory().toPath();
     }
 
-    /** A local commit: its id, its committer's email and its whole message. */
-    public record LocalCommit(String id, String committerEmail, String message) {
+    /**
+     * A commit of the clone: its id, its committer's email, its whole message, how many parents it has and the paths
+     * it changed against its first parent (what the tool's own-commit check reads).
+     */
+    public record LocalCommit(String id, String committerEmail, String message, int parents, Set<String> paths) {
         public String describe() {
             return id.substring(0, 10) + " (" + message.lines().findFirst().orElse("") + ")";
         }
+
+        public boolean touches(String dir) {
+            return paths.stream().anyMatch(p -> p.startsWith(dir + "/"));
+        }
+    }
+
+    private LocalCommit localCommit(RevWalk walk, ObjectReader reader, RevCommit c) throws IOException, GitAPIException {
+        RevCommit commit = walk.parseCommit(c);
+        CanonicalTreeParser after = new CanonicalTreeParser(null, reader, commit.getTree());
+        var before = commit.getParentCount() == 0 ? new org.eclipse.jgit.treewalk.EmptyTreeIterator()
+                : new CanonicalTreeParser(null, reader, walk.parseCommit(commit.getParent(0)).getTree());
+        return new LocalCommit(commit.name(), commit.getCommitterIdent().getEmailAddress(), commit.getFullMessage(),
+                commit.getParentCount(), Set.copyOf(diffPaths(before, after)));
+    }
+
+    /** One commit of the clone, with what it changed. */
+    public LocalCommit commit(String id) {
+        Repository repo = git.getRepository();
+        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+            return localCommit(walk, reader, walk.parseCommit(ObjectId.fromString(id)));
+        } catch (IOException | GitAPIException | RuntimeException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read commit " + abbreviate(id) + ": " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    /**
+     * The commits after {@code from} up to {@code to}, oldest first. A walk ordered by commit time lists a commit that
+     * {@code from} reaches when clocks disagreed (a commit of {@code from}'s dated after {@code to}'s): each one listed
+     * is checked by reachability, so none of those is taken for new.
+     */
+    private List<LocalCommit> range(ObjectId from, ObjectId to) throws IOException, GitAPIException {
+        List<LocalCommit> out = new ArrayList<>();
+        Repository repo = git.getRepository();
+        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+            RevCommit since = walk.parseCommit(from);
+            for (RevCommit c : git.log().addRange(from, to).call()) {
+                walk.reset();
+                if (!walk.isMergedInto(walk.parseCommit(c), since)) out.add(0, localCommit(walk, reader, c));
+            }
+        }
+        return out;
     }
 
     /** The commits of the current branch that its remote-tracking branch does not have, oldest first. */
@@ -202,13 +247,75 @@ public final class GitRepo implements AutoCloseable {
             ObjectId local = git.getRepository().resolve(Constants.HEAD);
             ObjectId remote = git.getRepository().resolve(remoteRef(branch()));
             if (local == null || remote == null) return List.of();
-            List<LocalCommit> out = new ArrayList<>();
-            for (RevCommit c : git.log().addRange(remote, local).call()) {
-                out.add(0, new LocalCommit(c.name(), c.getCommitterIdent().getEmailAddress(), c.getFullMessage()));
-            }
-            return out;
+            return range(remote, local);
         } catch (IOException | GitAPIException e) {
             throw new ToolException(ExitCode.GIT, "cannot compare with the remote: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    /**
+     * Refuses a clone that holds commits the remote's branch had once (a clone, fetch or push of this clone saw them
+     * there, as the remote-tracking branch's reflog tells) and no longer has: the team force-pushed them away, e.g. to
+     * purge a secret. The tool would push them back with its next commit, so it stops before any. Only the branch's
+     * objects are fetched, into no ref: a refusal leaves the clone as it was.
+     */
+    public void refuseCommitsTheRemoteDropped() {
+        List<LocalCommit> dropped = commitsTheRemoteDropped();
+        if (dropped.isEmpty()) return;
+        String dir = directory().toAbsolutePath().normalize().toString();
+        String branch = branch();
+        throw new ToolException(ExitCode.GIT, "the clone holds " + dropped.size() + " commit(s) the remote's " + branch
+                + " no longer has (removed by a force-push): " + String.join(", ", dropped.stream().map(LocalCommit::describe).toList()),
+                dir, "do not push them; reset the clone to the remote (" + CommandLines.of("git", "-C", dir, "fetch", REMOTE) + " then "
+                        + CommandLines.of("git", "-C", dir, "reset", "--hard", REMOTE + "/" + branch) + ") or check out a fresh clone "
+                        + "(datomic-gitops checkout --dir NEW_DIR)");
+    }
+
+    /** The commits of HEAD that the remote's branch no longer has although it had them once, oldest first. */
+    List<LocalCommit> commitsTheRemoteDropped() {
+        String branch = branch();
+        Repository repo = git.getRepository();
+        try {
+            ObjectId head = repo.resolve(Constants.HEAD);
+            ObjectId remoteNow = remoteTip(branch);
+            if (head == null || remoteNow == null) return List.of();
+            List<LocalCommit> notOnRemote = range(remoteNow, head);
+            if (notOnRemote.isEmpty()) return List.of();
+            Set<ObjectId> seen = new LinkedHashSet<>();
+            ObjectId tracking = repo.resolve(remoteRef(branch));
+            if (tracking != null) seen.add(tracking);
+            var reflog = repo.getRefDatabase().getReflogReader(remoteRef(branch));
+            if (reflog != null) {
+                for (var entry : reflog.getReverseEntries()) {
+                    if (!ObjectId.zeroId().equals(entry.getNewId())) seen.add(entry.getNewId());
+                }
+            }
+            List<LocalCommit> dropped = new ArrayList<>();
+            try (RevWalk walk = new RevWalk(repo)) {
+                for (LocalCommit c : notOnRemote) {
+                    RevCommit commit = walk.parseCommit(ObjectId.fromString(c.id()));
+                    for (ObjectId was : seen) {
+                        if (repo.getObjectDatabase().has(was) && walk.isMergedInto(commit, walk.parseCommit(was))) {
+                            dropped.add(c);
+                            break;
+                        }
+                    }
+                }
+            }
+            return dropped;
+        } catch (IOException | GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "cannot compare with the remote: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    /** The remote branch's commit now, its objects fetched into no ref (FETCH_HEAD only); null when the branch is gone. */
+    private ObjectId remoteTip(String branch) {
+        try {
+            var result = auth.apply(git.fetch().setRemote(REMOTE).setRefSpecs(new RefSpec(Constants.R_HEADS + branch)), env).call();
+            Ref ref = result.getAdvertisedRef(Constants.R_HEADS + branch);
+            return ref == null ? null : ref.getObjectId();
+        } catch (GitAPIException e) {
+            throw translate(e, remoteUrl(), branch);
         }
     }
 
@@ -227,11 +334,7 @@ public final class GitRepo implements AutoCloseable {
     /** The commits after {@code from} up to {@code to} (both reachable here), oldest first. */
     public List<LocalCommit> commitsBetween(String from, String to) {
         try {
-            List<LocalCommit> out = new ArrayList<>();
-            for (RevCommit c : git.log().addRange(ObjectId.fromString(from), ObjectId.fromString(to)).call()) {
-                out.add(0, new LocalCommit(c.name(), c.getCommitterIdent().getEmailAddress(), c.getFullMessage()));
-            }
-            return out;
+            return range(ObjectId.fromString(from), ObjectId.fromString(to));
         } catch (IOException | GitAPIException | RuntimeException e) {
             throw new ToolException(ExitCode.GIT, "cannot list the commits " + abbreviate(from) + ".." + abbreviate(to) + ": " + e.getMessage(),
                     directory().toString(), "check that the clone holds both commits (fetch it)", e);
@@ -307,14 +410,18 @@ public final class GitRepo implements AutoCloseable {
     /** What a push did: the commit now at the remote, how many attempts (rebases) it took, and the commits it rebased onto. */
     public record PushOutcome(String head, int attempts, boolean rebased, List<Incoming> incoming) {}
 
-    /** A remote commit this clone did not have: who made it, whether the tool did (its Phase trailer), what it touched. */
-    public record Incoming(String id, String author, String subject, boolean tool, Set<String> paths) {
+    /** A remote commit this clone did not have: who made it, and the commit (what it touched, for the own-commit check). */
+    public record Incoming(String author, LocalCommit commit) {
+        public String id() {
+            return commit.id();
+        }
+
         public String describe() {
-            return id.substring(0, 10) + " (" + author + ": " + subject + ")";
+            return abbreviate(commit.id()) + " (" + author + ": " + commit.message().lines().findFirst().orElse("") + ")";
         }
 
         public boolean touches(String dir) {
-            return paths.stream().anyMatch(p -> p.startsWith(dir + "/"));
+            return commit.touches(dir);
         }
     }
 
@@ -362,13 +469,7 @@ public final class GitRepo implements AutoCloseable {
         List<Incoming> out = new ArrayList<>();
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
             for (RevCommit c : git.log().addRange(ObjectId.fromString(local), remote).call()) {
-                RevCommit commit = walk.parseCommit(c);
-                CanonicalTreeParser after = new CanonicalTreeParser(null, reader, commit.getTree());
-                var before = commit.getParentCount() == 0 ? new org.eclipse.jgit.treewalk.EmptyTreeIterator()
-                        : new CanonicalTreeParser(null, reader, walk.parseCommit(commit.getParent(0)).getTree());
-                Set<String> paths = diffPaths(before, after);
-                out.add(0, new Incoming(commit.name(), commit.getAuthorIdent().getName(), commit.getShortMessage(),
-                        CommitMessage.isTools(commit.getFullMessage()), Set.copyOf(paths)));
+                out.add(0, new Incoming(c.getAuthorIdent().getName(), localCommit(walk, reader, c)));
             }
         }
         return out;
@@ -526,8 +627,8 @@ public final class GitRepo implements AutoCloseable {
 
     /**
      * A commit on the current branch's first-parent line (what landed on the branch: a merged pull request is its merge
-     * commit): its author, subject, the Phase trailer when the tool made it, whether it is a merge, and whether it
-     * changed the folder it was asked about.
+     * commit): its author, subject, the Phase trailer its message carries (a claim anyone can write: record.OwnCommits
+     * checks it), whether it is a merge, and whether it changed the folder it was asked about.
      */
     public record LogEntry(String id, String author, java.time.Instant authoredAt, String subject, String phase, boolean merge,
                            boolean touches) {

@@ -35,15 +35,19 @@ public final class DeploymentHistory {
         return "deploy/" + stack + "/";
     }
 
-    /** A commit that changed the stack's folder; phase is set when the tool made it (its Phase trailer). */
+    /**
+     * A commit that changed the stack's folder; phase is set when the tool made it: its Phase trailer, on a change the
+     * phase makes ({@link OwnCommits}). A person's commit with a forged trailer is listed as theirs, not counted away.
+     */
     @JsonPropertyOrder({"id", "author", "time", "subject", "phase", "merge"})
     public record Change(String id, String author, String time, String subject, String phase, boolean merge) {
         public boolean tool() {
             return phase != null;
         }
 
-        static Change of(GitRepo.LogEntry e) {
-            return new Change(e.id(), e.author(), e.authoredAt() == null ? null : e.authoredAt().toString(), e.subject(), e.phase(), e.merge());
+        static Change of(GitRepo.LogEntry e, boolean own) {
+            return new Change(e.id(), e.author(), e.authoredAt() == null ? null : e.authoredAt().toString(), e.subject(),
+                    own ? e.phase() : null, e.merge());
         }
     }
 
@@ -80,6 +84,7 @@ public final class DeploymentHistory {
         List<Change> pending = new ArrayList<>();
         List<Change> bucket = pending;
         java.util.Set<String> onLine = new java.util.HashSet<>();
+        OwnCommits own = OwnCommits.byContent(repo);
         for (GitRepo.LogEntry e : repo.firstParentLog(folder.relativeDir())) {
             onLine.add(e.id());
             String tag = tagAt.get(e.id());
@@ -87,7 +92,7 @@ public final class DeploymentHistory {
                 bucket = new ArrayList<>();
                 changes.put(tag, bucket);
             }
-            if (e.touches()) bucket.add(Change.of(e));
+            if (e.touches()) bucket.add(Change.of(e, e.tool() && own.isOwn(repo.commit(e.id()))));
         }
 
         List<Deployment> deployments = new ArrayList<>();

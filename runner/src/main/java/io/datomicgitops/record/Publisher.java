@@ -28,12 +28,14 @@ public final class Publisher {
     private final PersonIdent committer;
     private final Report report;
     private final WriteJournal journal;
+    private final OwnCommits own;
 
     public Publisher(GitRepo repo, PersonIdent committer, Report report) {
         this.repo = repo;
         this.committer = committer;
         this.report = report;
         this.journal = new WriteJournal(repo.gitDirectory());
+        this.own = new OwnCommits(repo, committer.getEmailAddress());
     }
 
     /**
@@ -58,8 +60,8 @@ public final class Publisher {
      * write of a whole file would undo them, and what it deploys would not be what git now holds: stop right after the
      * push, so that nothing is lost.
      */
-    private static void refuseForeignChanges(StackFolder stack, GitRepo.PushOutcome pushed) {
-        List<String> theirs = pushed.incoming().stream().filter(c -> !c.tool() && c.touches(stack.relativeDir()))
+    private void refuseForeignChanges(StackFolder stack, GitRepo.PushOutcome pushed) {
+        List<String> theirs = pushed.incoming().stream().filter(c -> !isOwn(c.commit()) && c.touches(stack.relativeDir()))
                 .map(GitRepo.Incoming::describe).toList();
         if (theirs.isEmpty()) return;
         throw new ToolException(ExitCode.GIT, "the stack's files changed on the remote during the apply: " + String.join(", ", theirs)
@@ -74,6 +76,8 @@ public final class Publisher {
      */
     public List<String> resume() {
         List<String> done = new java.util.ArrayList<>(repo.takeOverFromKilledRun());
+        // before anything is committed or pushed: a commit the team purged from the remote must not go back
+        repo.refuseCommitsTheRemoteDropped();
         for (StackFolder f : StackSelection.all(repo.directory())) {
             int removed = AtomicFiles.removeLeftovers(f.dir());
             if (removed > 0) done.add("removed " + removed + " temp file(s) of an interrupted write in " + f.relativeDir());
@@ -107,9 +111,9 @@ public final class Publisher {
         return done;
     }
 
-    /** A commit this tool made: its committer, and the Phase trailer every one of its messages carries. */
+    /** A commit this tool made, as far as anyone can tell: it changes only what a phase writes, as the phase would ({@link OwnCommits}). */
     public boolean isOwn(GitRepo.LocalCommit c) {
-        return c.committerEmail().equals(committer.getEmailAddress()) && CommitMessage.isTools(c.message());
+        return own.isOwn(c);
     }
 
     private GitRepo.PushOutcome push(String stack, String phase, String subject, long start) {

@@ -95,6 +95,71 @@ class GitRepoTest {
         assertThatThrownBy(() -> checkout(bare, dir)).hasMessageContaining("has commits the remote does not have");
     }
 
+    /**
+     * The team purged a pushed commit (it held a key) with a force-push. A clone that still holds it is refused with
+     * advice that does not publish it again, and nothing is pushed: the remote stays as the team left it.
+     */
+    @Test
+    void aCloneHoldingACommitTheRemoteDroppedIsRefusedAndNothingIsPushed() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        String purged;
+        String before;
+        try (GitRepo repo = checkout(bare, dir)) {
+            before = repo.head();
+            Files.writeString(dir.resolve("README.md"), "config\nlicense-key=plain-text-key\n");
+            purged = repo.commit(List.of("README.md"), CommitMessage.of("note", "prod", "oops"), TestRepos.OPERATOR).orElseThrow();
+            repo.push(1);
+        }
+        try (Git remote = Git.open(bare.toFile())) {
+            var purge = remote.getRepository().updateRef("refs/heads/main");
+            purge.setNewObjectId(org.eclipse.jgit.lib.ObjectId.fromString(before));
+            purge.setForceUpdate(true);
+            purge.update();
+        }
+        assertThatThrownBy(() -> checkout(bare, dir))
+                .isInstanceOfSatisfying(ToolException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.GIT);
+                    assertThat(e.todo()).contains("do not push them").contains("reset --hard origin/main").doesNotContain("push them,");
+                })
+                .hasMessageContaining("the remote's main no longer has").hasMessageContaining(purged.substring(0, 10));
+        try (Git remote = Git.open(bare.toFile())) {
+            assertThat(remote.getRepository().resolve("refs/heads/main").name()).as("the purge stands").isEqualTo(before);
+        }
+        try (Git clone = Git.open(dir.toFile())) {
+            assertThat(clone.getRepository().resolve("refs/remotes/origin/main").name()).as("the refusal moved no ref of the clone")
+                    .isEqualTo(purged);
+        }
+    }
+
+    /**
+     * A commit pushed on top of the tool's by someone whose clock is behind (dated years before it) is no purge: what
+     * the remote holds is decided by reachability, not by the commits' dates.
+     */
+    @Test
+    void aCommitOnTopDatedBeforeTheToolsIsNoPurge() throws Exception {
+        Path bare = bare();
+        Path dir = tmp.resolve("work");
+        String tools;
+        try (GitRepo repo = checkout(bare, dir)) {
+            Files.writeString(dir.resolve(TX), BASE + "aws-peer-role=datomic-aws-peer\n");
+            tools = repo.commit(List.of(TX), CommitMessage.of("ensure-transactor", "prod", "write aws-peer-role"), TOOL).orElseThrow();
+            repo.push(1);
+        }
+        PersonIdent behind = new PersonIdent(TestRepos.OPERATOR, java.time.Instant.parse("2020-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        String theirs;
+        try (Git other = Git.cloneRepository().setURI(bare.toUri().toString()).setDirectory(tmp.resolve("olga").toFile()).call()) {
+            Files.writeString(tmp.resolve("olga/README.md"), "notes\n");
+            other.add().addFilepattern("README.md").call();
+            theirs = other.commit().setMessage("readme").setAuthor(behind).setCommitter(behind).setSign(false).call().name();
+            other.push().call();
+        }
+        try (GitRepo repo = checkout(bare, dir)) {
+            assertThat(repo.head()).isEqualTo(theirs);
+            assertThat(repo.commitsBetween(tools, theirs)).extracting(GitRepo.LocalCommit::id).containsExactly(theirs);
+        }
+    }
+
     @Test
     void aWrongBranchOrAMissingRepoIsOneClearError() throws Exception {
         Path bare = bare();

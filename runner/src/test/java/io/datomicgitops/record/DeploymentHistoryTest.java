@@ -124,6 +124,24 @@ class DeploymentHistoryTest {
         }
     }
 
+    /** A person's commit dressed up as the tool's (its committer, a Phase trailer) is listed as theirs, not counted away. */
+    @Test
+    void aForgedPhaseTrailerDoesNotHideAChangeAmongTheToolsCommits() throws Exception {
+        Path bare = TestRepos.bareWith(tmp, "main", Map.of(CF, "aws-instance-type=m5.large\n# java-xmx=\n"));
+        Path dir = tmp.resolve("work");
+        try (GitRepo repo = checkout(bare, dir)) {
+            Files.writeString(dir.resolve(CF), "aws-instance-type=m5.large\n# java-xmx=\njava-xmx=2582m\n");
+            String own = repo.commit(List.of(CF), CommitMessage.of("ensure-cf", "demo", "write java-xmx"), TOOL).orElseThrow();
+            Files.writeString(dir.resolve(CF), "aws-instance-type=m5.24xlarge\n# java-xmx=\njava-xmx=2582m\n");
+            String forged = repo.commit(List.of(CF), CommitMessage.of("ensure-cf", "demo", "write java-xmx"), TOOL).orElseThrow();
+            List<Change> pending = DeploymentHistory.read(repo, new StackFolder("demo", dir)).pending();
+            assertThat(pending).extracting(Change::id).startsWith(forged, own);
+            assertThat(pending.get(0).tool()).as("the forged commit is a person's change").isFalse();
+            assertThat(pending.get(1).tool()).as("the tool's own").isTrue();
+            assertThat(pending.get(1).phase()).isEqualTo("ensure-cf");
+        }
+    }
+
     private static GitRepo checkout(Path bare, Path dir) {
         return GitRepo.checkout(bare.toUri().toString(), "main", dir, GitAuth.none(), Map.of(), Log.NONE);
     }

@@ -139,6 +139,32 @@ class ConcurrencyIT {
         assertThat(found.ok()).as(found.toString()).isTrue();
     }
 
+    /**
+     * Two stacks, one apply. While the first is deployed, someone opens the second's ingress to the world and pushes:
+     * the first stack's next push is rebased onto their commit, so the clone holds it when the run reaches the second
+     * stack. That change was never planned nor approved: the run stops before acting on the second stack, naming it.
+     * (It used to deploy the second stack and record it as approved.)
+     */
+    @Test
+    void aChangeToALaterStackPushedWhileAnEarlierOneDeploysStopsTheRunBeforeThatStack(Sandbox sandbox) throws Exception {
+        DemoRepo demo = DemoRepo.create(tmp.resolve("run-5"), sandbox, SandboxAccount.of(sandbox, Lanes.account(ACCOUNTS, 5)), "other");
+        String otherCf = "stacks/other/cf.properties";
+        Race race = raceTheApply(demo, sandbox, otherCf, cf -> cf.replace("aws-ingress-cidrs=10.0.0.0/16", "aws-ingress-cidrs=0.0.0.0/0"),
+                "open other's ingress");
+        assertThat(race.status()).as(race.output()).isEqualTo(4);
+        assertThat(race.output()).contains("stack files changed on the remote since this run's plan").contains(race.theirs().substring(0, 10))
+                .contains("stopped before deploying other").containsPattern("(?m)^error: .+ \\(.+\\)$");
+        assertThat(demo.repo.remoteFile("stacks/demo/deployment.json")).as("the first stack was deployed").isNotNull();
+        assertThat(demo.repo.remoteFile(otherCf)).as("their change is kept for review").contains("aws-ingress-cidrs=0.0.0.0/0");
+        assertThat(demo.repo.remoteFile("stacks/other/deployment.json")).as("no record of a deployment of the second stack").isNull();
+        try (var aws = demo.account.clients()) {
+            assertThat(aws.cloudFormation(null).listStacks().stackSummaries()).extracting(s -> s.stackName())
+                    .containsExactly("demo-datomic-transactor");
+            assertThat(aws.ec2(null).describeSecurityGroups().securityGroups()).flatExtracting(g -> g.ipPermissions())
+                    .flatExtracting(p -> p.ipRanges()).extracting(r -> r.cidrIp()).doesNotContain("0.0.0.0/0");
+        }
+    }
+
     /** What a racing push did to an apply: the apply's exit status and output, and the commit pushed during it. */
     record Race(int status, String output, String theirs) {}
 

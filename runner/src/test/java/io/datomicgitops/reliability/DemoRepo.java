@@ -48,15 +48,19 @@ final class DemoRepo {
         this.url = url;
     }
 
-    /** The example repo with log rotation turned on (a bucket with a generated name), checked out. */
-    static DemoRepo create(Path dir, Sandbox sandbox, SandboxAccount account) throws Exception {
-        return create(dir, sandbox, account, bare -> bare.toUri().toString());
+    /**
+     * The example repo with log rotation turned on (a bucket with a generated name), checked out; with extra stacks
+     * (copies of the demo stack, deployed after it), when named.
+     */
+    static DemoRepo create(Path dir, Sandbox sandbox, SandboxAccount account, String... extraStacks) throws Exception {
+        return create(dir, sandbox, account, bare -> bare.toUri().toString(), extraStacks);
     }
 
     /** The same, cloned from the URL {@code remote} gives for the bare repository (e.g. a git server's). */
-    static DemoRepo create(Path dir, Sandbox sandbox, SandboxAccount account, java.util.function.Function<Path, String> remote) throws Exception {
+    static DemoRepo create(Path dir, Sandbox sandbox, SandboxAccount account, java.util.function.Function<Path, String> remote,
+                           String... extraStacks) throws Exception {
         Files.createDirectories(dir);
-        ConfigRepoFixture fixture = ConfigRepoFixture.create(dir, sandbox);
+        ConfigRepoFixture fixture = ConfigRepoFixture.create(dir, sandbox, extraStacks);
         DemoRepo demo = new DemoRepo(fixture, dir, account, remote.apply(fixture.bare));
         demo.repo.env.putAll(account.env());
         String tx = demo.repo.remoteFile(TX);

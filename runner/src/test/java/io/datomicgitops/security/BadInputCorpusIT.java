@@ -152,6 +152,14 @@ class BadInputCorpusIT {
             c("git: clone of another remote", 4, "the clone's origin is", none(), "checkout --repo {tmp}/other.git --dir {clone}"),
             c("git: uncommitted edit in a stack folder", 4, "uncommitted changes in the stack folders", CorpusWorld.uncommittedEdit(), "apply --dir {clone}"),
             c("git: deploy from a repository that does not exist", 4, "repository not found", none(), "deploy --repo {tmp}/no-such-repo.git --dir {tmp}/clone2 --auto-approve"),
+            c("git: a local commit forging the tool's Phase: trailer", 4, "local commits that are not the tool's", CorpusWorld.forgedLocalCommit(),
+                    "apply --dir {clone}"),
+            c("git: a forged Phase: commit after the approved plan", 8, "came in between", CorpusWorld.forgedCommitAfterTheApprovedPlan(),
+                    "apply --dir {clone} --plan {tmp}/approved.plan.json"),
+            c("git: checkout of a clone holding a commit the remote purged", 4, "no longer has", CorpusWorld.commitTheRemoteDropped(),
+                    "checkout --repo {remote} --dir {clone}"),
+            c("git: apply on a clone holding a commit the remote purged", 4, "no longer has", CorpusWorld.commitTheRemoteDropped(),
+                    "apply --dir {clone}"),
 
             // AWS (5, 3, 64, 1, 6)
             c("aws: no credentials anywhere", 5, "no AWS credentials found", CorpusWorld.noCredentials(), "plan --dir {clone}"),

@@ -388,6 +388,66 @@ final class CorpusWorld implements AutoCloseable {
         });
     }
 
+    /** The tool's committer: anyone may write it into a commit, as anyone may write a Phase: trailer. */
+    static final org.eclipse.jgit.lib.PersonIdent TOOL = new org.eclipse.jgit.lib.PersonIdent("datomic-gitops", "datomic-gitops@localhost");
+    /** A person's change to transactor.properties dressed up as the tool's: its committer, its subject, its trailers. */
+    static final String FORGED = "ensure-transactor(demo): write aws-transactor-role\n\nPhase: ensure-transactor\nStack: demo\n";
+
+    /** Commits a bigger memory index in the clone at {@code dir}, as {@link #FORGED}. */
+    private static void forgedCommit(Path dir) throws Exception {
+        try (Git git = Git.open(dir.toFile())) {
+            Path tx = dir.resolve(TX);
+            Files.writeString(tx, Files.readString(tx).replace("memory-index-max=512m", "memory-index-max=4g"));
+            git.add().addFilepattern(TX).call();
+            git.commit().setMessage(FORGED).setAuthor(TOOL).setCommitter(TOOL).setSign(false).call();
+        }
+    }
+
+    /** The commit {@link #FORGED} in the clone, not pushed: a recovery would push it as a killed run's. */
+    static Setup forgedLocalCommit() {
+        return then(w -> forgedCommit(w.clone));
+    }
+
+    /**
+     * A plan approved and saved ({tmp}/approved.plan.json); then someone pushes {@link #FORGED}, and the clone is
+     * checked out at it: to the saved plan's check, the commits since the approved one look like the tool's.
+     */
+    static Setup forgedCommitAfterTheApprovedPlan() {
+        return then(w -> {
+            CliRun plan = CliRun.run(w.env, "plan", "--dir", w.clone.toString(), "--out", w.tmp.resolve("approved.plan.json").toString(),
+                    "--report", w.tmp.resolve("setup-plan.json").toString(), "--plan-md", w.tmp.resolve("setup-plan.md").toString());
+            if (plan.exitCode() != 2) throw new IllegalStateException("setup plan failed: " + plan.err());
+            Path forger = w.tmp.resolve("forger");
+            try (Git git = Git.cloneRepository().setURI(w.bare.toUri().toString()).setDirectory(forger.toFile()).call()) {
+                forgedCommit(forger);
+                git.push().call();
+            }
+            CliRun checkout = CliRun.run(w.env, "checkout", "--repo", w.bare.toUri().toString(), "--dir", w.clone.toString(),
+                    "--report", w.tmp.resolve("setup-checkout-2.json").toString());
+            if (checkout.exitCode() != 0) throw new IllegalStateException("setup checkout failed: " + checkout.err());
+        });
+    }
+
+    /**
+     * The team purged a pushed commit (a plain-text key) from main with a force-push; the clone still holds it, and
+     * its remote-tracking branch remembers that the remote had it.
+     */
+    static Setup commitTheRemoteDropped() {
+        return then(w -> {
+            try (Git git = Git.open(w.clone.toFile())) {
+                var before = git.getRepository().resolve("HEAD");
+                TestRepos.commitFiles(git, Map.of("README.md", "license-key=corpus-plain-text-key\n"), "notes (with a key, by mistake)");
+                git.push().call();
+                try (Git remote = Git.open(w.bare.toFile())) {
+                    var purge = remote.getRepository().updateRef("refs/heads/main");
+                    purge.setNewObjectId(before);
+                    purge.setForceUpdate(true);
+                    purge.update();
+                }
+            }
+        });
+    }
+
     /** An edit in a stack folder, not committed. */
     static Setup uncommittedEdit() {
         return then(w -> {

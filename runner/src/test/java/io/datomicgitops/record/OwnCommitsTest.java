@@ -1,0 +1,85 @@
+package io.datomicgitops.record;
+
+import io.datomicgitops.git.CommitMessage;
+import io.datomicgitops.git.GitAuth;
+import io.datomicgitops.git.GitRepo;
+import io.datomicgitops.report.Log;
+import io.datomicgitops.report.Report;
+import io.datomicgitops.testing.TestRepos;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The tool's own commits are told by what they change, not by their message: a commit anyone may push with the
+ * tool's committer and a {@code Phase:} trailer is the tool's only when the change is one the phase makes.
+ */
+class OwnCommitsTest {
+    private static final PersonIdent TOOL = new PersonIdent("datomic-gitops", "datomic-gitops@localhost");
+    private static final String TX = "stacks/prod/transactor.properties";
+    private static final String TEMPLATE = "stacks/prod/cf.json";
+    private static final String BASE = "protocol=ddb\naws-dynamodb-table=datomic\n# aws-transactor-role=\nmemory-index-max=512m\n";
+
+    @TempDir
+    Path tmp;
+
+    GitRepo repo;
+    Publisher publisher;
+
+    @BeforeEach
+    void checkOut() throws Exception {
+        Path bare = TestRepos.bareWith(tmp, "main", Map.of(TX, BASE, "README.md", "config\n"));
+        repo = GitRepo.checkout(bare.toUri().toString(), "main", tmp.resolve("work"), GitAuth.none(), Map.of(), Log.NONE);
+        publisher = new Publisher(repo, TOOL, new Report("test", "apply", java.time.Clock.systemUTC()));
+    }
+
+    /** Writes the files and commits them as the tool would: its committer, a message of the phase. */
+    private GitRepo.LocalCommit commit(String phase, Map<String, String> files) throws Exception {
+        String before = repo.head();
+        for (var e : files.entrySet()) Files.writeString(repo.directory().resolve(e.getKey()), e.getValue());
+        repo.commit(files.keySet(), CommitMessage.of(phase, "prod", "write aws-transactor-role"), TOOL).orElseThrow();
+        List<GitRepo.LocalCommit> made = repo.commitsBetween(before, repo.head());
+        assertThat(made).hasSize(1);
+        return made.get(0);
+    }
+
+    @Test
+    void aNameTheToolGeneratesFilledInIsTheTools() throws Exception {
+        GitRepo.LocalCommit c = commit("ensure-transactor", Map.of(TX, BASE.replace("# aws-transactor-role=\n",
+                "# aws-transactor-role=\naws-transactor-role=datomic-aws-transactor-1\n")));
+        assertThat(publisher.isOwn(c)).isTrue();
+    }
+
+    @Test
+    void aForgedPhaseTrailerChangingAnotherKeyIsNotTheTools() throws Exception {
+        GitRepo.LocalCommit c = commit("ensure-transactor", Map.of(TX, BASE.replace("memory-index-max=512m", "memory-index-max=4g")));
+        assertThat(c.message()).contains("\nPhase: ensure-transactor\n");
+        assertThat(c.committerEmail()).isEqualTo(TOOL.getEmailAddress());
+        assertThat(publisher.isOwn(c)).isFalse();
+        assertThat(new OwnCommits(repo, TOOL.getEmailAddress()).notOwn(c)).hasValueSatisfying(why -> assertThat(why).contains("memory-index-max"));
+    }
+
+    @Test
+    void aForgedPhaseTrailerFillingAGeneratedKeyWithAChosenNameIsNotTheTools() throws Exception {
+        GitRepo.LocalCommit c = commit("ensure-transactor", Map.of(TX, BASE.replace("# aws-transactor-role=\n",
+                "# aws-transactor-role=\naws-transactor-role=ops-admin\n")));
+        assertThat(publisher.isOwn(c)).isFalse();
+    }
+
+    @Test
+    void aToolCommitChangesOneFileOfThePhaseInTheStackItNames() throws Exception {
+        String filled = BASE.replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=datomic-aws-transactor\n");
+        assertThat(publisher.isOwn(commit("ensure-transactor", Map.of(TX, filled, "README.md", "changed\n")))).as("two files").isFalse();
+        assertThat(publisher.isOwn(commit("deploy", Map.of(TX, filled.replace("protocol=ddb", "protocol=dev"))))).as("a file deploy does not write").isFalse();
+        assertThat(publisher.isOwn(commit("create-cf-template", Map.of(TEMPLATE, "{\"Resources\": {}}\n")))).as("the template").isTrue();
+        assertThat(publisher.isOwn(commit("create-cf-template", Map.of(TEMPLATE, "not json")))).isFalse();
+    }
+}
