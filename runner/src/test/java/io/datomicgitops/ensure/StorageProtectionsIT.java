@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage's protections against the sandbox: ensure-transactor turns on the table's deletion protection and
@@ -88,6 +89,12 @@ class StorageProtectionsIT {
         assertThat(protectionsInAws("orders-datomic", tx.get("aws-s3-log-bucket-id").orElseThrow())).isEqualTo(Map.of(
                 "deletion-protection", "enabled", "point-in-time-recovery", "enabled",
                 "block-public-access", "all four settings on", "versioning", "enabled"));
+
+        withAws(aws -> {
+            assertThatThrownBy(() -> aws.dynamoDb(REGION).deleteTable(r -> r.tableName("orders-datomic")))
+                    .as("deletion protection refuses DeleteTable").hasMessageContaining("DeletionProtectionEnabled is set to True");
+            return null;
+        });
 
         Run again = run(tx, EnsureOptions.apply(SYSTEM).withProtections(ALL).withPlan(true));
         assertThat(again.result().changed()).as("already-on protections are no change").isFalse();
