@@ -46,10 +46,10 @@ final class BucketProtections {
     PendingProtections afterCreate(String region, String bucket) {
         PendingProtections p = new PendingProtections();
         if (wanted().logBucketBlockPublicAccess()) {
-            p.add(BLOCK_PUBLIC_ACCESS, "none", ALL_BLOCKED, "S3:PutPublicAccessBlock", () -> blockPublicAccess(region, bucket));
+            p.add(BLOCK_PUBLIC_ACCESS, PendingProtections.NEW, ALL_BLOCKED, "S3:PutPublicAccessBlock", () -> blockPublicAccess(region, bucket));
         }
         if (wanted().logBucketVersioning()) {
-            p.add(VERSIONING, "never enabled", "enabled", "S3:PutBucketVersioning", () -> enableVersioning(region, bucket));
+            p.add(VERSIONING, PendingProtections.NEW, "enabled", "S3:PutBucketVersioning", () -> enableVersioning(region, bucket));
         }
         return p;
     }

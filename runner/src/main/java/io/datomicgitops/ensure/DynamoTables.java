@@ -71,10 +71,9 @@ final class DynamoTables {
         PendingProtections after = protections.afterCreate(region, table);
         List<String> calls = new ArrayList<>(List.of("DynamoDb:CreateTable"));
         calls.addAll(after.calls);
-        String protectedBy = protections.onCreate();
         ResourceChange change = ResourceChange.of(ResourceChange.Kind.DYNAMODB_TABLE, table, ResourceChange.Action.CREATE, KEY,
-                calls, "in " + region + ", hash key id (S), provisioned " + READ_CAPACITY + " read / " + WRITE_CAPACITY + " write"
-                        + (protectedBy.isEmpty() ? "" : "; " + protectedBy));
+                calls, "in " + region + ", hash key id (S), provisioned " + READ_CAPACITY + " read / " + WRITE_CAPACITY + " write")
+                .withDifferences(after.differences);
         return Step.of(change, () -> {
             create(region, table);
             after.run();

@@ -95,10 +95,9 @@ final class LogBuckets {
         PendingProtections after = protections.afterCreate(region, bucket);
         List<String> calls = new ArrayList<>(List.of("S3:CreateBucket", "S3:PutBucketTagging"));
         calls.addAll(after.calls);
-        List<String> protectedBy = after.differences.stream().map(d -> d.field().replace('-', ' ')).toList();
         ResourceChange change = ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, ResourceChange.Action.CREATE, KEY, calls,
-                "in " + region + (name.source() == Name.Source.GENERATED ? "; generated name (the same at apply)" : "")
-                        + (protectedBy.isEmpty() ? "" : "; " + String.join(", ", protectedBy)));
+                "in " + region + (name.source() == Name.Source.GENERATED ? "; generated name (the same at apply)" : ""))
+                .withDifferences(after.differences);
         // S3 tags a bucket in a second call: the generated name is committed first, so a bucket left untagged by a
         // run that died between the two calls is still named in git, and tagged (and protected) by the next run
         Step step = Step.of(change, () -> {

@@ -8,6 +8,9 @@ import java.util.List;
  * lists them), and those calls, run by apply in order.
  */
 final class PendingProtections {
+    /** The state a protection of a resource created now is shown "from". */
+    static final String NEW = "(new)";
+
     final List<ResourceChange.Difference> differences = new ArrayList<>();
     final List<String> calls = new ArrayList<>();
     private final List<Step.Action> actions = new ArrayList<>();
@@ -17,6 +20,12 @@ final class PendingProtections {
         differences.add(new ResourceChange.Difference(field, from, to));
         calls.add(call);
         actions.add(action);
+        return this;
+    }
+
+    /** A protection the resource's create call sets itself: shown, no call of its own. */
+    PendingProtections setByCreate(String field, String to) {
+        differences.add(new ResourceChange.Difference(field, NEW, to));
         return this;
     }
 

@@ -50,16 +50,18 @@ final class TableProtections {
         return p;
     }
 
-    /** What a table created now needs after CreateTable (which sets deletion protection itself). */
+    /** A table created now: deletion protection is set by CreateTable itself, recovery needs a call once it is ACTIVE. */
     PendingProtections afterCreate(String region, String table) {
         PendingProtections p = new PendingProtections();
+        if (wanted().tableDeletionProtection()) p.setByCreate(DELETION_PROTECTION, "enabled");
         if (wanted().tablePointInTimeRecovery()) {
-            p.add(POINT_IN_TIME_RECOVERY, "disabled", "enabled", "DynamoDb:UpdateContinuousBackups", () -> enablePointInTimeRecovery(region, table));
+            p.add(POINT_IN_TIME_RECOVERY, PendingProtections.NEW, "enabled", "DynamoDb:UpdateContinuousBackups",
+                    () -> enablePointInTimeRecovery(region, table));
         }
         return p;
     }
 
-    /** ENABLED, DISABLED or ENABLING, as DescribeContinuousBackups says. */
+    /** ENABLED or DISABLED, as DescribeContinuousBackups says. */
     String pointInTimeRecovery(String region, String table) {
         var d = ctx.aws.dynamoDb(region).describeContinuousBackups(r -> r.tableName(table)).continuousBackupsDescription();
         return d.pointInTimeRecoveryDescription() == null ? PointInTimeRecoveryStatus.DISABLED.toString()
@@ -96,13 +98,5 @@ final class TableProtections {
                 }
             }
         }
-    }
-
-    /** "deletion protection, point-in-time recovery" for a new table's note; empty when none is asked for. */
-    String onCreate() {
-        StringBuilder sb = new StringBuilder();
-        if (wanted().tableDeletionProtection()) sb.append("deletion protection");
-        if (wanted().tablePointInTimeRecovery()) sb.append(sb.isEmpty() ? "" : ", ").append("point-in-time recovery");
-        return sb.toString();
     }
 }

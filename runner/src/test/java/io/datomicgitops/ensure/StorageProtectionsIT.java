@@ -79,10 +79,13 @@ class StorageProtectionsIT {
         assertThat(plan.counter().mutatingTotal()).as("plan makes no mutating call").isZero();
         ResourceChange table = change(plan, ResourceChange.Kind.DYNAMODB_TABLE);
         assertThat(table.calls()).containsExactly("DynamoDb:CreateTable", "DynamoDb:UpdateContinuousBackups");
-        assertThat(table.note()).endsWith("; deletion protection, point-in-time recovery");
+        assertThat(table.differences()).containsExactly(
+                new ResourceChange.Difference("deletion-protection", "(new)", "enabled"),
+                new ResourceChange.Difference("point-in-time-recovery", "(new)", "enabled"));
         ResourceChange bucket = change(plan, ResourceChange.Kind.S3_BUCKET);
         assertThat(bucket.calls()).containsExactly("S3:CreateBucket", "S3:PutBucketTagging", "S3:PutPublicAccessBlock", "S3:PutBucketVersioning");
-        assertThat(bucket.note()).endsWith("; block public access, versioning");
+        assertThat(bucket.differences()).extracting(Object::toString)
+                .containsExactly("block-public-access: (new) -> all four settings on", "versioning: (new) -> enabled");
 
         Run apply = run(tx, EnsureOptions.apply(SYSTEM).withProtections(ALL));
         assertThat(apply.counter().mutating()).as("apply makes exactly the calls the plan listed").isEqualTo(Fixtures.plannedCalls(plan.result()));
