@@ -15,6 +15,7 @@ final class Commands {
                 new DeployCommand(),
                 new StatusCommand(),
                 new HistoryCommand(),
+                new DriftCommand(),
                 // bin/datomic's commands, in the runbook's order, and the steps after them
                 new EnsureTransactorCommand(),
                 new EnsureCfCommand(),

@@ -25,6 +25,10 @@ public record DeploySettings(
         Duration healthTimeout,
         Duration replaceWarmup,
         boolean terminationProtection,
+        boolean tableDeletionProtection,
+        boolean tablePointInTimeRecovery,
+        boolean logBucketBlockPublicAccess,
+        boolean logBucketVersioning,
         String lockTable,
         Duration lockLease) {
 
@@ -68,6 +72,10 @@ public record DeploySettings(
                 ValueType.parseDuration(p.get("health-timeout", "10m")),
                 ValueType.parseDuration(p.get("replace-warmup", "0s")),
                 Boolean.parseBoolean(p.get("termination-protection", "true")),
+                Boolean.parseBoolean(p.get("table-deletion-protection", "true")),
+                Boolean.parseBoolean(p.get("table-point-in-time-recovery", "true")),
+                Boolean.parseBoolean(p.get("log-bucket-block-public-access", "true")),
+                Boolean.parseBoolean(p.get("log-bucket-versioning", "false")),
                 p.get("lock-table", "datomic-gitops-locks"),
                 ValueType.parseDuration(p.get("lock-lease", "10m")));
     }

@@ -91,6 +91,9 @@ public final class Schema {
             "stack-timeout", DURATION_VALUE, "replace-timeout", DURATION_VALUE, "health-timeout", DURATION_VALUE,
             "replace-warmup", DURATION_VALUE,
             "termination-protection", BOOLEAN,
+            // the storage's protections ensure-transactor turns on (never off)
+            "table-deletion-protection", BOOLEAN, "table-point-in-time-recovery", BOOLEAN,
+            "log-bucket-block-public-access", BOOLEAN, "log-bucket-versioning", BOOLEAN,
             "lock-table", TEXT, "lock-lease", LOCK_LEASE,
             // finding codes (docs/FINDINGS.md) whose warnings the operator has read and accepts
             "acknowledge", NAME_LIST,

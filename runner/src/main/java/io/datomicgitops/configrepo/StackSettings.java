@@ -6,6 +6,7 @@ import io.datomicgitops.aws.AwsSettings;
 import io.datomicgitops.config.DeploySettings;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.ensure.EnsureOptions;
+import io.datomicgitops.ensure.Protections;
 import io.datomicgitops.instances.HealthEndpoint;
 import io.datomicgitops.instances.HeartbeatMetric;
 import io.datomicgitops.instances.ReplacementRequest;
@@ -168,7 +169,9 @@ public record StackSettings(Optional<DeploySettings> deploy, Overrides overrides
     /** The ensure phases' options: resources tagged with the system's name, the stack checked, the engine and its environment. */
     public EnsureOptions ensureOptions(boolean plan, String system, boolean adopt, boolean allowNewResources) {
         EnsureOptions o = EnsureOptions.apply(system).withPlan(plan).withStack(stackName().orElse(null), region().orElse(null))
-                .withAdopt(adopt).withAllowNewResources(allowNewResources);
+                .withAdopt(adopt).withAllowNewResources(allowNewResources)
+                .withProtections(deploy.map(d -> new Protections(d.tableDeletionProtection(), d.tablePointInTimeRecovery(),
+                        d.logBucketBlockPublicAccess(), d.logBucketVersioning())).orElse(Protections.DEFAULTS));
         if (engine() == EnsureOptions.Engine.DATOMIC) {
             Path home = datomicHome().orElseThrow(() -> new ToolException(ExitCode.USAGE, "--engine datomic needs the Datomic distribution",
                     "--datomic-home", "pass --datomic-home DIR or set datomic-home in " + DeploySettings.FILE_NAME));

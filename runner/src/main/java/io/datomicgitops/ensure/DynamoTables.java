@@ -26,7 +26,8 @@ import java.util.Optional;
 
 /**
  * Datomic's DynamoDB table: hash key {@code id} of type String, no indexes, provisioned 100 reads / 50 writes.
- * Created when missing (then waited for until ACTIVE); an existing table is only checked, never changed.
+ * Created when missing (then waited for until ACTIVE); an existing table is only checked, never changed, except for
+ * the protections asked for that it lacks ({@link TableProtections}).
  */
 final class DynamoTables {
     static final String KEY = "aws-dynamodb-table";
@@ -37,9 +38,11 @@ final class DynamoTables {
     static final Duration ACTIVE_TIMEOUT = Duration.ofMinutes(10);
 
     private final EnsureContext ctx;
+    private final TableProtections protections;
 
     DynamoTables(EnsureContext ctx) {
         this.ctx = ctx;
+        this.protections = new TableProtections(ctx);
     }
 
     Optional<TableDescription> describe(String region, String table) {
@@ -55,13 +58,26 @@ final class DynamoTables {
         Optional<TableDescription> existing = describe(region, table);
         if (existing.isPresent()) {
             requireDatomicKeySchema(existing.get(), region, where);
-            return Step.report(ResourceChange.of(ResourceChange.Kind.DYNAMODB_TABLE, table, name.existingAction(), KEY, List.of(),
-                    note(name, "in " + region))).writes(name);
+            PendingProtections missing = protections.missing(region, existing.get());
+            if (missing.isEmpty()) {
+                return Step.report(ResourceChange.of(ResourceChange.Kind.DYNAMODB_TABLE, table, name.existingAction(), KEY, List.of(),
+                        note(name, "in " + region))).writes(name);
+            }
+            // the table itself is never changed: only the protections it lacks are turned on
+            ResourceChange.Action action = name.found() ? ResourceChange.Action.RECOVERED : ResourceChange.Action.UPDATE;
+            return Step.of(ResourceChange.of(ResourceChange.Kind.DYNAMODB_TABLE, table, action, KEY, missing.calls,
+                    note(name, "in " + region + "; turn on its protections")).withDifferences(missing.differences), missing::run).writes(name);
         }
+        PendingProtections after = protections.afterCreate(region, table);
+        List<String> calls = new ArrayList<>(List.of("DynamoDb:CreateTable"));
+        calls.addAll(after.calls);
         ResourceChange change = ResourceChange.of(ResourceChange.Kind.DYNAMODB_TABLE, table, ResourceChange.Action.CREATE, KEY,
-                List.of("DynamoDb:CreateTable"), "in " + region + ", hash key id (S), provisioned " + READ_CAPACITY + " read / "
-                        + WRITE_CAPACITY + " write");
-        return Step.of(change, () -> create(region, table)).writes(name);
+                calls, "in " + region + ", hash key id (S), provisioned " + READ_CAPACITY + " read / " + WRITE_CAPACITY + " write")
+                .withDifferences(after.differences);
+        return Step.of(change, () -> {
+            create(region, table);
+            after.run();
+        }).writes(name);
     }
 
     private static String note(Name name, String base) {
@@ -97,6 +113,7 @@ final class DynamoTables {
                     .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
                     .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
                     .provisionedThroughput(p -> p.readCapacityUnits(READ_CAPACITY).writeCapacityUnits(WRITE_CAPACITY))
+                    .deletionProtectionEnabled(ctx.options.protections().tableDeletionProtection() ? Boolean.TRUE : null)
                     .tags(Tags.as(ctx.system(), KEY, (k, v) -> Tag.builder().key(k).value(v).build())));
         } catch (ResourceInUseException e) {
             // a retried create whose first attempt succeeded, or another run: only our own table may go on

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param engine            native (Java) or datomic (the operator's {@code bin/datomic})
  * @param datomicHome       the Datomic distribution, for the datomic engine
  * @param engineEnvironment variables added to {@code bin/datomic}'s environment (e.g. the AWS endpoint and credentials)
+ * @param protections       the storage protections ensure-transactor turns on (never off)
  */
 public record EnsureOptions(
         boolean plan,
@@ -37,7 +38,8 @@ public record EnsureOptions(
         Optional<String> datomicVersion,
         Engine engine,
         Optional<Path> datomicHome,
-        Map<String, String> engineEnvironment) {
+        Map<String, String> engineEnvironment,
+        Protections protections) {
 
     public enum Engine {
         NATIVE, DATOMIC;
@@ -63,6 +65,7 @@ public record EnsureOptions(
         engine = engine == null ? Engine.NATIVE : engine;
         datomicHome = datomicHome == null ? Optional.empty() : datomicHome;
         engineEnvironment = engineEnvironment == null ? Map.of() : Map.copyOf(engineEnvironment);
+        protections = protections == null ? Protections.NONE : protections;
     }
 
     /** The engine's environment holds credentials: only its variable names are shown. */
@@ -70,48 +73,54 @@ public record EnsureOptions(
     public String toString() {
         return "EnsureOptions[plan=" + plan + ", system=" + system + ", stackName=" + stackName + ", stackRegion=" + stackRegion
                 + ", adopt=" + adopt + ", allowNewResources=" + allowNewResources + ", datomicVersion=" + datomicVersion
-                + ", engine=" + engine.label() + ", datomicHome=" + datomicHome + ", engineEnvironment=" + new java.util.TreeSet<>(engineEnvironment.keySet()) + "]";
+                + ", engine=" + engine.label() + ", datomicHome=" + datomicHome + ", engineEnvironment=" + new java.util.TreeSet<>(engineEnvironment.keySet()) + ", protections=" + protections + "]";
     }
 
-    /** Apply with the native engine, no stack check, no listener. */
+    /** Apply with the native engine, no stack check, no listener, no storage protections. */
     public static EnsureOptions apply(String system) {
         return new EnsureOptions(false, system, Optional.empty(), Optional.empty(), false, false, KeyListener.NONE,
-                Optional.empty(), Engine.NATIVE, Optional.empty(), Map.of());
+                Optional.empty(), Engine.NATIVE, Optional.empty(), Map.of(), Protections.NONE);
     }
 
     public EnsureOptions withPlan(boolean p) {
         return new EnsureOptions(p, system, stackName, stackRegion, adopt, allowNewResources, onKeyWritten, datomicVersion,
-                engine, datomicHome, engineEnvironment);
+                engine, datomicHome, engineEnvironment, protections);
     }
 
     public EnsureOptions withStack(String name, String region) {
         return new EnsureOptions(plan, system, Optional.ofNullable(name), Optional.ofNullable(region), adopt,
-                allowNewResources, onKeyWritten, datomicVersion, engine, datomicHome, engineEnvironment);
+                allowNewResources, onKeyWritten, datomicVersion, engine, datomicHome, engineEnvironment, protections);
     }
 
     public EnsureOptions withAdopt(boolean a) {
         return new EnsureOptions(plan, system, stackName, stackRegion, a, allowNewResources, onKeyWritten, datomicVersion,
-                engine, datomicHome, engineEnvironment);
+                engine, datomicHome, engineEnvironment, protections);
     }
 
     public EnsureOptions withAllowNewResources(boolean a) {
         return new EnsureOptions(plan, system, stackName, stackRegion, adopt, a, onKeyWritten, datomicVersion,
-                engine, datomicHome, engineEnvironment);
+                engine, datomicHome, engineEnvironment, protections);
     }
 
     public EnsureOptions withListener(KeyListener l) {
         return new EnsureOptions(plan, system, stackName, stackRegion, adopt, allowNewResources, Objects.requireNonNull(l),
-                datomicVersion, engine, datomicHome, engineEnvironment);
+                datomicVersion, engine, datomicHome, engineEnvironment, protections);
     }
 
     public EnsureOptions withDatomicVersion(String v) {
         return new EnsureOptions(plan, system, stackName, stackRegion, adopt, allowNewResources, onKeyWritten,
-                Optional.ofNullable(v), engine, datomicHome, engineEnvironment);
+                Optional.ofNullable(v), engine, datomicHome, engineEnvironment, protections);
     }
 
     /** Runs {@code <home>/bin/datomic} with these variables added to its environment. */
     public EnsureOptions withDatomicEngine(Path home, Map<String, String> environment) {
         return new EnsureOptions(plan, system, stackName, stackRegion, adopt, allowNewResources, onKeyWritten,
-                datomicVersion, Engine.DATOMIC, Optional.of(home), environment);
+                datomicVersion, Engine.DATOMIC, Optional.of(home), environment, protections);
+    }
+
+    /** The storage protections ensure-transactor turns on. */
+    public EnsureOptions withProtections(Protections p) {
+        return new EnsureOptions(plan, system, stackName, stackRegion, adopt, allowNewResources, onKeyWritten, datomicVersion,
+                engine, datomicHome, engineEnvironment, Objects.requireNonNull(p));
     }
 }

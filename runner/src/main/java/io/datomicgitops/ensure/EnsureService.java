@@ -38,11 +38,18 @@ public final class EnsureService {
 
     /** ensure-transactor on a transactor properties file (protocol ddb). */
     public EnsureResult ensureTransactor(PropertiesFile tx, EnsureOptions options) {
-        EnsureContext ctx = new EnsureContext(aws, log, options, clock, Sleeper.REAL);
-        Plan plan = new TransactorPlanner(ctx).plan(tx);
         if (options.engine() == EnsureOptions.Engine.DATOMIC) {
+            // bin/datomic knows no protections: its plan must not show what it would not do
+            EnsureContext ctx = new EnsureContext(aws, log, options.withProtections(Protections.NONE), clock, Sleeper.REAL);
+            Plan plan = new TransactorPlanner(ctx).plan(tx);
+            if (!options.protections().equals(Protections.NONE)) {
+                plan.warnings.add("bin/datomic ensure-transactor does not turn on the storage's protections (deletion protection, "
+                        + "point-in-time recovery, Block Public Access): run ensure-transactor with the native engine for them");
+            }
             return viaDatomic(TransactorPlanner.PHASE, plan, TransactorPlanner.WRITTEN_KEYS, null, options);
         }
+        EnsureContext ctx = new EnsureContext(aws, log, options, clock, Sleeper.REAL);
+        Plan plan = new TransactorPlanner(ctx).plan(tx);
         return finish(plan, options);
     }
 

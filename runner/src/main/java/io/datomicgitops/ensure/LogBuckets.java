@@ -19,16 +19,19 @@ import java.util.UUID;
 /**
  * The transactor's S3 log bucket, only when the file declares {@code aws-s3-log-bucket-id} (a blank value asks for
  * a generated name, {@code datomic-logs-<uuid>}). Created in the transactor's region (with the location constraint
- * Datomic forgets outside us-east-1) and tagged; an existing bucket is left alone.
+ * Datomic forgets outside us-east-1) and tagged; an existing bucket is left alone, except for the protections asked
+ * for that it lacks ({@link BucketProtections}).
  */
 final class LogBuckets {
     static final String KEY = "aws-s3-log-bucket-id";
     static final String PREFIX = "datomic-logs-";
 
     private final EnsureContext ctx;
+    private final BucketProtections protections;
 
     LogBuckets(EnsureContext ctx) {
         this.ctx = ctx;
+        this.protections = new BucketProtections(ctx);
     }
 
     /**
@@ -68,20 +71,39 @@ final class LogBuckets {
                             + "; if the bucket is another account's, choose another aws-s3-log-bucket-id or leave it blank to have a name generated");
         }
         if (state == State.OURS_OR_OWNED) {
+            PendingProtections missing = protections.missing(region, bucket);
             if (isGenerated(bucket) && tagsOnce(region, bucket).isEmpty()) {
                 // a name this tool generated and committed before creating the bucket: a run died before tagging it
+                // (and before protecting it)
+                List<String> calls = new ArrayList<>(List.of("S3:PutBucketTagging"));
+                calls.addAll(missing.calls);
                 return Step.of(ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, ResourceChange.Action.UPDATE, KEY,
-                        List.of("S3:PutBucketTagging"), "tag it: the run that created it stopped before tagging it"), () -> tag(region, bucket));
+                        calls, "tag it: the run that created it stopped before tagging it").withDifferences(missing.differences), () -> {
+                    tag(region, bucket);
+                    missing.run();
+                });
             }
-            return Step.report(ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, name.existingAction(), KEY, List.of(),
-                    name.note())).writes(name);
+            if (missing.isEmpty()) {
+                return Step.report(ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, name.existingAction(), KEY, List.of(),
+                        name.note())).writes(name);
+            }
+            ResourceChange.Action action = name.found() ? ResourceChange.Action.RECOVERED : ResourceChange.Action.UPDATE;
+            String note = (name.note() == null ? "" : name.note() + "; ") + "turn on its protections";
+            return Step.of(ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, action, KEY, missing.calls, note)
+                    .withDifferences(missing.differences), missing::run).writes(name);
         }
-        ResourceChange change = ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, ResourceChange.Action.CREATE, KEY,
-                List.of("S3:CreateBucket", "S3:PutBucketTagging"),
-                "in " + region + (name.source() == Name.Source.GENERATED ? "; generated name (the same at apply)" : ""));
+        PendingProtections after = protections.afterCreate(region, bucket);
+        List<String> calls = new ArrayList<>(List.of("S3:CreateBucket", "S3:PutBucketTagging"));
+        calls.addAll(after.calls);
+        ResourceChange change = ResourceChange.of(ResourceChange.Kind.S3_BUCKET, bucket, ResourceChange.Action.CREATE, KEY, calls,
+                "in " + region + (name.source() == Name.Source.GENERATED ? "; generated name (the same at apply)" : ""))
+                .withDifferences(after.differences);
         // S3 tags a bucket in a second call: the generated name is committed first, so a bucket left untagged by a
-        // run that died between the two calls is still named in git, and tagged by the next run
-        Step step = Step.of(change, () -> create(region, bucket));
+        // run that died between the two calls is still named in git, and tagged (and protected) by the next run
+        Step step = Step.of(change, () -> {
+            create(region, bucket);
+            after.run();
+        });
         return name.source() == Name.Source.GENERATED ? step.writesFirst(name) : step.writes(name);
     }
 

@@ -62,7 +62,13 @@ public record ResourceChange(Kind kind, String name, Action action, String key, 
 
     /** One field that differs: its value now and the value the phase sets. */
     @JsonPropertyOrder({"field", "from", "to"})
-    public record Difference(String field, String from, String to) {}
+    public record Difference(String field, String from, String to) {
+        /** As the plan's Markdown and status show it: {@code point-in-time-recovery: disabled -> enabled}. */
+        @Override
+        public String toString() {
+            return field + ": " + from + " -> " + to;
+        }
+    }
 
     static ResourceChange of(Kind kind, String name, Action action, String key, List<String> calls, String note) {
         return new ResourceChange(kind, name, action, key, List.of(), calls, note);

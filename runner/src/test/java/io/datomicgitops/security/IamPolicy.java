@@ -28,7 +28,11 @@ final class IamPolicy {
         }
     }
 
-    /** IAM actions the sandbox checks under another name: S3's HEAD of a bucket, its public access block. */
+    /**
+     * IAM actions the sandbox checks under another name: S3's HEAD of a bucket, its public access block. (moto 5.2.1
+     * in fact authorizes PutPublicAccessBlock as s3:CreateBucket and GetPublicAccessBlock as s3:ListBucket: its
+     * action table says "public_access_block" where the request says "publicAccessBlock".)
+     */
     static final Map<String, String> SANDBOX_NAMES = Map.of(
             "s3:ListBucket", "s3:HeadBucket",
             "s3:PutBucketPublicAccessBlock", "s3:PutPublicAccessBlock");

@@ -54,6 +54,12 @@ class LeastPrivilegeIT {
     enum Run {
         /** A fresh account: checkout and apply of the example repo (log rotation on). */
         APPLY,
+        /**
+         * The same with {@code log-bucket-versioning=true}: the sandbox authorizes S3's Block Public Access calls as
+         * CreateBucket and ListBucket (moto 5.2.1 looks them up as "public_access_block", the request says
+         * "publicAccessBlock"), so of the log bucket's protections only versioning is checked under its own name.
+         */
+        APPLY_WITH_VERSIONING,
         /** A stack deployed earlier by an administrator; then a bigger instance type, applied with the surge strategy. */
         REPLACEMENT,
         /** update-stack with a template over CloudFormation's inline limit: it goes through the runner's S3 bucket. */
@@ -66,9 +72,11 @@ class LeastPrivilegeIT {
     static final List<Removal> REMOVALS = List.of(
             new Removal("ReadWhatAwsCannotScope", Run.APPLY, "s3:ListAllMyBuckets"),
             new Removal("DatomicTables", Run.APPLY, "dynamodb:DescribeTable"),
+            new Removal("DatomicTableProtection", Run.APPLY, "dynamodb:UpdateContinuousBackups"),
             new Removal("DatomicRoles", Run.APPLY, "iam:GetRole"),
             new Removal("DatomicInstanceProfiles", Run.APPLY, "iam:GetInstanceProfile"),
             new Removal("LogBuckets", Run.APPLY, "s3:ListBucket"),
+            new Removal("LogBucketProtection", Run.APPLY_WITH_VERSIONING, "s3:PutBucketVersioning"),
             new Removal("TransactorSecurityGroup", Run.APPLY, "ec2:CreateSecurityGroup"),
             new Removal("Stack", Run.APPLY, "cloudformation:DescribeStacks"),
             new Removal("DeploymentLock", Run.APPLY, "dynamodb:PutItem"),
@@ -99,6 +107,9 @@ class LeastPrivilegeIT {
             Map.entry("dynamodb:ListTables", "recovery of a table by its tags when aws-dynamodb-table is lost"),
             Map.entry("dynamodb:ListTagsOfResource", "recovery of a table by its tags"),
             Map.entry("iam:UpdateAssumeRolePolicy", "an existing transactor role that EC2 cannot assume"),
+            Map.entry("dynamodb:UpdateTable", "deletion protection of an existing table that lacks it (a new one is created with it)"),
+            Map.entry("s3:GetBucketVersioning", "log-bucket-versioning=true"),
+            Map.entry("s3:PutBucketVersioning", "log-bucket-versioning=true"),
             Map.entry("iam:ListInstanceProfileTags", "an existing instance profile checked for its tags"),
             Map.entry("s3:GetBucketLocation", "recovery of a log bucket by its tags"),
             Map.entry("s3:GetObject", "CloudFormation reading an uploaded template with the runner's credentials"),
@@ -178,6 +189,9 @@ class LeastPrivilegeIT {
         sandbox.resetAuth("inf");
         sandbox.reset();
         ConfigRepoFixture repo = exampleWithLogRotation();
+        if (r.run() == Run.APPLY_WITH_VERSIONING) {
+            repo.push(Map.of(DEPLOY, repo.remoteFile(DEPLOY) + "log-bucket-versioning=true\n"), "version the log bucket");
+        }
         assertThat(repo.checkout().exitCode()).isZero();
         if (r.run() == Run.REPLACEMENT) {
             CliRun first = repo.run("apply", "--dir", repo.clone.toString(), "--report", tmp.resolve("admin.json").toString());
