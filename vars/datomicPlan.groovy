@@ -22,10 +22,12 @@ Plan call(Map args = [:]) {
     Params.check(args, Params.RUNNER + own, 'datomicPlan')
     boolean pullRequest = env.CHANGE_ID != null
     Map opts = args
-    if (pullRequest && args.pullRequest) {
-        // the plan-only credentials of a pull request build (read-only AWS, no secrets), instead of the deploy ones
-        Params.check(args.pullRequest, Params.RUNNER, 'datomicPlan pullRequest')
-        opts = args + (Map) args.pullRequest
+    if (pullRequest) {
+        // a plan checks placeholders and resolves none: a pull request build (a fork's change runs in it) is handed no
+        // secret unless pullRequest: names some; and the plan-only credentials (read-only AWS) instead of the deploy ones
+        Map planOnly = (Map) (args.pullRequest ?: [:])
+        Params.check(planOnly, Params.RUNNER, 'datomicPlan pullRequest')
+        opts = args + [secrets: [:]] + planOnly
     }
     String work = opts.workDir ?: 'datomic-gitops'
     String mode = checkoutMode(opts.checkout, pullRequest)

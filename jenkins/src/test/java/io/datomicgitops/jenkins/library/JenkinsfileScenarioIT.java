@@ -105,7 +105,8 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         assertThat(b.steps("node")).as("only the Plan stage takes an agent (when ... beforeAgent)").hasSize(1);
         assertThat(runnerCalls(b)).as("Jenkins' checkout, not the runner's").containsExactly("plan");
         // plan-only credentials: the read-only AWS credential, no git credential
-        assertThat(b.steps("withCredentials").toString()).contains("datomic-aws-plan").doesNotContain("datomic-config-repo");
+        assertThat(b.steps("withCredentials").toString()).contains("datomic-aws-plan").doesNotContain("datomic-config-repo")
+                .as("a plan resolves no secret: the license key is not handed to a pull request").doesNotContain("datomic-license-key");
         assertThat(Files.readString(b.artifact("datomic-gitops/plan/report.json"))).contains("\"mutating\": 0");
         assertThat(head("main")).as("a plan pushes nothing").isEqualTo(mainBefore);
     }
