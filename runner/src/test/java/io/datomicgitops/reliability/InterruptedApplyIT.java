@@ -6,10 +6,13 @@ import io.datomicgitops.lock.StackLock;
 import io.datomicgitops.report.Json;
 import io.datomicgitops.report.Log;
 import io.datomicgitops.testing.FaultProxy;
+import io.datomicgitops.testing.GitDaemon;
 import io.datomicgitops.testing.Sandbox;
 import io.datomicgitops.testing.SandboxAccount;
 import io.datomicgitops.testing.SandboxExtension;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,11 +45,28 @@ class InterruptedApplyIT {
     @TempDir
     Path tmp;
 
+    /**
+     * The remote is served by git daemon, as in production: the signal ends the process with Runtime.halt once the
+     * report is written and the lock released, and a push to a file:// remote in flight at that moment would leave
+     * the remote's own ref lock behind (the killed client was also the server), which no real git server does.
+     */
+    GitDaemon daemon;
+
+    @BeforeEach
+    void serve() throws Exception {
+        daemon = GitDaemon.start(tmp);
+    }
+
+    @AfterEach
+    void stopServing() {
+        if (daemon != null) daemon.close();
+    }
+
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void sigtermDuringTheReplacementReleasesTheLockWritesTheReportAndTheNextApplyFinishes(Sandbox sandbox) throws Exception {
         SandboxAccount account = SandboxAccount.of(sandbox, Lanes.account(ACCOUNTS, 1));
-        DemoRepo demo = DemoRepo.create(tmp.resolve("term"), sandbox, account);
+        DemoRepo demo = DemoRepo.create(tmp.resolve("term"), sandbox, account, daemon::url);
         DemoRepo.Run first = demo.apply(null);
         assertThat(first.ok()).as("the first deployment: %s", first.err()).isTrue();
         demo.pushSecondChange();
@@ -63,7 +83,7 @@ class InterruptedApplyIT {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void sigintDuringTheEnsurePhasesOfTheFirstDeploymentDoesTheSame(Sandbox sandbox) throws Exception {
         SandboxAccount account = SandboxAccount.of(sandbox, Lanes.account(ACCOUNTS, 2));
-        DemoRepo demo = DemoRepo.create(tmp.resolve("int"), sandbox, account);
+        DemoRepo demo = DemoRepo.create(tmp.resolve("int"), sandbox, account, daemon::url);
         Invariants.History before = Invariants.History.of(demo.repo.bare);
 
         Interrupted run = interrupt(sandbox, demo, "INT", Pattern.compile("\\[demo\\] .*creating iam-role"));
