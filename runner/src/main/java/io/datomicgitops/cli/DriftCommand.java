@@ -8,7 +8,6 @@ import io.datomicgitops.deploy.StackDrift;
 import io.datomicgitops.deploy.StackPlan;
 import io.datomicgitops.git.GitAuth;
 import io.datomicgitops.git.GitRepo;
-import io.datomicgitops.stack.StackDeployer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,8 +54,7 @@ public final class DriftCommand extends BaseCommand {
             List<StackPlan> plans = new Deployments(ctx, report).plan(repo, selected, parallel);
             boolean drifted = false;
             for (StackPlan plan : plans) {
-                StackDeployer deployer = new StackDeployer(ctx.aws(), plan.inputs().region(), ctx.log(), ctx.clock());
-                StackDrift drift = StackDrift.of(plan, deployer.deployedTemplate(plan.inputs().stackName()));
+                StackDrift drift = StackDrift.of(plan, plan.deployedTemplate());
                 drifted |= drift.drifted();
                 console.println(drift.summary());
                 drift.differences().forEach(d -> console.println("  " + d));

@@ -23,6 +23,8 @@ public record StackPlan(
         ReplacementPlan instances,
         List<String> drift,
         @JsonIgnore String template,
+        /** The template the stack runs now, as the plan read it (empty: no stack yet). */
+        @JsonIgnore Optional<String> deployedTemplate,
         /** The stack's files as read once: what apply writes on and deploys. */
         @JsonIgnore StackInputs inputs,
         /** The stack's group as read by the plan: the instances running before the update. */
@@ -33,8 +35,8 @@ public record StackPlan(
         List<SettingChange> settings) {
 
     public StackPlan withSettings(List<SettingChange> changed) {
-        return new StackPlan(stack, summary, ensureTransactor, ensureCf, templateDiff, stackPreview, instances, drift, template, inputs,
-                group, launchChanges, List.copyOf(changed));
+        return new StackPlan(stack, summary, ensureTransactor, ensureCf, templateDiff, stackPreview, instances, drift, template,
+                deployedTemplate, inputs, group, launchChanges, List.copyOf(changed));
     }
 
     public boolean changes() {

@@ -147,7 +147,7 @@ public final class StackPlanner {
                 toReplace, in.settings().replaceStrategy().id, recordUpToDate, drift,
                 snapshot.map(g -> g.group().instances().size()).orElse(0), findings);
         return new StackPlan(in.folder().name(), summary, txPlan, cfPlan, diff.unified(), preview, instances, drift, template.json(),
-                in, snapshot, launchChanges, List.of());
+                deployed, in, snapshot, launchChanges, List.of());
     }
 
     /**

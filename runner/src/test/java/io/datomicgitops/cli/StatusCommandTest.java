@@ -38,7 +38,7 @@ class StatusCommandTest {
     }
 
     private static StackPlan plan(PlanSummary s, EnsureResult tx, StackPreview preview, ReplacementPlan group, boolean launchChanges) {
-        return new StackPlan("demo", s, tx, null, "", preview, group, s.drift(), "{}", null, Optional.empty(), launchChanges, List.of());
+        return new StackPlan("demo", s, tx, null, "", preview, group, s.drift(), "{}", Optional.empty(), null, Optional.empty(), launchChanges, List.of());
     }
 
     private static StackPreview preview(List<StackPreview.ResourceChange> changes, List<StackPreview.ParameterValue> parameters) {
