@@ -47,6 +47,7 @@ public final class AwsClients implements AutoCloseable {
     private final Map<String, SdkAutoCloseable> clients = new ConcurrentHashMap<>();
     private final Map<Region, String> accounts = new ConcurrentHashMap<>();
     private final Map<String, Object> facts = new ConcurrentHashMap<>();
+    private final Map<String, Object> untilChange = new ConcurrentHashMap<>();
     private volatile AwsCredentialsProvider credentials;
     private volatile Region defaultRegion;
 
@@ -59,6 +60,7 @@ public final class AwsClients implements AutoCloseable {
         this.settings = settings;
         this.counter = counter;
         this.log = log;
+        gate.add((call, request) -> untilChange.clear());
         this.http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(settings.attemptTimeout())
@@ -135,6 +137,16 @@ public final class AwsClients implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <T> T once(String key, Supplier<T> read) {
         return (T) facts.computeIfAbsent(key, k -> read.get());
+    }
+
+    /**
+     * A read shared by every stack a plan reads (the account's roles, its buckets), made once and kept until this run
+     * changes something in AWS: the next mutating call forgets it, so a stack planned again after another stack was
+     * deployed (a catch-up under its lock) reads afresh. A failed read is not remembered.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T untilChange(String key, Supplier<T> read) {
+        return (T) untilChange.computeIfAbsent(key, k -> read.get());
     }
 
     public CloudFormationClient cloudFormation(String region) {

@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.iam.model.Role;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** What every planner needs during one run: the clients, the options, and read-only facts looked up once. */
 final class EnsureContext {
@@ -40,8 +41,26 @@ final class EnsureContext {
         return aws.accountId(region);
     }
 
+    /**
+     * While planning, the account's roles in bulk, read once for every stack of the run; empty while applying (each
+     * read then sees what the phase before it created) or when the bulk read is not allowed.
+     */
+    Optional<IamAccount> iamAccount() {
+        if (!options.plan()) return Optional.empty();
+        return aws.untilChange("iam:account", () -> {
+            Optional<IamAccount> account = IamAccount.read(aws.iam());
+            if (account.isEmpty()) {
+                log.warn("IAM refused iam:GetAccountAuthorizationDetails: the plan reads roles one by one (about a dozen calls per "
+                        + "stack instead of one for the run); grant it as resources/iam-policy.json does");
+            }
+            return account;
+        });
+    }
+
     /** Every role name in the account, all pages of ListRoles. */
     List<String> roleNames() {
+        Optional<IamAccount> account = iamAccount();
+        if (account.isPresent()) return account.get().roleNames();
         if (roleNames == null) {
             List<String> names = new ArrayList<>();
             for (Role r : aws.iam().listRolesPaginator().roles()) names.add(r.roleName());

@@ -25,6 +25,9 @@ final class InstanceProfiles {
     }
 
     Optional<InstanceProfile> get(String name) {
+        // the bulk read knows every profile that holds a role; one that holds none (or none at all) is asked for
+        Optional<InstanceProfile> known = ctx.iamAccount().flatMap(a -> a.profile(name));
+        if (known.isPresent()) return known;
         try {
             return Optional.of(ctx.aws.iam().getInstanceProfile(r -> r.instanceProfileName(name)).instanceProfile());
         } catch (NoSuchEntityException e) {

@@ -43,7 +43,7 @@ final class RolePolicies {
             steps.add(Step.of(change, () -> ctx.aws.iam().putRolePolicy(r -> r.roleName(role).policyName(policy).policyDocument(document))));
         }
         if (roleExists) {
-            for (String policy : ctx.aws.iam().listRolePoliciesPaginator(r -> r.roleName(role)).policyNames()) {
+            for (String policy : policyNames(role)) {
                 if (!desired.containsKey(policy) && PolicyDocuments.managedName(policy, transactor)) {
                     steps.add(Step.report(ResourceChange.of(ResourceChange.Kind.IAM_POLICY, role + "/" + policy,
                             ResourceChange.Action.STALE_POLICY_KEPT, null, List.of(),
@@ -56,7 +56,15 @@ final class RolePolicies {
         return steps;
     }
 
+    private List<String> policyNames(String role) {
+        Optional<IamAccount> account = ctx.iamAccount();
+        if (account.isPresent()) return account.get().inlinePolicyNames(role);
+        return ctx.aws.iam().listRolePoliciesPaginator(r -> r.roleName(role)).policyNames().stream().toList();
+    }
+
     private Optional<String> get(String role, String policy) {
+        Optional<IamAccount> account = ctx.iamAccount();
+        if (account.isPresent()) return account.get().inlinePolicy(role, policy);
         try {
             return Optional.of(ctx.aws.iam().getRolePolicy(r -> r.roleName(role).policyName(policy)).policyDocument());
         } catch (NoSuchEntityException e) {

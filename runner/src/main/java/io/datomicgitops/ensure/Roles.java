@@ -55,6 +55,8 @@ final class Roles {
     }
 
     Optional<Role> get(String name) {
+        Optional<IamAccount> account = ctx.iamAccount();
+        if (account.isPresent()) return account.get().role(name);
         try {
             return Optional.of(ctx.aws.iam().getRole(r -> r.roleName(name)).role());
         } catch (NoSuchEntityException e) {
@@ -63,6 +65,8 @@ final class Roles {
     }
 
     Map<String, String> tags(String role) {
+        Optional<IamAccount> account = ctx.iamAccount();
+        if (account.isPresent()) return account.get().tags(role);
         Map<String, String> out = new LinkedHashMap<>();
         for (Tag t : ctx.aws.iam().listRoleTagsPaginator(r -> r.roleName(role)).tags()) out.put(t.key(), t.value());
         return out;

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,6 +82,9 @@ class PlanReadsIT {
         assertThat(calls.path("Sts:GetCallerIdentity").asLong()).as("the account, once per run: " + calls).isEqualTo(1);
         assertThat(calls.path("Ec2:DescribeVpcs").asLong()).as("the region's default VPC, once per run: " + calls).isEqualTo(1);
         assertThat(calls.path("S3:ListBuckets").asLong()).as("the buckets, once per plan: " + calls).isEqualTo(1);
+        List<String> iam = new ArrayList<>();
+        calls.fieldNames().forEachRemaining(op -> { if (op.startsWith("Iam:")) iam.add(op + "=" + calls.path(op).asLong()); });
+        assertThat(iam).as("the account's roles, policies and profiles: one bulk read per run").containsExactly("Iam:GetAccountAuthorizationDetails=1");
         for (String op : new String[]{"CloudFormation:DescribeStacks", "CloudFormation:GetTemplate", "CloudFormation:CreateChangeSet",
                 "CloudFormation:DeleteChangeSet", "CloudFormation:ListStackResources", "AutoScaling:DescribeAutoScalingGroups"}) {
             assertThat(calls.path(op).asLong()).as(op + " per stack: " + calls).isEqualTo(2);
