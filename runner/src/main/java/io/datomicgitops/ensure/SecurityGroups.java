@@ -42,6 +42,12 @@ final class SecurityGroups {
     }
 
     Optional<SecurityGroup> find(String region, String vpc, String name) {
+        if (ctx.options.plan()) {
+            // every stack of a plan looks in the same VPC: its groups are read once for all of them
+            List<SecurityGroup> all = ctx.aws.untilChange("ec2:security-groups:" + region + ":" + vpc, () -> ctx.aws.ec2(region)
+                    .describeSecurityGroupsPaginator(r -> r.filters(f("vpc-id", vpc))).securityGroups().stream().toList());
+            return all.stream().filter(g -> name.equals(g.groupName())).findFirst();
+        }
         return ctx.aws.ec2(region).describeSecurityGroups(r -> r.filters(f("group-name", name), f("vpc-id", vpc)))
                 .securityGroups().stream().findFirst();
     }

@@ -82,6 +82,7 @@ class PlanReadsIT {
         assertThat(calls.path("Sts:GetCallerIdentity").asLong()).as("the account, once per run: " + calls).isEqualTo(1);
         assertThat(calls.path("Ec2:DescribeVpcs").asLong()).as("the region's default VPC, once per run: " + calls).isEqualTo(1);
         assertThat(calls.path("S3:ListBuckets").asLong()).as("the buckets, once per plan: " + calls).isEqualTo(1);
+        assertThat(calls.path("Ec2:DescribeSecurityGroups").asLong()).as("the VPC's security groups, once per plan: " + calls).isEqualTo(1);
         List<String> iam = new ArrayList<>();
         calls.fieldNames().forEachRemaining(op -> { if (op.startsWith("Iam:")) iam.add(op + "=" + calls.path(op).asLong()); });
         assertThat(iam).as("the account's roles, policies and profiles: one bulk read per run").containsExactly("Iam:GetAccountAuthorizationDetails=1");
