@@ -73,7 +73,7 @@ public final class StackPlanner {
         var described = reads.supply(() -> deployer.describe(stackName));
         var deployedTemplate = reads.then(described, deployer::deployedTemplate);
         var group = reads.then(described, d -> d.filter(i -> !i.isReviewOnly())
-                .map(i -> replacer.read(deployer.autoScalingGroupName(stackName))));
+                .map(i -> replacer.readForPlan(deployer.autoScalingGroupName(stackName))));
         StackRequest[] early = new StackRequest[1];
         var earlyPreview = reads.then(deployedTemplate, deployed -> {
             PropertiesFile tx = StackInputs.copy(in.tx());

@@ -20,13 +20,23 @@ import java.util.Optional;
 final class GroupReader {
     private final AwsClients aws;
     private final String region;
+    /** While planning: the region's groups, templates and instances read once for every stack. */
+    private final Optional<RegionGroups> shared;
 
     GroupReader(AwsClients aws, String region) {
+        this(aws, region, false);
+    }
+
+    /** @param planning read-only and many stacks alike: read the region's groups in bulk, once for all */
+    GroupReader(AwsClients aws, String region, boolean planning) {
         this.aws = aws;
         this.region = region;
+        this.shared = planning ? Optional.of(new RegionGroups(aws, region)) : Optional.empty();
     }
 
     AutoScalingGroup group(String name) {
+        Optional<AutoScalingGroup> known = shared.flatMap(s -> s.group(name));
+        if (known.isPresent()) return known.get();
         List<AutoScalingGroup> groups = aws.autoScaling(region).describeAutoScalingGroups(r -> r.autoScalingGroupNames(name))
                 .autoScalingGroups();
         if (groups.isEmpty()) {
@@ -44,6 +54,11 @@ final class GroupReader {
     Map<String, software.amazon.awssdk.services.ec2.model.Instance> ec2(Collection<String> ids) {
         Map<String, software.amazon.awssdk.services.ec2.model.Instance> out = new HashMap<>();
         if (ids.isEmpty()) return out;
+        if (shared.isPresent()) {
+            Map<String, software.amazon.awssdk.services.ec2.model.Instance> all = shared.get().instances();
+            ids.stream().filter(all::containsKey).forEach(id -> out.put(id, all.get(id)));
+            if (out.size() == ids.size()) return out;
+        }
         // a filter, not InstanceIds: an instance just launched may not be visible yet, which must not fail the call
         aws.ec2(region).describeInstancesPaginator(r -> r.filters(Filter.builder().name("instance-id").values(ids).build()))
                 .reservations().forEach(res -> res.instances().forEach(i -> out.put(i.instanceId(), i)));
@@ -89,6 +104,8 @@ final class GroupReader {
     }
 
     private LaunchTemplate describeTemplate(LaunchTemplateSpecification spec) {
+        Optional<LaunchTemplate> known = shared.flatMap(s -> s.template(spec));
+        if (known.isPresent()) return known.get();
         var response = spec.launchTemplateId() != null
                 ? aws.ec2(region).describeLaunchTemplates(r -> r.launchTemplateIds(spec.launchTemplateId()))
                 : aws.ec2(region).describeLaunchTemplates(r -> r.launchTemplateNames(spec.launchTemplateName()));

@@ -68,6 +68,18 @@ public final class InstanceReplacer {
 
     /** Reads the group once, so that a plan can be made from it later (e.g. when a preview has said what changes). */
     public GroupSnapshot read(String groupName) {
+        return read(reader, groupName);
+    }
+
+    /**
+     * As {@link #read(String)}, for a plan: the region's groups, launch templates and instances are read once for
+     * every stack the run plans, not per group.
+     */
+    public GroupSnapshot readForPlan(String groupName) {
+        return read(new GroupReader(aws, region, true), groupName);
+    }
+
+    private static GroupSnapshot read(GroupReader reader, String groupName) {
         AutoScalingGroup g = reader.group(groupName);
         GroupReader.Launch launch = reader.launch(g);
         return new GroupSnapshot(groupName, g, launch.current(), launch.latestTemplateVersion(),
