@@ -72,7 +72,7 @@ public final class Deployments {
             for (StackFolder f : stacks) {
                 // the history walk for the template's last commit too: in a long history it costs as much as the AWS reads
                 futures.add(pool.submit(() -> planOne(repo, f, new StackSource(repoUrl, repo.lastCommitTouching(f.gitPath(StackFolder.TEMPLATE))),
-                        reported)));
+                        reported, stacks.size() > 1)));
             }
             List<StackPlan> plans = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
@@ -93,9 +93,14 @@ public final class Deployments {
     }
 
     private StackPlan planOne(GitRepo repo, StackFolder folder, StackSource source, boolean reported) {
+        return planOne(repo, folder, source, reported, false);
+    }
+
+    /** @param fleet one of several stacks planned side by side: what they all read (the region's stacks) is read once */
+    private StackPlan planOne(GitRepo repo, StackFolder folder, StackSource source, boolean reported, boolean fleet) {
         Instant start = ctx.clock().instant();
         DeployContext local = local(folder);
-        StackPlan plan = new StackPlanner(local, generator).plan(local.read(folder), source);
+        StackPlan plan = new StackPlanner(local, generator, fleet).plan(local.read(folder), source);
         plan = plan.withSettings(settingsChanged(repo, plan));
         report.addPhase(folder.name(), "plan", plan.changes() ? "changes-pending" : "no-changes",
                 Duration.between(start, ctx.clock().instant()), plan.summary().oneLine(), reported ? plan : plan.summary());

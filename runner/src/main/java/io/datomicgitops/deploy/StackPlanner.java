@@ -47,9 +47,17 @@ public final class StackPlanner {
     private final DeployContext ctx;
     private final TemplateGenerator generator;
 
+    /** One of many stacks planned in this run: the region's stacks are read once for all of them. */
+    private final boolean fleet;
+
     public StackPlanner(DeployContext ctx, TemplateGenerator generator) {
+        this(ctx, generator, false);
+    }
+
+    public StackPlanner(DeployContext ctx, TemplateGenerator generator, boolean fleet) {
         this.ctx = ctx;
         this.generator = generator;
+        this.fleet = fleet;
     }
 
     public StackPlan plan(StackInputs in, StackSource source) {
@@ -70,7 +78,7 @@ public final class StackPlanner {
         StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), log, ctx.clock());
         InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), log, ctx.clock());
 
-        var described = reads.supply(() -> deployer.describe(stackName));
+        var described = reads.supply(() -> fleet ? deployer.describeFromRegion(stackName) : deployer.describe(stackName));
         var deployedTemplate = reads.then(described, deployer::deployedTemplate);
         var group = reads.then(described, d -> d.filter(i -> !i.isReviewOnly())
                 .map(i -> replacer.readForPlan(deployer.autoScalingGroupName(stackName))));

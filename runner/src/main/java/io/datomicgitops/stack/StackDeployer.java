@@ -1,15 +1,13 @@
 package io.datomicgitops.stack;
 
-import io.datomicgitops.wait.Sleeper;
-
-import io.datomicgitops.wait.Deadline;
-
 import io.datomicgitops.CommandLines;
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.config.Redactor;
 import io.datomicgitops.report.Log;
+import io.datomicgitops.wait.Deadline;
+import io.datomicgitops.wait.Sleeper;
 import io.datomicgitops.stack.ChangeSets.Computed;
 import io.datomicgitops.stack.ChangeSets.Created;
 import io.datomicgitops.stack.ChangeSets.TemplateSource;
@@ -21,6 +19,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
@@ -32,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +90,19 @@ public final class StackDeployer {
     /** The stack as deployed, or empty when there is none. */
     public Optional<StackInfo> describe(String stackName) {
         return new StackWaiter(cf(), sleeper, log).describe(stackName).map(StackDeployer::toInfo);
+    }
+
+    /**
+     * As {@link #describe(String)}, from one walk of the region's stacks that every stack of a plan of many shares
+     * (kept until the run's next mutating call): a call per page of the region's stacks instead of one per stack.
+     */
+    public Optional<StackInfo> describeFromRegion(String stackName) {
+        Map<String, Stack> all = aws.untilChange("cloudformation:stacks:" + regionName(), () -> {
+            Map<String, Stack> out = new HashMap<>();
+            cf().describeStacksPaginator(DescribeStacksRequest.builder().build()).stacks().forEach(s -> out.put(s.stackName(), s));
+            return Map.copyOf(out);
+        });
+        return Optional.ofNullable(all.get(stackName)).map(StackDeployer::toInfo);
     }
 
     /** The deployed template's body as it was submitted (GetTemplate, stage Original), to detect drift from cf.json. */
