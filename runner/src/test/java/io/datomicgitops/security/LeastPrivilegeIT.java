@@ -1,6 +1,8 @@
 package io.datomicgitops.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.aws.AwsErrors;
 import io.datomicgitops.cli.CliRun;
@@ -212,6 +214,23 @@ class LeastPrivilegeIT {
         assertThat(POLICY.statement(r.sid()).actions()).as("the action named is the removed statement's").contains(m.group(1));
     }
 
+    @Test
+    void withoutTheBulkRoleReadAPlanReadsRoleByRoleAndSaysSo() throws Exception {
+        sandbox.reset();
+        ConfigRepoFixture repo = exampleWithLogRotation();
+        assertThat(repo.checkout().exitCode()).isZero();
+        CliRun first = repo.run("apply", "--dir", repo.clone.toString(), "--report", tmp.resolve("admin.json").toString());
+        assertThat(first.exitCode()).as("the administrator's first deployment: %s", first.err()).isZero();
+        asUser(repo, Set.of(), "iam:GetAccountAuthorizationDetails");
+        sandbox.resetAuth("0");
+        Map<String, Long> calls = new TreeMap<>();
+        CliRun plan = run(repo, calls, "plan", "--dir", repo.clone.toString());
+        sandbox.resetAuth("inf");
+        assertThat(plan.exitCode()).as(plan.err()).isZero();
+        assertThat(plan.err()).contains("IAM refused iam:GetAccountAuthorizationDetails: the plan reads roles one by one");
+        assertThat(calls).as("the roles read one by one").containsKeys("Iam:GetRole", "Iam:GetRolePolicy", "Iam:GetInstanceProfile");
+    }
+
     /** The example repo with S3 log rotation declared (bucket name generated), so the log bucket's grants are used. */
     private ConfigRepoFixture exampleWithLogRotation() throws Exception {
         Path root = Files.createTempDirectory(tmp, "repo");
@@ -240,9 +259,26 @@ class LeastPrivilegeIT {
 
     /** Creates an IAM user holding the sandbox form of the policy (without the given statements); the runs use its keys. */
     private void asUser(ConfigRepoFixture repo, Set<String> without) {
+        asUser(repo, without, null);
+    }
+
+    /** As {@link #asUser(ConfigRepoFixture, Set)}, with one action denied (when not null). */
+    private void asUser(ConfigRepoFixture repo, Set<String> without, String denied) {
         String name = "datomic-gitops-runner-" + USERS.incrementAndGet();
+        String document = POLICY.sandboxForm(without);
+        if (denied != null) {
+            try {
+                ObjectNode policy = (ObjectNode) Json.mapper().readTree(document);
+                ObjectNode deny = ((ArrayNode) policy.path("Statement")).addObject();
+                deny.put("Effect", "Deny").put("Action", denied).put("Resource", "*");
+                document = policy.toString();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        String policyDocument = document;
         try (AwsClients aws = sandbox.clients()) {
-            String arn = aws.iam().createPolicy(p -> p.policyName(name).policyDocument(POLICY.sandboxForm(without))).policy().arn();
+            String arn = aws.iam().createPolicy(p -> p.policyName(name).policyDocument(policyDocument)).policy().arn();
             aws.iam().createUser(u -> u.userName(name));
             aws.iam().attachUserPolicy(a -> a.userName(name).policyArn(arn));
             AccessKey key = aws.iam().createAccessKey(k -> k.userName(name)).accessKey();
