@@ -145,7 +145,7 @@ public final class StackPlanner {
         txPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.TRANSACTOR + ":" + k));
         cfPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.CF + ":" + k));
         // the release gate: the version the stack runs (its parameter, as the preview read it) against cf.properties'
-        ReleaseCheck.Result release = ReleaseCheck.check(VersionChange.of(info.isPresent() ? preview : null, cf), tx, cf, in.deploy(),
+        ReleaseCheck.Result release = ReleaseCheck.check(VersionChange.of(preview, cf), tx, cf, in.deploy(),
                 RELEASES, new ReleaseCheck.Allowed(ctx.allowances().downgrade(), ctx.allowances().skipBackup()));
         StackInputs planned = release.stopAll() ? StopAll.terminating(in) : in;
         List<Finding> checked = new ArrayList<>(new OwnImages(ctx.aws()).check(cf));

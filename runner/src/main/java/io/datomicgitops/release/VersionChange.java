@@ -8,13 +8,15 @@ import java.util.Optional;
 
 /**
  * The Datomic version a deployment moves a stack from and to: the one the stack runs now (its DatomicVersion
- * parameter, as the stack preview read it back from CloudFormation; empty for a new stack) and cf.properties'
- * {@code datomic-version} as the deployment leaves it. Plan and apply read it from the same preview.
+ * parameter, as the stack preview read it back from CloudFormation; empty for a stack the preview creates, a
+ * review-only one included: it never ran) and cf.properties' {@code datomic-version} as the deployment leaves it.
+ * Plan and apply read it from the same preview.
  */
 public record VersionChange(Optional<String> running, Optional<String> wanted) {
 
     public static VersionChange of(StackPreview preview, PropertiesFile cf) {
-        Optional<String> running = preview == null ? Optional.empty() : preview.parameters().stream()
+        boolean runs = preview != null && !"CREATE".equals(preview.changeSetType());
+        Optional<String> running = !runs ? Optional.empty() : preview.parameters().stream()
                 .filter(p -> p.key().equals(TemplateGenerator.DATOMIC_VERSION_PARAMETER))
                 .map(StackPreview.ParameterValue::previous).filter(v -> v != null && !v.isBlank()).findFirst();
         return new VersionChange(running, cf.get("datomic-version"));

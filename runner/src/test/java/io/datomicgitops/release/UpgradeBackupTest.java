@@ -79,7 +79,10 @@ class UpgradeBackupTest {
         Path marker = root.resolve("marker");
         StackInputs in = stack(script("touch " + marker + "\n"));
         assertThat(new UpgradeBackup(log).runBefore(in, runs("1.0.7277"), false)).isEmpty();
-        assertThat(new UpgradeBackup(log).runBefore(in, null, false)).as("a new stack").isEmpty();
+        assertThat(new UpgradeBackup(log).runBefore(in, null, false)).as("no preview").isEmpty();
+        StackPreview created = new StackPreview("demo-datomic-transactor", StackPreview.CHANGES, "CREATE", "change-set", "cs", "arn:cs", null,
+                0, null, List.of(), List.of(new StackPreview.ParameterValue("DatomicVersion", "1.0.7277", "1.0.7187", true, false)), List.of());
+        assertThat(new UpgradeBackup(log).runBefore(in, created, false)).as("a stack the update creates (review-only before) never ran").isEmpty();
         assertThat(new UpgradeBackup(log).runBefore(in, runs("1.0.7187"), true)).contains(UpgradeBackup.SKIPPED);
         assertThat(marker).doesNotExist();
     }
