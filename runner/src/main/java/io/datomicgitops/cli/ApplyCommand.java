@@ -49,7 +49,7 @@ public final class ApplyCommand extends BaseCommand {
         try (GitRepo repo = GitRepo.open(stacks.dir, git.auth(), env(), console)) {
             Publisher publisher = new Publisher(repo, git.committer(env()), report);
             Optional<SavedPlan> approved = Optional.ofNullable(savedPlan).map(SavedPlan::read);
-            return print(this, new Deployments(deployContext(stacks.allowances()), report)
+            return print(this, new Deployments(deployContext(apply.allowances(stacks.allowances())), report)
                     .apply(repo, stacks.selectToDeploy(repo), apply.approval(null), publisher, apply.lockWait(), approved));
         }
     }

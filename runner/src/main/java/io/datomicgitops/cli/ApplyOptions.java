@@ -17,6 +17,18 @@ public final class ApplyOptions {
             description = "how long to wait for another deployment's lock on the stack (default: ${DEFAULT-VALUE}: fail at once, naming the holder)")
     Duration lockWait;
 
+    @Option(names = "--allow-downgrade", description = "deploy a datomic-version below the one the stack runs (the release gate refuses it otherwise)")
+    boolean allowDowngrade;
+
+    @Option(names = "--skip-backup", description = "change a running stack's datomic-version without deploy.properties' backup-command "
+            + "(recorded as the Backup: trailer: skipped (--skip-backup))")
+    boolean skipBackup;
+
+    /** The stack options' allowances, with what the release gate and the backup are told. */
+    io.datomicgitops.deploy.DeployContext.Allowances allowances(io.datomicgitops.deploy.DeployContext.Allowances stack) {
+        return stack.withRelease(allowDowngrade, skipBackup);
+    }
+
     Approval approval(String defaultApprover) {
         return new Approval(approvedBy == null ? defaultApprover : approvedBy, buildUrl);
     }

@@ -58,7 +58,7 @@ public final class DeployCommand extends BaseCommand {
     @Override
     protected ExitCode execute() {
         try (GitRepo repo = GitRepo.checkout(repoUrl, branch, stacks.dir, git.auth(), env(), console)) {
-            Deployments deployments = new Deployments(deployContext(stacks.allowances()), report);
+            Deployments deployments = new Deployments(deployContext(apply.allowances(stacks.allowances())), report);
             List<StackPlan> plans = deployments.plan(repo, stacks.selectToDeploy(repo), Deployments.PLAN_PARALLEL);
             if (!PlanCommand.writePlan(this, repo, plans, planMd)) return ExitCode.OK;
             if (!autoApprove) {

@@ -35,6 +35,12 @@ public final class PlanCommand extends BaseCommand {
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "stacks planned at once (default: ${DEFAULT-VALUE})")
     int parallel;
 
+    @Option(names = "--allow-downgrade", description = "plan a datomic-version below the one the stack runs (the release gate refuses it otherwise)")
+    boolean allowDowngrade;
+
+    @Option(names = "--skip-backup", description = "plan a datomic-version change of a running stack without deploy.properties' backup-command")
+    boolean skipBackup;
+
     @Override
     protected Path defaultReportPath() {
         return Path.of("report.json");
@@ -66,7 +72,7 @@ public final class PlanCommand extends BaseCommand {
         try (GitRepo repo = GitRepo.open(stacks.dir, GitAuth.none(), env(), console)) {
             List<StackFolder> selected = stacks.selectToDeploy(repo);
             console.progress("plan: " + selected.size() + " stack(s): " + selected.stream().map(StackFolder::name).toList());
-            List<StackPlan> plans = new Deployments(deployContext(stacks.allowances()), report).plan(repo, selected, parallel);
+            List<StackPlan> plans = new Deployments(deployContext(stacks.allowances().withRelease(allowDowngrade, skipBackup)), report).plan(repo, selected, parallel);
             boolean changes = writePlan(this, repo, plans, planMd);
             Deployments.refuseErrors(plans); // written first: plan.md shows every finding
             if (out != null) {

@@ -98,5 +98,7 @@ public final class Schema {
             // finding codes (docs/FINDINGS.md) whose warnings the operator has read and accepts
             "acknowledge", NAME_LIST,
             // a storage on the transactor's own instance (dev, free, mem, ddb-local), lost on every replacement: on purpose
-            "allow-instance-storage", BOOLEAN));
+            "allow-instance-storage", BOOLEAN,
+            // the backup apply takes before a datomic-version change (release.UpgradeBackup)
+            "backup-command", TEXT, "backup-uri", TEXT));
 }

@@ -22,10 +22,20 @@ public record DeployContext(AwsClients aws, Log log, Clock clock, Secrets secret
      * What an operator allows beyond the safe default. When the stack exists but generated keys are missing from the
      * files, the ensure phases refuse, unless told to take the names from the stack (adopt) or to create new
      * resources. A template whose launch resource type differs from the stack's (launch configuration vs launch
-     * template) is refused unless the change is allowed.
+     * template) is refused unless the change is allowed. A datomic-version below the one the stack runs is refused
+     * unless the downgrade is allowed; a version change of a running stack without a backup unless it is skipped.
      */
-    public record Allowances(boolean adopt, boolean allowNewResources, boolean launchChange) {
+    public record Allowances(boolean adopt, boolean allowNewResources, boolean launchChange, boolean downgrade, boolean skipBackup) {
         public static final Allowances NONE = new Allowances(false, false, false);
+
+        public Allowances(boolean adopt, boolean allowNewResources, boolean launchChange) {
+            this(adopt, allowNewResources, launchChange, false, false);
+        }
+
+        /** With what --allow-downgrade and --skip-backup say. */
+        public Allowances withRelease(boolean allowDowngrade, boolean skip) {
+            return new Allowances(adopt, allowNewResources, launchChange, allowDowngrade, skip);
+        }
     }
 
     public DeployContext withLog(Log other) {

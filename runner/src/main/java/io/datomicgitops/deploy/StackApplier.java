@@ -18,6 +18,8 @@ import io.datomicgitops.record.DeploymentRecord;
 
 import io.datomicgitops.record.Publisher;
 
+import io.datomicgitops.release.UpgradeBackup;
+
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.ensure.EnsureResult;
 import io.datomicgitops.ensure.EnsureService;
@@ -91,6 +93,7 @@ public final class StackApplier {
 
         StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
         String stackName = in.stackName();
+        Optional<String> backup = new UpgradeBackup(ctx.log()).runBefore(in, plan.stackPreview(), ctx.allowances().skipBackup());
         StackResult stackResult = deployer.apply(in.stackRequest(template, in.tx(), in.cf(), StackSource.of(publisher.repo(), folder), ctx.secrets()));
 
         InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
@@ -108,7 +111,7 @@ public final class StackApplier {
                 .instancesReplaced(replacement == null ? List.of() : replacement.replaced())
                 .instancesLaunched(replacement == null ? List.of() : replacement.launched())
                 .downtimeSeconds(replacement == null ? null : replacement.zeroInServiceSeconds())
-                .approvedBy(approval.approvedBy()).buildUrl(approval.buildUrl())
+                .approvedBy(approval.approvedBy()).buildUrl(approval.buildUrl()).backup(backup.orElse(null))
                 .startedAt(started.toString()).finishedAt(ctx.clock().instant().toString())
                 .build();
         CommitMessage message = withApproval(CommitMessage.of("deploy", stack, "deployed " + stackName + " ("
@@ -117,7 +120,8 @@ public final class StackApplier {
                 .line("Stack: " + stackResult.stackId())
                 .line("Status: " + stackResult.stackStatus())
                 .line("Instances replaced: " + String.join(", ", record.instancesReplaced()))
-                .trailer("Change-Set", stackResult.changeSetId());
+                .trailer("Change-Set", stackResult.changeSetId())
+                .trailer("Backup", backup.orElse(null));
         publisher.publish(folder, StackFolder.RECORD, record.toJson().getBytes(StandardCharsets.UTF_8), "deploy", message);
         String tag = "deploy/" + stack + "/" + TAG_TIME.format(ctx.clock().instant());
         publisher.tag(folder, tag, "deployed " + stackName + " at " + record.deployedCommit());

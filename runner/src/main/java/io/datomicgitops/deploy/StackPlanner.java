@@ -20,6 +20,10 @@ import io.datomicgitops.ensure.ResourceChange;
 import io.datomicgitops.findings.Acknowledgements;
 import io.datomicgitops.findings.DatomicChecks;
 import io.datomicgitops.findings.Finding;
+import io.datomicgitops.findings.ReleaseCheck;
+import io.datomicgitops.release.ReleaseRules;
+import io.datomicgitops.release.StopAll;
+import io.datomicgitops.release.VersionChange;
 import io.datomicgitops.instances.InstanceReplacer;
 import io.datomicgitops.instances.ReplacementPlan;
 import io.datomicgitops.report.Json;
@@ -44,6 +48,9 @@ import java.util.Set;
  * preview, the instances a deployment would replace, and drift.
  */
 public final class StackPlanner {
+    /** What Datomic's release notes say about the versions a deployment moves to (the release gate). */
+    private static final ReleaseRules RELEASES = ReleaseRules.bundled();
+
     private final DeployContext ctx;
     private final TemplateGenerator generator;
 
@@ -145,17 +152,23 @@ public final class StackPlanner {
         List<String> keys = new ArrayList<>();
         txPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.TRANSACTOR + ":" + k));
         cfPlan.keysWritten().keySet().forEach(k -> keys.add(StackFolder.CF + ":" + k));
-        List<Finding> findings = findings(in, tx, cf, txPlan, cfPlan, template, drift, new OwnImages(ctx.aws()).check(cf), ctx.env());
+        // the release gate: the version the stack runs (its parameter, as the preview read it) against cf.properties'
+        ReleaseCheck.Result release = ReleaseCheck.check(VersionChange.of(preview, cf), tx, cf, in.deploy(),
+                RELEASES, new ReleaseCheck.Allowed(ctx.allowances().downgrade(), ctx.allowances().skipBackup()));
+        StackInputs planned = release.stopAll() ? StopAll.terminating(in) : in;
+        List<Finding> checked = new ArrayList<>(new OwnImages(ctx.aws()).check(cf));
+        checked.addAll(release.findings());
+        List<Finding> findings = findings(in, tx, cf, txPlan, cfPlan, template, drift, checked, ctx.env());
         findings.stream().filter(f -> !f.acknowledged()).forEach(f -> log.warn(f.toString()));
         PlanSummary summary = new PlanSummary(stackName, in.region(), changes,
                 count(txPlan, cfPlan, ResourceChange.Action.CREATE), count(txPlan, cfPlan, ResourceChange.Action.UPDATE), keys,
                 diff.changed(), diff.lines(), info.isPresent(),
                 info.isPresent() ? preview.changes().size() : 0,
                 (int) preview.changes().stream().filter(c -> "True".equals(c.replacement())).count(),
-                toReplace, in.settings().replaceStrategy().id, recordUpToDate, drift,
+                toReplace, planned.settings().replaceStrategy().id, recordUpToDate, drift,
                 snapshot.map(g -> g.group().instances().size()).orElse(0), findings);
         return new StackPlan(in.folder().name(), summary, txPlan, cfPlan, diff.unified(), preview, instances, drift, template.json(),
-                deployed, in, snapshot, launchChanges, List.of());
+                deployed, planned, snapshot, launchChanges, List.of());
     }
 
     /**

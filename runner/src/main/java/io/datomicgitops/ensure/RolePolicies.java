@@ -43,13 +43,12 @@ final class RolePolicies {
             steps.add(Step.of(change, () -> ctx.aws.iam().putRolePolicy(r -> r.roleName(role).policyName(policy).policyDocument(document))));
         }
         if (roleExists) {
+            Map<String, String> roleTags = null; // read once, when a policy's owner is asked for
             for (String policy : policyNames(role)) {
                 if (!desired.containsKey(policy) && PolicyDocuments.managedName(policy, transactor)) {
+                    if (roleTags == null) roleTags = new Roles(ctx).tags(role);
                     steps.add(Step.report(ResourceChange.of(ResourceChange.Kind.IAM_POLICY, role + "/" + policy,
-                            ResourceChange.Action.STALE_POLICY_KEPT, null, List.of(),
-                            "in Datomic's naming scheme but no longer asked for by the file; not deleted (remove it by hand once unused: "
-                                    + CommandLines.of("aws", "iam", "delete-role-policy", "--role-name", role, "--policy-name", policy,
-                                    "--region", region) + ")")));
+                            ResourceChange.Action.STALE_POLICY_KEPT, null, List.of(), staleNote(region, role, policy, roleTags))));
                 }
             }
         }
@@ -60,6 +59,25 @@ final class RolePolicies {
         Optional<IamAccount> account = ctx.iamAccount();
         if (account.isPresent()) return account.get().inlinePolicyNames(role);
         return ctx.aws.iam().listRolePoliciesPaginator(r -> r.roleName(role)).policyNames().stream().toList();
+    }
+
+    /**
+     * A policy the file does not ask for, on a role several systems may share under Datomic's default names: this
+     * system's to remove only when the role is (its {@code datomic-gitops:system} tag names this system). Another
+     * system's policy is named as that system's; with no owner on the role, nobody is told to delete anything.
+     */
+    private String staleNote(String region, String role, String policy, Map<String, String> roleTags) {
+        String owner = roleTags.get(Tags.SYSTEM);
+        if (ctx.system().equals(owner)) {
+            return "in Datomic's naming scheme but no longer asked for by the file; not deleted (remove it by hand once unused: "
+                    + CommandLines.of("aws", "iam", "delete-role-policy", "--role-name", role, "--policy-name", policy, "--region", region) + ")";
+        }
+        if (owner != null) {
+            return "in Datomic's naming scheme, not asked for by this file: the role is system " + owner + "'s (its " + Tags.SYSTEM
+                    + " tag) and shared with this system, so the policy is taken for " + owner + "'s; left alone";
+        }
+        return "in Datomic's naming scheme, not asked for by this file, on a role shared under Datomic's default name whose tags "
+                + "name no owning system (" + Tags.SYSTEM + "): another system may use it; left alone";
     }
 
     private Optional<String> get(String role, String policy) {

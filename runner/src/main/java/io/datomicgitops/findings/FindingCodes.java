@@ -41,6 +41,17 @@ public final class FindingCodes {
     public static final String PLAIN_TEXT_SECRET = "plain-text-secret";
     public static final String EMPTY_SECRET = "empty-secret";
     public static final String SECRET_UNAVAILABLE = "secret-unavailable";
+    // the release gate and the backup before a version change (ReleaseCheck)
+    public static final String DATOMIC_VERSION_CHANGE = "datomic-version-change";
+    public static final String WITHDRAWN_RELEASE = "withdrawn-release";
+    public static final String DOWNGRADE = "downgrade";
+    public static final String DOWNGRADE_ALLOWED = "downgrade-allowed";
+    public static final String RELEASE_NEEDS_STOP_ALL = "release-needs-stop-all";
+    public static final String STOP_ALL_WITH_STANDBY = "stop-all-with-standby";
+    public static final String LICENSE_KEY_NOT_NEEDED = "license-key-not-needed";
+    public static final String BACKUP_BEFORE_UPGRADE = "backup-before-upgrade";
+    public static final String VERSION_CHANGE_WITHOUT_BACKUP = "version-change-without-backup";
+    public static final String BACKUP_SKIPPED = "backup-skipped";
     // acknowledge= in deploy.properties
     public static final String ACKNOWLEDGED_ERROR = "acknowledged-error";
     public static final String UNKNOWN_ACKNOWLEDGEMENT = "unknown-acknowledgement";
@@ -69,6 +80,16 @@ public final class FindingCodes {
         m.put(PLAIN_TEXT_SECRET, Severity.WARNING);
         m.put(EMPTY_SECRET, Severity.ERROR);
         m.put(SECRET_UNAVAILABLE, Severity.WARNING);
+        m.put(DATOMIC_VERSION_CHANGE, Severity.INFO);
+        m.put(WITHDRAWN_RELEASE, Severity.ERROR);
+        m.put(DOWNGRADE, Severity.ERROR);
+        m.put(DOWNGRADE_ALLOWED, Severity.WARNING);
+        m.put(RELEASE_NEEDS_STOP_ALL, Severity.WARNING);
+        m.put(STOP_ALL_WITH_STANDBY, Severity.ERROR);
+        m.put(LICENSE_KEY_NOT_NEEDED, Severity.INFO);
+        m.put(BACKUP_BEFORE_UPGRADE, Severity.INFO);
+        m.put(VERSION_CHANGE_WITHOUT_BACKUP, Severity.ERROR);
+        m.put(BACKUP_SKIPPED, Severity.WARNING);
         m.put(ACKNOWLEDGED_ERROR, Severity.WARNING);
         m.put(UNKNOWN_ACKNOWLEDGEMENT, Severity.WARNING);
         return Collections.unmodifiableMap(m);

@@ -15,8 +15,8 @@ import static io.datomicgitops.findings.FindingCodes.MISSING_REQUIRED_KEY;
 final class RequiredKeys {
     private RequiredKeys() {}
 
-    /** The first Datomic Pro release whose transactor needs no license key (changelog, 2023-04-27). */
-    static final String FREE_SINCE = "1.0.6726";
+    /** The first Datomic Pro release whose transactor needs no license key: the release gate's rule, with its source. */
+    static final String FREE_SINCE = io.datomicgitops.release.ReleaseRules.bundled().licenseKeyNotNeededFrom().version();
 
     static void check(StackFiles files, List<Finding> out) {
         files.tx().ifPresent(tx -> transactor(tx, files, out));

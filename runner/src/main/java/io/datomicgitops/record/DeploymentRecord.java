@@ -15,10 +15,14 @@ import java.util.Optional;
  * deployed (commit and a hash of the stack's files), to which stack and change set, with what result, who
  * approved it and which build ran it, and what the group launches from afterwards. Built by name
  * ({@link #builder()}); the record itself, its component order and its JSON stay as they are, since users' repos
- * hold deployment.json files that {@link #read} must keep reading.
+ * hold deployment.json files that {@link #read} must keep reading. Components are only added at the end, absent
+ * from older files (null, left out of the JSON).
+ *
+ * <p>{@code backup}: where the backup taken before a datomic-version change went (deploy.properties' backup-uri), or
+ * {@code skipped (--skip-backup)}; null when the deployment changed no version.
  */
 @JsonPropertyOrder({"stack", "stackName", "stackId", "region", "deployedCommit", "configSha256", "changeSetId", "status",
-        "strategy", "launchSource", "instancesReplaced", "instancesLaunched", "downtimeSeconds", "approvedBy", "buildUrl", "startedAt", "finishedAt"})
+        "strategy", "launchSource", "instancesReplaced", "instancesLaunched", "downtimeSeconds", "approvedBy", "buildUrl", "startedAt", "finishedAt", "backup"})
 public record DeploymentRecord(
         String stack,
         String stackName,
@@ -36,7 +40,17 @@ public record DeploymentRecord(
         String approvedBy,
         String buildUrl,
         String startedAt,
-        String finishedAt) {
+        String finishedAt,
+        String backup) {
+
+    /** A record without a backup, as every deployment wrote it before the backup existed. */
+    public DeploymentRecord(String stack, String stackName, String stackId, String region, String deployedCommit, String configSha256,
+                            String changeSetId, String status, String strategy, String launchSource, List<String> instancesReplaced,
+                            List<String> instancesLaunched, Double downtimeSeconds, String approvedBy, String buildUrl,
+                            String startedAt, String finishedAt) {
+        this(stack, stackName, stackId, region, deployedCommit, configSha256, changeSetId, status, strategy, launchSource,
+                instancesReplaced, instancesLaunched, downtimeSeconds, approvedBy, buildUrl, startedAt, finishedAt, null);
+    }
 
     /**
      * The instances this deployment launched, while the group still launches from the same source: they run the
@@ -98,6 +112,7 @@ public record DeploymentRecord(
         private String buildUrl;
         private String startedAt;
         private String finishedAt;
+        private String backup;
 
         private Builder() {}
 
@@ -118,6 +133,7 @@ public record DeploymentRecord(
         public Builder buildUrl(String v) { buildUrl = v; return this; }
         public Builder startedAt(String v) { startedAt = v; return this; }
         public Builder finishedAt(String v) { finishedAt = v; return this; }
+        public Builder backup(String v) { backup = v; return this; }
 
         public DeploymentRecord build() {
             RequiredFields.of("DeploymentRecord").check("stack", stack).check("stackName", stackName).check("region", region)
@@ -125,7 +141,7 @@ public record DeploymentRecord(
                     .check("startedAt", startedAt).check("finishedAt", finishedAt).orThrow();
             return new DeploymentRecord(stack, stackName, stackId, region, deployedCommit, configSha256, changeSetId, status,
                     strategy, launchSource, instancesReplaced, instancesLaunched, downtimeSeconds, approvedBy, buildUrl,
-                    startedAt, finishedAt);
+                    startedAt, finishedAt, backup);
         }
     }
 }

@@ -287,6 +287,33 @@ class EnsureTransactorIT {
     }
 
     @Test
+    void anotherSystemsPolicyOnASharedRoleIsNamedAsItsOwnersAndNeverAdvisedForDeletion() {
+        // billing's ensure made Datomic's default roles (tagged with its system) and put its policies on them
+        run(Fixtures.file("transactor.properties", "=orders-datomic", "=billing-datomic"), EnsureOptions.apply("billing"));
+        // orders shares those roles under their default names
+        PropertiesFile tx = Fixtures.file("transactor.properties");
+        tx.set("aws-transactor-role", "datomic-aws-transactor");
+        tx.set("aws-peer-role", "datomic-aws-peer");
+
+        Run plan = run(tx, EnsureOptions.apply(SYSTEM).withPlan(true));
+        List<ResourceChange> billings = plan.result().resources().stream()
+                .filter(c -> c.action() == ResourceChange.Action.STALE_POLICY_KEPT && c.name().contains("billing-datomic")).toList();
+        assertThat(billings).extracting(ResourceChange::name)
+                .containsExactly("datomic-aws-transactor/billing-datomic-transactor", "datomic-aws-peer/billing-datomic-peer");
+        assertThat(billings).allSatisfy(c -> assertThat(c.note())
+                .contains("the role is system billing's (its datomic-gitops:system tag) and shared with this system", "left alone")
+                .doesNotContain("delete-role-policy"));
+        assertThat(plan.counter().mutatingTotal()).isZero();
+
+        // a role whose tags name no owner (made by Datomic's own tool, or by hand): nobody is told to delete anything
+        withAws(aws -> aws.iam().untagRole(r -> r.roleName("datomic-aws-transactor").tagKeys("datomic-gitops:system")));
+        Run unowned = run(tx, EnsureOptions.apply(SYSTEM).withPlan(true));
+        assertThat(unowned.result().resources()).filteredOn(c -> c.name().equals("datomic-aws-transactor/billing-datomic-transactor"))
+                .singleElement().satisfies(c -> assertThat(c.note()).contains("whose tags name no owning system (datomic-gitops:system)")
+                        .doesNotContain("delete-role-policy"));
+    }
+
+    @Test
     void driftedPoliciesAreRestoredWithTheirDifferenceAndStaleOnesAreReportedNotDeleted() {
         PropertiesFile tx = Fixtures.file("transactor.properties");
         run(tx, EnsureOptions.apply(SYSTEM));

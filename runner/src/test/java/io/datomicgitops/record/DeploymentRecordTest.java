@@ -77,4 +77,17 @@ class DeploymentRecordTest {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
+
+    @Test
+    void recordsTheBackupTakenBeforeAVersionChangeAtTheEndAndReadsOlderFilesWithoutOne(@TempDir Path dir) throws IOException {
+        DeploymentRecord built = required().backup("s3://backups/demo").build();
+        assertThat(built.toJson()).endsWith("\"finishedAt\": \"2024-01-01T00:05:00Z\",\n  \"backup\": \"s3://backups/demo\"\n}\n");
+        Path file = dir.resolve("deployment.json");
+        Files.writeString(file, built.toJson());
+        assertThat(DeploymentRecord.read(file)).hasValueSatisfying(r -> assertThat(r.backup()).isEqualTo("s3://backups/demo"));
+
+        Files.writeString(file, expected("record-full.json"));
+        assertThat(DeploymentRecord.read(file)).hasValueSatisfying(r -> assertThat(r.backup()).isNull());
+        assertThat(POSITIONAL.toJson()).as("no backup, no key").doesNotContain("backup");
+    }
 }

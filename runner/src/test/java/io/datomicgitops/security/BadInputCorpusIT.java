@@ -97,6 +97,16 @@ class BadInputCorpusIT {
             c("cf: create-cf-template with a missing key", 3, "aws-instance-type", edit(CF, "aws-instance-type=m5.large\n", ""), "create-cf-template {tx} {cf} {tmp}/cf.json"),
             c("cf: region that does not exist", 3, "mars-north-9", edit(CF, "aws-region=us-east-1", "aws-region=xx-mars-north-9"), "plan --dir {clone}"),
 
+            // the release gate (3): a datomic-version Datomic's release notes or the running stack rule out
+            c("release: a withdrawn Datomic release", 3, "withdrawn-release: Datomic 1.0.7010 was withdrawn",
+                    edit(CF, "datomic-version=1.0.7277", "datomic-version=1.0.7010"), "plan --dir {clone}"),
+            c("release: a downgrade below the version the stack runs", 3, "downgrade: datomic-version 1.0.7277 -> 1.0.7187 is a downgrade",
+                    CorpusWorld.deployed().and(CorpusWorld.pushedEdit(CF, "datomic-version=1.0.7277", "datomic-version=1.0.7187")),
+                    "apply --dir {clone}"),
+            c("release: an upgrade without a backup", 3, "version-change-without-backup: datomic-version 1.0.7277 -> 1.0.7394",
+                    CorpusWorld.deployed().and(CorpusWorld.pushedEdit(CF, "datomic-version=1.0.7277", "datomic-version=1.0.7394")),
+                    "apply --dir {clone}"),
+
             // deploy.properties (3)
             c("deploy: stack-name missing", 3, "stack-name", edit(DEPLOY, "stack-name=demo-datomic-transactor\n", ""), "apply --dir {clone}"),
             c("deploy: unknown replace strategy", 3, "replace-strategy", edit(DEPLOY, "replace-strategy=terminate", "replace-strategy=sideways"), "apply --dir {clone}"),

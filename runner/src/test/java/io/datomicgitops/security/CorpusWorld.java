@@ -228,6 +228,18 @@ final class CorpusWorld implements AutoCloseable {
         });
     }
 
+    /**
+     * The example as it is, deployed by a real apply in the sandbox (its names pushed, the stack running the example's
+     * datomic-version); the sandbox forgets it all again after the case, so no later case meets its stack.
+     */
+    static Setup deployed() {
+        return then(w -> {
+            CliRun apply = CliRun.run(w.env, "apply", "--dir", w.clone.toString(), "--report", w.tmp.resolve("srv/apply.json").toString());
+            if (apply.exitCode() != 0) throw new IllegalStateException("setup apply failed: " + apply.err());
+            w.closeables.add(w.sandbox::reset);
+        });
+    }
+
     /** A committed symbolic link at {@code path} in place of the file or folder there, to {target} under the case's folder. */
     static Setup symlinked(String path, String target) {
         return pushed((w, work) -> {
