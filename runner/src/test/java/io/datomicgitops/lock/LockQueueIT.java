@@ -54,11 +54,11 @@ class LockQueueIT {
                 RecordingLog daveLog = new RecordingLog();
                 List<Future<?>> runs = new ArrayList<>();
                 runs.add(pool.submit(() -> deploy(lock(aws, "locks-queue", bobLog, 60), stack, "bob", DEPLOY_JOB + "41/", order)));
-                awaitLine(bobLog, "1st in line");
+                awaitLine(bobLog, "; waiting");
                 runs.add(pool.submit(() -> deploy(lock(aws, "locks-queue", carolLog, 20), stack, "carol", DEPLOY_JOB + "42/", order)));
-                awaitLine(carolLog, "2nd in line");
+                awaitLine(carolLog, "; waiting");
                 runs.add(pool.submit(() -> deploy(lock(aws, "locks-queue", daveLog, 5), stack, "dave", DEPLOY_JOB + "43/", order)));
-                awaitLine(daveLog, "3rd in line");
+                awaitLine(daveLog, "; waiting");
                 alice.close();
                 for (Future<?> run : runs) run.get(60, TimeUnit.SECONDS);
 
