@@ -24,7 +24,8 @@ import java.util.List;
 /**
  * Does AWS still run what git says? For each selected stack, read-only: the deployed template against cf.json, and
  * the ensure phases' resources (table, bucket, roles, policies, instance profile, security group and its rules, the
- * storage's protections) against the properties files. Made for a schedule: exit 2 names every difference.
+ * storage's protections) against the properties files. Made for a schedule: exit 2 names every difference. With
+ * --push-branch it writes to git, never to AWS: a drift/&lt;stack&gt; branch per drifted stack, for review.
  */
 @Command(name = "drift", mixinStandardHelpOptions = true,
         description = {"Compare AWS with git for the selected stacks, read-only: the deployed template against cf.json, and the "
