@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code drift --push-branch} against the sandbox and a git daemon: after hand-made changes in AWS, the stack's
  * drift/demo branch gets one commit on top of main that makes the files say what AWS runs (cf.json as deployed, the
  * table's deletion protection opted out of), with what no file can say (an inline policy edited by hand) in its
- * message; main is left alone. Run again it is up to date; after main moved it is replaced on top of it; once a
- * person added a commit to it, it is never pushed over.
+ * message; main is left alone. Run again it is up to date; after main moved (and lost a name AWS still has) it is
+ * replaced on top of it, the name written back; once a person added a commit to it, it is never pushed over.
  */
 @ExtendWith(SandboxExtension.class)
 class DriftBranchIT {
@@ -76,8 +76,12 @@ class DriftBranchIT {
             assertThat(again.out()).contains("drift: drift/demo up to date at " + fix.name().substring(0, 10));
             assertThat(branch(repo)).isEqualTo(fix.name());
 
-            // main moves on (a person's unrelated change): the tool's commit is replaced by one on top of the new main
-            String readme = repo.push(Map.of("README.md", "# our config\n"), "readme");
+            // main moves on, and a person drops a name the apply wrote (the role is still there in AWS): the tool's commit
+            // is replaced by one on top of the new main, which writes the name back
+            String tx = repo.remoteFile("stacks/demo/transactor.properties");
+            assertThat(tx).contains("\naws-peer-role=datomic-aws-peer\n");
+            String readme = repo.push(Map.of("README.md", "# our config\n",
+                    "stacks/demo/transactor.properties", tx.replace("\naws-peer-role=datomic-aws-peer\n", "\n")), "readme; peer role");
             assertThat(repo.run("checkout", "--repo", url, "--dir", repo.clone.toString(), "--report", tmp.resolve("c2.json").toString()).exitCode()).isZero();
             CliRun moved = drift(repo, "moved");
             assertThat(moved.out()).contains("drift: drift/demo updated at ");
@@ -85,6 +89,9 @@ class DriftBranchIT {
             assertThat(replaced.getParent(0).name()).isEqualTo(readme);
             assertThat(file(repo, replaced, "README.md")).isEqualTo("# our config\n");
             assertThat(file(repo, replaced, "stacks/demo/deploy.properties")).contains("table-deletion-protection=false");
+            assertThat(file(repo, replaced, "stacks/demo/transactor.properties")).isEqualTo(tx);
+            assertThat(replaced.getFullMessage()).contains("- key transactor.properties:aws-peer-role value: git absent, AWS datomic-aws-peer\n")
+                    .contains("Careful: git held changes not deployed yet");
 
             // a reviewer adds a commit to the branch: it is theirs now, and never pushed over
             String review = TestRepos.pushChange(repo.bare, tmp.resolve("reviewer"), "drift/demo",
