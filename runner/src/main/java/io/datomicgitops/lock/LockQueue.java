@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code <stack>#queue}, which no CloudFormation stack name can be) holding a counter and a map of tickets. A waiter
  * joins with a write conditional on the counter it read, so two waiters joining at once never draw the same number:
  * one of them reads again and draws the next. Every other write touches one ticket only (renew, leave, prune), so
- * none of them can undo another's. A ticket lasts {@link #TICKET_LEASE} unless its waiter renews it at each look: a
+ * none of them can undo another's; a join that supersedes marks the tickets it replaces in the same conditional write. A ticket lasts {@link #TICKET_LEASE} unless its waiter renews it at each look: a
  * waiter that died drops out of the line by itself, and the line never waits for it for longer.
  *
  * <p>The line orders who may try to take the lock; the lock itself stays the only thing that grants it (a conditional
@@ -169,20 +169,18 @@ final class LockQueue {
         }
     }
 
-    /** Leaves the line (took the lock, gave up, or was superseded); a ticket gone already is fine. */
-    void leave(Ticket t) {
-        db.updateItem(r -> r.tableName(table).key(key())
-                .updateExpression("REMOVE #t.#id")
-                .conditionExpression("attribute_exists(#t)")
-                .expressionAttributeNames(Map.of("#t", TICKETS, "#id", t.id())));
-    }
-
-    /** Leaves the line, quietly: for a run on its way out with an error of its own, which the ticket's lease backs up. */
+    /**
+     * Leaves the line (took the lock, gave up, failed or was superseded); a ticket gone already is fine. Quiet: a
+     * ticket that could not be removed runs out within {@link #TICKET_LEASE}, and the run has its own outcome to say.
+     */
     void leaveQuietly(Ticket t) {
         try {
-            leave(t);
+            db.updateItem(r -> r.tableName(table).key(key())
+                    .updateExpression("REMOVE #t.#id")
+                    .conditionExpression("attribute_exists(#t)") // never creates the line's item
+                    .expressionAttributeNames(Map.of("#t", TICKETS, "#id", t.id())));
         } catch (RuntimeException e) {
-            // the ticket runs out within TICKET_LEASE
+            // runs out with its lease
         }
     }
 
