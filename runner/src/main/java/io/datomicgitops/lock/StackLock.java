@@ -308,9 +308,7 @@ public final class StackLock {
                     continue; // look again at once: the place just taken is what the next line says
                 }
                 if (!queue.renew(ticket)) {
-                    log.warn("lock: this run's place in line for " + stack + " ran out (not renewed for "
-                            + WaitProgress.human(LockQueue.TICKET_LEASE) + "); it joins the line again at its end");
-                    ticket = null;
+                    ticket = lostPlace(stack);
                     continue;
                 }
                 progress.beforeSleep(waiting(stack, holder, ahead), POLL);
@@ -360,7 +358,14 @@ public final class StackLock {
                     + ", took this run's place in line for the lock of " + stack + ": stopped before deploying " + stack,
                     "lock table " + table, "nothing to do here: the newer build deploys the branch as it is now; follow its log");
         }
-        return now.orElse(null);
+        return now.isPresent() ? now.get() : lostPlace(stack);
+    }
+
+    /** This run's ticket ran out (the run was stalled for longer than its lease): it joins again, at the end. */
+    private LockQueue.Ticket lostPlace(String stack) {
+        log.warn("lock: this run's place in line for " + stack + " ran out (not renewed for "
+                + WaitProgress.human(LockQueue.TICKET_LEASE) + "); it joins the line again at its end");
+        return null;
     }
 
     /** The tickets in line before {@code mine}: all of them when this run has no place yet. */

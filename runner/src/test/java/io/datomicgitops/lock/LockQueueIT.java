@@ -115,6 +115,29 @@ class LockQueueIT {
     }
 
     @Test
+    void aWaiterStalledForLongerThanItsTicketJoinsTheLineAgainSayingSoAndStillGetsTheLock(Sandbox sandbox) {
+        try (AwsClients aws = sandbox.clients()) {
+            String stack = "stalled";
+            TestTime time = new TestTime(Instant.parse("2030-01-01T00:00:00Z"));
+            StackLock.Lease alice = new StackLock(aws, Sandbox.REGION, "locks-stalled", Log.NONE, time, time)
+                    .acquire(stack, "alice", DEPLOY_JOB + "40/", LEASE, Duration.ZERO);
+            // bob's second sleep lasts two minutes (a stalled JVM); alice releases at his fourth look
+            Sleeper stallsThenAliceReleases = d -> {
+                time.sleep(time.sleeps().size() == 1 ? Duration.ofMinutes(2) : d);
+                if (time.sleeps().size() == 3) alice.close();
+            };
+            RecordingLog log = new RecordingLog();
+            try (StackLock.Lease bob = new StackLock(aws, Sandbox.REGION, "locks-stalled", log, time, stallsThenAliceReleases)
+                    .acquire(stack, "bob", DEPLOY_JOB + "41/", LEASE, WAIT)) {
+                assertThat(log.lines()).contains("warning: lock: this run's place in line for stalled ran out (not renewed for 1m); "
+                        + "it joins the line again at its end");
+                assertThat(bob.holder().who()).isEqualTo("bob");
+                assertThat(queue(aws, "locks-stalled", stack).tickets()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aNewerBuildOfTheSameJobTakesTheOlderOnesPlaceInLineAndTheOlderStopsWithExit9(Sandbox sandbox) throws Exception {
         try (AwsClients aws = sandbox.clients()) {
             String stack = "supersede";
