@@ -88,7 +88,7 @@ public final class DriftCommand extends BaseCommand {
         }
     }
 
-    /** Pushes the stack's drift/<stack> branch; the refusal, when the branch is someone's or the push failed. */
+    /** Pushes the stack's {@code drift/<stack>} branch; the refusal, when the branch is someone's or the push failed. */
     private java.util.Optional<ToolException> pushBranch(GitRepo repo, StackPlan plan, StackDrift drift) {
         Instant start = clock().instant();
         DriftFix fix = DriftFix.of(plan, plan.deployedTemplate(), drift);
