@@ -11,6 +11,7 @@ public enum ExitCode {
     LOCKED(6, "another deployment holds the stack's lock"),
     TIMEOUT(7, "a wait exceeded its timeout"),
     PLAN_CHANGED(8, "apply --plan: what apply would do is not the saved plan that was approved; nothing was changed"),
+    SUPERSEDED(9, "apply --supersede: a newer build of the same job took this run's place in line for a stack's lock; it stopped before deploying that stack"),
     USAGE(64, "bad command-line arguments"),
     INTERRUPTED(130, "interrupted by SIGINT or SIGTERM (Ctrl-C, a Jenkins abort): the locks it held released, report.json says where it stopped and what to do");
 

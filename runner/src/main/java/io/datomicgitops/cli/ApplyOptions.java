@@ -1,11 +1,12 @@
 package io.datomicgitops.cli;
 
+import io.datomicgitops.lock.LockWait;
 import io.datomicgitops.record.Approval;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
 
-/** Who approved an apply, which build runs it, and how long it waits for a stack's lock. */
+/** Who approved an apply, which build runs it, and how it waits for a stack's lock. */
 public final class ApplyOptions {
     @Option(names = "--approved-by", paramLabel = "ID", description = "who approved the deployment (recorded as the Approved-by trailer)")
     String approvedBy;
@@ -14,7 +15,8 @@ public final class ApplyOptions {
     String buildUrl;
 
     @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0s",
-            description = "how long to wait for another deployment's lock on the stack (default: ${DEFAULT-VALUE}: fail at once, naming the holder)")
+            description = "how long to wait for another deployment's lock on the stack, in line behind the runs that came first "
+                    + "(default: ${DEFAULT-VALUE}: fail at once, naming the holder)")
     Duration lockWait;
 
     @Option(names = "--allow-downgrade", description = "deploy a datomic-version below the one the stack runs (the release gate refuses it otherwise)")
@@ -29,11 +31,16 @@ public final class ApplyOptions {
         return stack.withRelease(allowDowngrade, skipBackup);
     }
 
+    @Option(names = "--supersede",
+            description = "while waiting for the lock, take the place in line of a waiting build of the same job (the same --build-url "
+                    + "but for its build number); that build stops without deploying, exit 9")
+    boolean supersede;
+
     Approval approval(String defaultApprover) {
         return new Approval(approvedBy == null ? defaultApprover : approvedBy, buildUrl);
     }
 
-    Duration lockWait() {
-        return lockWait;
+    LockWait lockWait() {
+        return new LockWait(lockWait, supersede);
     }
 }

@@ -16,6 +16,7 @@ import io.datomicgitops.record.Publisher;
 import io.datomicgitops.findings.Finding;
 import io.datomicgitops.findings.Findings;
 import io.datomicgitops.lock.HeldLocks;
+import io.datomicgitops.lock.LockWait;
 import io.datomicgitops.lock.StackLock;
 
 import io.datomicgitops.ExitCode;
@@ -114,12 +115,12 @@ public final class Deployments {
      * then deploys them in order; stops at the first failure. A failure names the stack, and report.json and the
      * lines before the error give every stack's outcome: deployed, nothing to do, failed, or not attempted.
      */
-    public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, Duration lockWait) {
+    public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, LockWait lockWait) {
         return apply(repo, stacks, approval, publisher, lockWait, Optional.empty());
     }
 
     /** As above; with a saved plan, refuses before any change a deployment that is not the one the plan approved. */
-    public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, Duration lockWait,
+    public List<ApplyResult> apply(GitRepo repo, List<StackFolder> stacks, Approval approval, Publisher publisher, LockWait lockWait,
                                    Optional<SavedPlan> approved) {
         prepare(repo, stacks, publisher);
         String plannedAt = repo.head();
@@ -133,7 +134,7 @@ public final class Deployments {
     }
 
     /** Applies plans already made (deploy: checkout, plan, apply), without planning again. */
-    public List<ApplyResult> applyPlans(GitRepo repo, List<StackPlan> plans, Approval approval, Publisher publisher, Duration lockWait) {
+    public List<ApplyResult> applyPlans(GitRepo repo, List<StackPlan> plans, Approval approval, Publisher publisher, LockWait lockWait) {
         refuseErrors(plans);
         String plannedAt = repo.head();
         prepare(repo, plans.stream().map(p -> p.inputs().folder()).toList(), publisher);
@@ -176,7 +177,7 @@ public final class Deployments {
      * @param plannedAt the commit the plans were made on
      */
     private List<ApplyResult> deploy(GitRepo repo, List<StackPlan> plans, String plannedAt, Approval approval, Publisher publisher,
-                                     Duration lockWait) {
+                                     LockWait lockWait) {
         List<StackFolder> stacks = plans.stream().map(p -> p.inputs().folder()).toList();
         Map<String, String> names = new LinkedHashMap<>();
         plans.forEach(p -> names.put(p.inputs().folder().name(), p.inputs().stackName()));
@@ -218,7 +219,7 @@ public final class Deployments {
 
     /** One stack: left alone when its plan has nothing to do, else deployed under its lock. */
     private ApplyResult deployOne(GitRepo repo, StackPlan planned, String plannedAt, List<StackFolder> stacks, Approval approval,
-                                  Publisher publisher, Duration lockWait) {
+                                  Publisher publisher, LockWait lockWait) {
         StackInputs in = planned.inputs();
         StackFolder folder = in.folder();
         DeployContext local = local(folder);

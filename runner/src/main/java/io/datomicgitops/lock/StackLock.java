@@ -263,55 +263,147 @@ public final class StackLock {
         }
     }
 
-    /**
-     * Takes the stack's lock, waiting up to {@code wait} for a holder to release it (zero: fail at once). Only a lock
-     * whose lease has expired is taken over: host and pid are no identity (PID namespaces, containers), so a holder
-     * that looks dead may be alive elsewhere. The lease is renewed while held, so it only runs out when the holder is
-     * gone. A run of a clone notes the lock id in the clone before it writes the lock ({@link HeldLocks}): killed at
-     * any point after, the next run of the clone releases that lock by its id at once.
-     */
+    /** As {@link #acquire(String, String, String, Duration, LockWait)}, waiting in line without superseding anyone. */
     public Lease acquire(String stack, String who, String where, Duration lease, Duration wait) {
+        return acquire(stack, who, where, lease, LockWait.of(wait));
+    }
+
+    /**
+     * Takes the stack's lock, waiting up to {@code wait} for a holder to release it (zero: fail at once). Waiters take
+     * the lock in the order they came ({@link LockQueue}): a run waits with a ticket in line, says its place, and
+     * tries to take the lock only when no one who came before it still waits. Only a lock whose lease has expired is
+     * taken over: host and pid are no identity (PID namespaces, containers), so a holder that looks dead may be alive
+     * elsewhere. The lease is renewed while held, so it only runs out when the holder is gone. A run of a clone notes
+     * the lock id in the clone before it writes the lock ({@link HeldLocks}): killed at any point after, the next run
+     * of the clone releases that lock by its id at once.
+     */
+    public Lease acquire(String stack, String who, String where, Duration lease, LockWait wait) {
         if (lease.compareTo(io.datomicgitops.config.DeploySettings.MIN_LOCK_LEASE) < 0) {
             throw new IllegalArgumentException("a lock lease of " + lease + " could run out between two renewals");
         }
         ensureTable();
-        Deadline deadline = Deadline.after(clock, wait);
+        LockQueue queue = new LockQueue(db(), table, stack, clock);
+        Deadline deadline = Deadline.after(clock, wait.upTo());
         WaitProgress progress = new WaitProgress(log, deadline);
-        while (true) {
-            Instant now = clock.instant();
-            Holder mine = new Holder(UUID.randomUUID().toString(), stack, who, where, thisHost(), ProcessHandle.current().pid(),
-                    now, now.plus(lease));
-            noteBeforeTaking(mine);
-            try {
-                db().putItem(r -> r.tableName(table).item(item(mine))
-                        .conditionExpression("attribute_not_exists(" + KEY + ") OR Expires < :now")
-                        .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
-                log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ", renewed while held)");
-                return new Lease(mine, lease);
-            } catch (ConditionalCheckFailedException e) {
+        LockQueue.Ticket ticket = null;
+        try {
+            while (true) {
+                Instant now = clock.instant();
+                List<LockQueue.Ticket> all = queue.tickets();
+                queue.prune(all, now);
+                if (ticket != null) ticket = stillInLine(ticket, all, stack, queue);
+                List<LockQueue.Ticket> ahead = ahead(LockQueue.inLine(all, now), ticket);
+                if (ahead.isEmpty()) {
+                    Optional<Lease> taken = tryTake(stack, who, where, lease);
+                    if (taken.isPresent()) {
+                        if (ticket != null) queue.leaveQuietly(ticket);
+                        return taken.get();
+                    }
+                }
                 Optional<Holder> holder = holder(stack);
-                if (holder.isEmpty()) continue; // released between our write and our read
-                if (holder.get().lockId().equals(mine.lockId())) {
-                    // our own write landed and its answer was lost: the SDK's retry found the lock taken, by us
-                    log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ", renewed while held)");
-                    return new Lease(mine, lease);
+                if (holder.isEmpty() && ahead.isEmpty()) continue; // released between our write and our read
+                if (deadline.passed()) throw stillLocked(stack, holder, ahead);
+                if (ticket == null) {
+                    ticket = joinLine(queue, stack, who, where, wait.supersede());
+                    continue; // look again at once: the place just taken is what the next line says
                 }
-                if (deadline.passed()) {
-                    forgetNote(stack); // the lock is someone else's: nothing of ours to release
-                    throw new ToolException(ExitCode.LOCKED, "stack " + stack + " is locked by " + holder.get().describe(),
-                            "lock table " + table,
-                            "wait for that deployment to finish, pass --lock-wait, or if it died: "
-                                    + forceUnlockCommand(stack, holder.get().lockId()));
+                if (!queue.renew(ticket)) {
+                    ticket = lostPlace(stack);
+                    continue;
                 }
-                progress.beforeSleep("lock: " + stack + " is held by " + holder.get().describe() + "; waiting", POLL);
-                try {
-                    sleep(POLL);
-                } catch (ToolException interrupted) {
-                    forgetNote(stack);
-                    throw interrupted;
-                }
+                progress.beforeSleep(waiting(stack, holder, ahead), POLL);
+                sleep(POLL);
             }
+        } catch (RuntimeException e) {
+            if (ticket != null) queue.leaveQuietly(ticket);
+            forgetNote(stack); // the lock is someone else's: nothing of ours to release
+            throw e;
         }
+    }
+
+    /** One attempt at the lock: taken when free or its lease ran out; empty when someone else holds it. */
+    private Optional<Lease> tryTake(String stack, String who, String where, Duration lease) {
+        Instant now = clock.instant();
+        Holder mine = new Holder(UUID.randomUUID().toString(), stack, who, where, thisHost(), ProcessHandle.current().pid(),
+                now, now.plus(lease));
+        noteBeforeTaking(mine);
+        try {
+            db().putItem(r -> r.tableName(table).item(item(mine))
+                    .conditionExpression("attribute_not_exists(" + KEY + ") OR Expires < :now")
+                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
+        } catch (ConditionalCheckFailedException e) {
+            // our own write may have landed and its answer been lost: the SDK's retry then found the lock taken, by us
+            if (holder(stack).filter(h -> h.lockId().equals(mine.lockId())).isEmpty()) return Optional.empty();
+        }
+        log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ", renewed while held)");
+        return Optional.of(new Lease(mine, lease));
+    }
+
+    /** Takes a place in line, at its end or, superseding, in the place of the same job's waiting build. */
+    private LockQueue.Ticket joinLine(LockQueue queue, String stack, String who, String where, boolean supersede) {
+        LockQueue.Joined joined = queue.join(UUID.randomUUID().toString(), who, where, supersede);
+        for (LockQueue.Ticket old : joined.superseded()) {
+            log.progress("lock: " + stack + ": this run takes the place in line of " + old.describe()
+                    + ", an older build of the same job, which stops without deploying (--supersede)");
+        }
+        return joined.ticket();
+    }
+
+    /** This run's ticket as the line has it now; null when it ran out; a superseded run stops here. */
+    private LockQueue.Ticket stillInLine(LockQueue.Ticket ticket, List<LockQueue.Ticket> all, String stack, LockQueue queue) {
+        Optional<LockQueue.Ticket> now = all.stream().filter(t -> t.id().equals(ticket.id())).findFirst();
+        if (now.isPresent() && now.get().superseded()) {
+            queue.leaveQuietly(ticket);
+            throw new ToolException(ExitCode.SUPERSEDED, "a newer build of the same job, " + now.get().supersededBy()
+                    + ", took this run's place in line for the lock of " + stack + ": stopped before deploying " + stack,
+                    "lock table " + table, "nothing to do here: the newer build deploys the branch as it is now; follow its log");
+        }
+        return now.isPresent() ? now.get() : lostPlace(stack);
+    }
+
+    /** This run's ticket ran out (the run was stalled for longer than its lease): it joins again, at the end. */
+    private LockQueue.Ticket lostPlace(String stack) {
+        log.warn("lock: this run's place in line for " + stack + " ran out (not renewed for "
+                + WaitProgress.human(LockQueue.TICKET_LEASE) + "); it joins the line again at its end");
+        return null;
+    }
+
+    /** The tickets in line before {@code mine}: all of them when this run has no place yet. */
+    private static List<LockQueue.Ticket> ahead(List<LockQueue.Ticket> inLine, LockQueue.Ticket mine) {
+        if (mine == null) return inLine;
+        return inLine.stream().takeWhile(t -> !t.id().equals(mine.id())).toList();
+    }
+
+    /** What a waiting run says: who holds the lock, and its place in line behind whom. */
+    private static String waiting(String stack, Optional<Holder> holder, List<LockQueue.Ticket> ahead) {
+        return "lock: " + stack + holder.map(h -> " is held by " + h.describe()).orElse(" is free") + "; waiting, "
+                + ordinal(ahead.size() + 1) + " in line" + (ahead.isEmpty() ? "" : " after " + names(ahead));
+    }
+
+    private ToolException stillLocked(String stack, Optional<Holder> holder, List<LockQueue.Ticket> ahead) {
+        if (holder.isPresent()) {
+            return new ToolException(ExitCode.LOCKED, "stack " + stack + " is locked by " + holder.get().describe()
+                    + (ahead.isEmpty() ? "" : "; waiting in line before this run: " + names(ahead)), "lock table " + table,
+                    "wait for that deployment to finish, pass --lock-wait, or if it died: " + forceUnlockCommand(stack, holder.get().lockId()));
+        }
+        return new ToolException(ExitCode.LOCKED, "the lock of stack " + stack + " is free, but " + ahead.size()
+                + " run(s) came first and wait for it: " + names(ahead), "lock table " + table,
+                "pass --lock-wait to wait in line after them (first come, first served); a waiter that died drops out within "
+                        + WaitProgress.human(LockQueue.TICKET_LEASE));
+    }
+
+    private static String names(List<LockQueue.Ticket> tickets) {
+        return String.join(", ", tickets.stream().map(LockQueue.Ticket::describe).toList());
+    }
+
+    static String ordinal(int n) {
+        String suffix = (n % 100 >= 11 && n % 100 <= 13) ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return n + suffix;
     }
 
     /** The clone's note of the lock this run is about to take; none for a caller outside a clone. */

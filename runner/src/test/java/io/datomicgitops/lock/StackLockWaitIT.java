@@ -53,7 +53,7 @@ class StackLockWaitIT {
                 assertThat(lock.holder("waits")).get().extracting(StackLock.Holder::lockId).isEqualTo(bob.holder().lockId());
             }
             // a poll every 5 s, a line every 30 s: the holder, the time waited and the time left of --lock-wait
-            String waiting = "lock: waits is held by " + alice.holder().describe() + "; waiting";
+            String waiting = "lock: waits is held by " + alice.holder().describe() + "; waiting, 1st in line";
             assertThat(log.lines()).containsExactly(waiting + " (0s so far, 5m left)", waiting + " (30s so far, 4m30s left)",
                     waiting + " (1m so far, 4m left)", waiting + " (1m30s so far, 3m30s left)",
                     "lock: waits taken (lease until " + START.plusSeconds(100).plus(LEASE) + ", renewed while held)");

@@ -48,7 +48,9 @@ class ConcurrencyIT {
         boolean aliceHeldItThroughout;
         ChildApply bobRun;
         ChildApply carolRun;
-        try (FaultProxy slow = FaultProxy.start(sandbox.endpoint(), FaultProxy.none(), SLOW_MILLIS, 0)) {
+        // a second per AWS call while it holds the lock, so it still holds it when two more JVMs have started, planned
+        // and joined the line; then at full speed
+        try (FaultProxy slow = FaultProxy.start(sandbox.endpoint(), FaultProxy.none(), 1000, 0)) {
             ChildApply alice = ChildApply.start(ChildApply.FAST_START,
                     demo.applyArgs(demo.repo.clone, demo.dir.resolve("alice.json"), "--build-url", FIRST_BUILD), demo.env(slow.endpoint()));
             assertThat(alice.awaitLine(LOCK_TAKEN, 120_000)).as(alice.output()).isTrue();
@@ -75,6 +77,51 @@ class ConcurrencyIT {
 
         Invariants.Findings found = demo.check(before);
         assertThat(found.ok()).as(found.toString()).isTrue();
+    }
+
+    /**
+     * While the first apply holds the lock, a second and then a third wait for it (--lock-wait): each says its place
+     * in line, and they take the lock in the order they came, the second before the third, whichever looks first
+     * after the first apply releases it.
+     */
+    @Test
+    void twoAppliesWaitingForTheLockTakeItInTheOrderTheyCame(Sandbox sandbox) throws Exception {
+        DemoRepo demo = demo(sandbox, 6);
+        Path bob = demo.anotherClone("bob");
+        Path carol = demo.anotherClone("carol");
+        Invariants.History before = Invariants.History.of(demo.repo.bare);
+        ChildApply bobRun;
+        ChildApply carolRun;
+        // a second per AWS call while it holds the lock, so it still holds it when two more JVMs have started, planned
+        // and joined the line; then at full speed
+        try (FaultProxy slow = FaultProxy.start(sandbox.endpoint(), FaultProxy.none(), 1000, 0)) {
+            ChildApply alice = ChildApply.start(ChildApply.FAST_START,
+                    demo.applyArgs(demo.repo.clone, demo.dir.resolve("alice.json"), "--build-url", FIRST_BUILD), demo.env(slow.endpoint()));
+            assertThat(alice.awaitLine(LOCK_TAKEN, 120_000)).as(alice.output()).isTrue();
+            bobRun = ChildApply.start(ChildApply.FAST_START, demo.applyArgs(bob, demo.dir.resolve("bob.json"),
+                    "--build-url", "https://ci.example.com/job/deploy/2/", "--lock-wait", "5m"), demo.env(null));
+            assertThat(bobRun.awaitLine(Pattern.compile("; waiting, 1st in line"), 120_000)).as(bobRun.output()).isTrue();
+            carolRun = ChildApply.start(ChildApply.FAST_START, demo.applyArgs(carol, demo.dir.resolve("carol.json"),
+                    "--build-url", "https://ci.example.com/job/deploy/3/", "--lock-wait", "5m"), demo.env(null));
+            assertThat(carolRun.awaitLine(Pattern.compile("; waiting, 2nd in line after https://ci.example.com/job/deploy/2/ "), 120_000))
+                    .as(carolRun.output()).isTrue();
+            assertThat(alice.isAlive()).as("the first apply still held the lock when both waited").isTrue();
+            slow.latency(0);
+            assertThat(alice.waitFor(300_000)).as(alice.output()).isZero();
+            assertThat(bobRun.waitFor(300_000)).as(bobRun.output()).isZero();
+            assertThat(carolRun.waitFor(300_000)).as(carolRun.output()).isZero();
+            demo.outputs.addAll(List.of(alice.output(), bobRun.output(), carolRun.output()));
+        }
+        assertThat(taken(bobRun.output())).as("the second apply took the lock before the third").isBefore(taken(carolRun.output()));
+        Invariants.Findings found = demo.check(before);
+        assertThat(found.ok()).as(found.toString()).isTrue();
+    }
+
+    /** When a run took the lock: its "lock: ... taken (lease until T" line, less the lease (the same for both). */
+    private static java.time.Instant taken(String output) {
+        java.util.regex.Matcher m = Pattern.compile("lock: \\S+ taken \\(lease until (\\S+),").matcher(output);
+        assertThat(m.find()).as(output).isTrue();
+        return java.time.Instant.parse(m.group(1));
     }
 
     @Test
