@@ -32,8 +32,8 @@ Map call(Map args = [:]) {
     }
     Map result
     try {
-        // read-only, like a plan: placeholders are checked, none resolved, so no secret is bound
-        result = datomicRunner(runner + [command: 'drift', arguments: arguments, okExitCodes: [0, 2], secrets: [:]])
+        // the runner's drift resolves the ${env:NAME} placeholders (a plan does not), so the secrets are bound
+        result = datomicRunner(runner + [command: 'drift', arguments: arguments, okExitCodes: [0, 2]])
     } finally {
         archiveArtifacts(artifacts: "${work}/drift/report.json", allowEmptyArchive: true)
     }
