@@ -1,17 +1,18 @@
 package io.datomicgitops.jenkins.library;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.jenkins.harness.Build;
 import io.datomicgitops.jenkins.harness.Credentials;
 import io.datomicgitops.jenkins.harness.GitScm;
 import io.datomicgitops.jenkins.harness.Job;
-import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.report.Json;
 import io.datomicgitops.testing.GitSshServer;
 import io.datomicgitops.testing.Sandbox;
 import io.datomicgitops.testing.SandboxExtension;
 import io.datomicgitops.testing.TestRepos;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.RefSpec;
@@ -201,6 +202,28 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         assertThat(timer.description()).startsWith("datomic-gitops: drift in demo: demo (demo-datomic-transactor): ");
         assertThat(timer.steps("input")).isEmpty();
         assertThat(runnerCalls(timer)).containsExactly("checkout", "drift");
+    }
+
+    @Test
+    void theTwoLineFormRefusesTheAuthorOfTheChangeAsApprover() throws Exception {
+        Job main = mainJob(TWO_LINE);
+        Build first = jenkins.build(main);
+        first.abort("alice");
+        // dave's change to main: the next build's change log (recorded by datomicDeploy's checkout of the job's SCM)
+        try (Git g = Git.cloneRepository().setURI(bare.toUri().toString()).setDirectory(tmp.resolve("dave").toFile()).call()) {
+            PersonIdent dave = new PersonIdent("dave", "dave@example.com");
+            Files.writeString(tmp.resolve("dave/stacks/demo/NOTES"), "dave's note\n");
+            g.add().addFilepattern(".").call();
+            g.commit().setMessage("notes").setAuthor(dave).setCommitter(dave).setSign(false).call();
+            g.push().call();
+        }
+        Build second = jenkins.build(main);
+        assertThat(second.changes()).as(second.log()).extracting(GitScm.Change::authorId).containsExactly("dave");
+        second.approve("dave", "datomic-approvers");
+        assertThat(second.pendingInput()).as("still waiting; log:%n%s", second.log()).isNotNull();
+        assertThat(second.log()).contains("approval refused: dave authored a change in this build");
+        second.abort("erin");
+        assertThat(runnerCalls(second)).doesNotContain("apply");
     }
 
     @Test
