@@ -1,4 +1,5 @@
 import com.cloudbees.groovy.cps.NonCPS
+import io.datomicgitops.jenkins.JobScm
 import io.datomicgitops.jenkins.Params
 import io.datomicgitops.jenkins.Plan
 import io.datomicgitops.jenkins.Reports
@@ -32,9 +33,18 @@ Plan call(Map args = [:]) {
     String work = opts.workDir ?: 'datomic-gitops'
     String mode = checkoutMode(opts.checkout, pullRequest)
     String cloneDir = opts.dir ?: (mode == 'scm' ? "${work}/scm" : "${work}/config")
-    String repo = opts.repo ?: env.GIT_URL ?: scmRemoteUrl()
+    String repo = opts.repo ?: env.GIT_URL ?: JobScm.remoteUrl(this)
     String branch = opts.branch ?: env.BRANCH_NAME
     Map runner = Params.pick(opts, Params.RUNNER) + [repo: repo]
+
+    // the runner's own push (its deployment record) started a build of the branch: say so, and stop before the runner
+    String ownPush = ownPushReason(pullRequest)
+    if (ownPush) {
+        currentBuild.result = 'NOT_BUILT'
+        currentBuild.description = ownPush
+        echo ownPush
+        return Plan.skipped(repo, branch, ownPush)
+    }
 
     if (mode == 'runner') {
         if (!repo || !branch) {
@@ -44,7 +54,7 @@ Plan call(Map args = [:]) {
         datomicRunner(runner + [command: 'checkout', gitAuth: true,
                 arguments: ['--repo', repo, '--branch', branch, '--dir', cloneDir]])
     } else if (mode == 'scm') {
-        Object source = scmOrNull()
+        Object source = JobScm.of(this)
         if (source == null) {
             error 'datomicPlan: checkout \'scm\' needs the job\'s SCM (a multibranch or "Pipeline script from SCM" ' +
                     'job); elsewhere pass checkout: \'runner\' with repo: and branch:'
@@ -83,17 +93,63 @@ Plan call(Map args = [:]) {
 }
 
 /**
- * The plan on the pull request: a check (Checks API plugin, with an implementation for the SCM such as GitHub
- * Checks) whose text is plan.md; without that plugin, the build description already carries the summary line.
+ * The plan on the pull request, the first way the controller offers: a check whose text is plan.md (Checks API
+ * plugin, with an implementation for the SCM such as GitHub Checks); else a comment (Pipeline: GitHub's pullRequest
+ * global); else only the build description (already set) and the archived plan.md.
  */
 private void publishToPullRequest(Plan plan, String markdown) {
     try {
         publishChecks(name: 'datomic-gitops plan', title: plan.summaryLine(), summary: plan.summaryLine(),
                 text: Plan.checkText(markdown), conclusion: 'NEUTRAL', detailsURL: env.BUILD_URL ?: '')
+        return
     } catch (NoSuchMethodError e) {
-        echo 'datomic-gitops: the plan is in the build description and in the archived plan.md (install the ' +
-                'Checks API plugin and its GitHub Checks implementation to publish it on the pull request)'
+        echo 'datomic-gitops: no publishChecks step (Checks API plugin); trying a pull request comment'
     }
+    if (commentOnPullRequest(plan.commentText(markdown, env.BUILD_URL))) {
+        echo 'datomic-gitops: the plan is a comment on the pull request'
+        return
+    }
+    echo 'datomic-gitops: the plan is in the build description and in the archived plan.md (install the Checks API ' +
+            'plugin with its implementation for your SCM, or Pipeline: GitHub, to publish it on the pull request)'
+}
+
+/** Adds TEXT as a comment on the pull request (Pipeline: GitHub's pullRequest.comment); false without that plugin. */
+@NonCPS
+private boolean commentOnPullRequest(String text) {
+    Object pr
+    try {
+        pr = pullRequest
+    } catch (MissingPropertyException ignored) {
+        return false
+    }
+    pr.comment(text)
+    return true
+}
+
+/**
+ * Why this build plans nothing, or null: its change log (the commits since the branch's previous build, recorded by a
+ * checkout of the job's SCM, e.g. Declarative's automatic one) is not empty and every commit in it was committed by
+ * the runner (DATOMIC_GITOPS_COMMITTER_EMAIL, else the runner's default datomic-gitops@localhost): the runner's own
+ * push of a deployment record started it. Never for a pull request, nor a build a person or the cron trigger started.
+ */
+@NonCPS
+private String ownPushReason(boolean pullRequest) {
+    if (pullRequest || !currentBuild.getBuildCauses('hudson.triggers.TimerTrigger$TimerTriggerCause').isEmpty()
+            || !currentBuild.getBuildCauses('hudson.model.Cause$UserIdCause').isEmpty()) {
+        return null
+    }
+    String runner = env.DATOMIC_GITOPS_COMMITTER_EMAIL ?: 'datomic-gitops@localhost'
+    int commits = 0
+    for (Object set : currentBuild.changeSets) {
+        for (Object entry : set.items) {
+            if (entry.authorEmail != runner) {
+                return null
+            }
+            commits++
+        }
+    }
+    return commits == 0 ? null : "datomic-gitops: not built: the ${commits} commit(s) this build brings in are the " +
+            "runner's own (committed by ${runner}: a deployment's record); nothing to plan"
 }
 
 /** runner, scm or none: CHECKOUT as given (true is runner, false none), else scm on a pull request, runner elsewhere. */
@@ -111,26 +167,4 @@ private String checkoutMode(Object checkout, boolean pullRequest) {
         return 'scm'
     }
     error "datomicPlan: checkout must be 'runner', 'scm' or false, not '${checkout}'"
-}
-
-/** The job's SCM (the scm global of a multibranch or SCM job), or null in a job without one. */
-@NonCPS
-private Object scmOrNull() {
-    Object found = null
-    try {
-        found = scm
-    } catch (MissingPropertyException ignored) {
-        // a job without SCM (an inline script) has no scm global
-    }
-    return found
-}
-
-/** The remote URL of the job's git SCM, or null (no SCM, or not git). */
-@NonCPS
-private String scmRemoteUrl() {
-    Object source = scmOrNull()
-    if (source == null || !source.hasProperty('userRemoteConfigs') || !source.userRemoteConfigs) {
-        return null
-    }
-    return source.userRemoteConfigs[0].url
 }

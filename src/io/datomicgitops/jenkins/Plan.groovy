@@ -22,6 +22,8 @@ class Plan implements Serializable {
     final String savedPlan
     /** The plan's Markdown (plan --plan-md), archived with the build: what the approver is pointed to. */
     final String planMarkdown
+    /** Why nothing was planned (the build only brings in the runner's own commits), or null for a plan. */
+    final String skipped
 
     static final String STASH = 'datomic-gitops-plan'
 
@@ -31,6 +33,12 @@ class Plan implements Serializable {
 
     Plan(String repo, String branch, String revision, String dir, int exitCode, Map<String, Map> stacks, String savedPlan,
          String planMarkdown) {
+        this(repo, branch, revision, dir, exitCode, stacks, savedPlan, planMarkdown, null)
+    }
+
+    private Plan(String repo, String branch, String revision, String dir, int exitCode, Map<String, Map> stacks,
+                 String savedPlan, String planMarkdown, String skipped) {
+        this.skipped = skipped
         this.repo = repo
         this.branch = branch
         this.revision = revision
@@ -48,6 +56,12 @@ class Plan implements Serializable {
     @NonCPS
     Plan withFiles(String savedPath, String markdownPath, String savedRevision) {
         return new Plan(repo, branch, savedRevision ?: revision, dir, exitCode, stacks, savedPath, markdownPath)
+    }
+
+    /** No plan, for the reason REASON: nothing changes, nothing is approved or applied, and the reason is the summary. */
+    @NonCPS
+    static Plan skipped(String repo, String branch, String reason) {
+        return new Plan(repo, branch, null, null, 0, new TreeMap<String, Map>(), null, null, reason)
     }
 
     @NonCPS
@@ -88,6 +102,9 @@ class Plan implements Serializable {
      */
     @NonCPS
     String summaryLine() {
+        if (skipped) {
+            return skipped
+        }
         if (!hasChanges()) {
             return "datomic-gitops: no changes at ${shortRevision()}"
         }
@@ -159,16 +176,30 @@ class Plan implements Serializable {
         return s.replaceFirst(/\.git\/?$/, '').replaceFirst(/\/$/, '')
     }
 
-    /** The most a check's text may hold (GitHub's limit for a check run's text is 65535 characters). */
+    /**
+     * The most a check's text or a pull request comment may hold (GitHub's limits: 65535 characters for a check
+     * run's text, 65536 for a comment's body).
+     */
     static final int CHECK_TEXT_LIMIT = 65000
 
-    /** MARKDOWN as a check's text: whole, or cut at the limit with a line saying where the rest is. */
+    /** MARKDOWN as a check's text or a comment's body: whole, or cut at the limit with a line saying where the rest is. */
     @NonCPS
     static String checkText(String markdown) {
         if (markdown.length() <= CHECK_TEXT_LIMIT) {
             return markdown
         }
         return markdown.substring(0, CHECK_TEXT_LIMIT) + '\n\n(cut here: the whole plan is plan.md, archived with the build)\n'
+    }
+
+    /**
+     * The plan as a pull request comment: a line naming the plan (the revision, the build) above plan.md. Each build
+     * of the pull request comments again, so the line says which revision the plan is of.
+     */
+    @NonCPS
+    String commentText(String markdown, String buildUrl) {
+        String heading = "**datomic-gitops plan** of ${shortRevision()}" + (buildUrl ? " ([build](${buildUrl}))" : '') + ': ' +
+                summaryLine()
+        return checkText(heading + '\n\n' + markdown)
     }
 
     /** What is shown for a field the report lacks: said, never made up (a missing number is not 0). */

@@ -22,7 +22,7 @@ public final class CurrentBuild implements Serializable {
 
     /**
      * RunWrapper.getChangeSets(): one change log set per checkout; each item has getAuthor().getId(),
-     * getCommitId(), getMsg(). The harness gives the build's changes as one set.
+     * getAuthorEmail(), getCommitId(), getMsg(). The harness gives the build's changes as one set.
      */
     public java.util.List<ChangeSet> getChangeSets() {
         java.util.List<GitScm.Change> changes = Globals.current().changes();
@@ -51,6 +51,9 @@ public final class CurrentBuild implements Serializable {
         public String getCommitId() { return change.commitId(); }
 
         public String getMsg() { return change.msg(); }
+
+        /** GitChangeSet.getAuthorEmail(): the email of the change's "author" (by default, the commit's committer). */
+        public String getAuthorEmail() { return change.authorEmail(); }
 
         public Author getAuthor() { return new Author(change.authorId()); }
     }

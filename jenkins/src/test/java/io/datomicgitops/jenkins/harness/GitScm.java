@@ -123,7 +123,10 @@ public final class GitScm implements Serializable {
                 if (build.builtCommit() == null && prev != null && repo.getObjectDatabase().has(prev)) {
                     List<Change> changes = new ArrayList<>();
                     for (RevCommit c : git.log().addRange(prev, commit).call()) {
-                        changes.add(new Change(c.name(), c.getAuthorIdent().getName(), c.getShortMessage()));
+                        // GitChangeSet's "author" is the commit's committer unless the git plugin's global setting
+                        // "Use commit author in changelog" (authorOrCommitter) is on: the default is modelled
+                        PersonIdent who = c.getCommitterIdent();
+                        changes.add(new Change(c.name(), who.getName(), who.getEmailAddress(), c.getShortMessage()));
                     }
                     build.addChanges(changes);
                 }
@@ -135,8 +138,11 @@ public final class GitScm implements Serializable {
         }
     }
 
-    /** One entry of a build's change log: the commit, and its author as a Jenkins user id. */
-    public record Change(String commitId, String authorId, String msg) implements Serializable {}
+    /**
+     * One entry of a build's change log: the commit, and its "author" as the git plugin reports it by default (the
+     * commit's committer): a Jenkins user id (getAuthor().getId()) and an email (getAuthorEmail()).
+     */
+    public record Change(String commitId, String authorId, String authorEmail, String msg) implements Serializable {}
 
     @Override
     public String toString() {

@@ -80,6 +80,11 @@ public final class Jenkins {
         return this;
     }
 
+    /** True unless a test uninstalled PLUGIN ({@link #withoutPlugin}). */
+    boolean hasPlugin(String plugin) {
+        return !missingPlugins.contains(plugin);
+    }
+
     public Job job(String name, String jenkinsfile, Map<String, String> env) {
         Job job = new Job(name, jenkinsfile, env);
         jobs.put(name, job);

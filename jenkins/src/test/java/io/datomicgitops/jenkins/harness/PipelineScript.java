@@ -7,8 +7,8 @@ import org.codehaus.groovy.runtime.InvokerHelper;
 /**
  * Base class of the Jenkinsfile and of every {@code vars/} script, as Jenkins' CpsScript is: a call that is not
  * a method of the script resolves to a global variable ({@code vars/NAME.groovy}, its {@code call} method), else to
- * a pipeline step served by the harness. Properties resolve to {@code env}, {@code currentBuild}, {@code params}
- * and the global variables.
+ * a pipeline step served by the harness. Properties resolve to {@code env}, {@code currentBuild}, {@code params},
+ * the global variables, and the plugins' globals the library uses ({@code scm}, pipeline-github's {@code pullRequest}).
  */
 public abstract class PipelineScript extends SerializableScript {
     private static final long serialVersionUID = 1L;
@@ -38,6 +38,15 @@ public abstract class PipelineScript extends SerializableScript {
                 GitScm scm = Globals.current().job().scm();
                 if (scm != null) return scm;
                 throw new MissingPropertyException("scm", getClass());
+            }
+            case "pullRequest": {
+                // pipeline-github's global: only with the plugin installed, and only a pull request job has one
+                Build b = Globals.current();
+                if (!b.jenkins().hasPlugin("pipeline-github")) throw new MissingPropertyException("pullRequest", getClass());
+                if (b.environment().get("CHANGE_ID") == null) {
+                    throw new IllegalStateException("pullRequest: " + b.job().name() + " is not a pull request job");
+                }
+                return new PullRequestGlobal();
             }
             default:
         }

@@ -7,7 +7,9 @@ import java.util.Set;
  * The parameters of every step and symbol the library and Jenkinsfile.example call, as the plugins' published
  * step reference (jenkins.io/doc/pipeline/steps/PLUGIN) lists them. The harness refuses a call naming a parameter
  * not listed, as Jenkins does ("... does not take parameter ..."), so a misspelt or invented parameter fails here
- * and not on the controller. Only the parameter names are checked; the steps' behaviour is in {@link Steps}.
+ * and not on the controller. Only the parameter names are checked; the steps' behaviour is in {@link Steps}. A
+ * plugin's global variable is not a step: pipeline-github's {@code pullRequest.comment(String body)} is held to its
+ * signature by the Java method of {@link PullRequestGlobal}.
  */
 final class StepSignatures {
     private StepSignatures() {}

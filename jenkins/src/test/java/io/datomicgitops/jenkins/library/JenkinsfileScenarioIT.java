@@ -1,6 +1,7 @@
 package io.datomicgitops.jenkins.library;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.jenkins.harness.Build;
 import io.datomicgitops.jenkins.harness.Credentials;
 import io.datomicgitops.jenkins.harness.GitScm;
@@ -11,6 +12,7 @@ import io.datomicgitops.testing.Sandbox;
 import io.datomicgitops.testing.SandboxExtension;
 import io.datomicgitops.testing.TestRepos;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.RefSpec;
@@ -101,6 +103,7 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
             assertThat(check.arg("text")).isEqualTo(Files.readString(b.artifact("datomic-gitops/plan/plan.md")));
             assertThat(check.arg("title")).isEqualTo(b.description());
         });
+        assertThat(b.steps("pullRequest.comment")).as("a check, so no comment as well").isEmpty();
         assertThat(b.steps("input")).isEmpty();
         assertThat(b.steps("node")).as("only the Plan stage takes an agent (when ... beforeAgent)").hasSize(1);
         assertThat(runnerCalls(b)).as("Jenkins' checkout, not the runner's").containsExactly("plan");
@@ -128,18 +131,63 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
     }
 
     @Test
-    void scheduledBuildOfMainReportsDriftAsUnstableAndDeploysNothing() throws Exception {
+    void withoutTheChecksApiThePlanIsACommentOnThePullRequest() throws Exception {
+        jenkins.withoutPlugin("checks-api");
+        Build b = jenkins.build(samePullRequest(3));
+        assertSucceeded(b);
+        assertThat(b.steps("publishChecks")).isEmpty();
+        String planMd = Files.readString(b.artifact("datomic-gitops/plan/plan.md"));
+        assertThat(b.steps("pullRequest.comment")).singleElement().satisfies(comment -> assertThat(comment.arg("body"))
+                .isEqualTo("**datomic-gitops plan** of " + plannedRevision(b).substring(0, 10) + " ([build](" + b.url() + ")): "
+                        + b.description() + "\n\n" + planMd));
+        assertThat(b.log()).contains("datomic-gitops: the plan is a comment on the pull request");
+    }
+
+    @Test
+    void withNeitherChecksNorCommentsThePlanIsInTheBuildDescription() throws Exception {
+        jenkins.withoutPlugin("checks-api").withoutPlugin("pipeline-github");
+        Build b = jenkins.build(samePullRequest(4));
+        assertSucceeded(b);
+        assertThat(b.steps("publishChecks")).isEmpty();
+        assertThat(b.steps("pullRequest.comment")).isEmpty();
+        assertThat(b.description()).startsWith("datomic-gitops: changes pending at " + plannedRevision(b).substring(0, 10) + ": demo: ");
+        assertThat(b.artifact("datomic-gitops/plan/plan.md")).exists();
+        assertThat(b.log()).contains("datomic-gitops: the plan is in the build description and in the archived plan.md");
+    }
+
+    @Test
+    void scheduledBuildIsTheDriftCheckAndFindsAChangeMadeByHandInAws(Sandbox sandbox) throws Exception {
         Job main = mainJob(jenkinsfileExample());
-        Build first = jenkins.build(main);
-        first.abort("alice");
+        Build deploy = jenkins.build(main);
+        deploy.approve("alice", "datomic-approvers");
+        assertSucceeded(deploy);
         assertThat(main.property("pipelineTriggers")).as("main has the daily cron").isNotNull();
         assertThat(main.property("buildDiscarder")).isNotNull();
-        Build timer = jenkins.buildByTimer(main);
-        assertThat(timer.result()).as(timer.log()).isEqualTo("UNSTABLE");
-        assertThat(timer.description()).startsWith("drift: datomic-gitops: changes pending");
-        assertThat(timer.log()).contains("WARNING: datomic-gitops: AWS differs from main");
-        assertThat(timer.steps("input")).isEmpty();
-        assertThat(runnerCalls(timer)).containsExactly("checkout", "plan");
+
+        Build same = jenkins.buildByTimer(main);
+        assertSucceeded(same);
+        assertThat(same.description()).isEqualTo("datomic-gitops: no drift on main: AWS matches git");
+        assertThat(runnerCalls(same)).as("the drift check, not a plan").containsExactly("checkout", "drift");
+
+        // by hand, in AWS: the table's deletion protection turned off
+        try (AwsClients aws = sandbox.clients()) {
+            aws.dynamoDb("us-east-1").updateTable(r -> r.tableName("demo-datomic").deletionProtectionEnabled(false));
+        }
+        String before = head("main");
+        Build drifted = jenkins.buildByTimer(main);
+        assertThat(drifted.result()).as(drifted.log()).isEqualTo("UNSTABLE");
+        JsonNode report = Json.mapper().readTree(Files.readString(drifted.artifact("datomic-gitops/drift/report.json")));
+        String summary = null;
+        for (JsonNode phase : report.path("phases")) {
+            if (phase.path("phase").asText().equals("drift")) summary = phase.path("summary").asText();
+        }
+        assertThat(summary).startsWith("demo (demo-datomic-transactor): ").contains("dynamodb-table demo-datomic");
+        assertThat(drifted.description()).isEqualTo("datomic-gitops: drift in demo: " + summary);
+        assertThat(drifted.log()).contains("WARNING: datomic-gitops: drift in demo: ");
+        assertThat(report.path("awsCalls").path("mutating").asLong()).as("read-only").isZero();
+        assertThat(drifted.steps("input")).isEmpty();
+        assertThat(runnerCalls(drifted)).containsExactly("checkout", "drift");
+        assertThat(head("main")).isEqualTo(before);
     }
 
     @Test
@@ -149,10 +197,33 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         Build first = jenkins.build(main);
         first.abort("alice");
         Build timer = jenkins.buildByTimer(main);
+        // nothing deployed yet: the runner's drift names what git holds that AWS lacks
         assertThat(timer.result()).as(timer.log()).isEqualTo("UNSTABLE");
-        assertThat(timer.description()).startsWith("drift: datomic-gitops: changes pending");
+        assertThat(timer.description()).startsWith("datomic-gitops: drift in demo: demo (demo-datomic-transactor): ");
         assertThat(timer.steps("input")).isEmpty();
-        assertThat(runnerCalls(timer)).containsExactly("checkout", "plan");
+        assertThat(runnerCalls(timer)).containsExactly("checkout", "drift");
+    }
+
+    @Test
+    void theTwoLineFormRefusesTheAuthorOfTheChangeAsApprover() throws Exception {
+        Job main = mainJob(TWO_LINE);
+        Build first = jenkins.build(main);
+        first.abort("alice");
+        // dave's change to main: the next build's change log (recorded by datomicDeploy's checkout of the job's SCM)
+        try (Git g = Git.cloneRepository().setURI(bare.toUri().toString()).setDirectory(tmp.resolve("dave").toFile()).call()) {
+            PersonIdent dave = new PersonIdent("dave", "dave@example.com");
+            Files.writeString(tmp.resolve("dave/stacks/demo/NOTES"), "dave's note\n");
+            g.add().addFilepattern(".").call();
+            g.commit().setMessage("notes").setAuthor(dave).setCommitter(dave).setSign(false).call();
+            g.push().call();
+        }
+        Build second = jenkins.build(main);
+        assertThat(second.changes()).as(second.log()).extracting(GitScm.Change::authorId).containsExactly("dave");
+        second.approve("dave", "datomic-approvers");
+        assertThat(second.pendingInput()).as("still waiting; log:%n%s", second.log()).isNotNull();
+        assertThat(second.log()).contains("approval refused: dave authored a change in this build");
+        second.abort("erin");
+        assertThat(runnerCalls(second)).doesNotContain("apply");
     }
 
     @Test
@@ -208,6 +279,13 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         assertThat(b.artifact("datomic-gitops/apply/report.json")).exists();
         List<String> messages = messagesSince("main", null);
         assertThat(messages).anySatisfy(m -> assertThat(m).contains("Approved-by: alice").contains("Build-URL: " + b.url()));
+
+        // the runner's push of the deployment record starts a build of main: it ends at once, saying why
+        Build own = jenkins.build(b.job());
+        assertThat(own.result()).as(own.log()).isEqualTo("NOT_BUILT");
+        assertThat(own.description()).startsWith("datomic-gitops: not built: the ").contains("commit(s) this build brings in are the runner's own");
+        assertThat(runnerCalls(own)).as("the runner is neither fetched nor run").isEmpty();
+        assertThat(own.steps("input")).isEmpty();
     }
 
     @Test
@@ -290,6 +368,15 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         return Json.mapper().readTree(Files.readString(b.artifact("datomic-gitops/plan/report.json")));
     }
 
+    /** Pull request NUMBER from branch feature of the same repository, built merged into main. */
+    private Job samePullRequest(int number) throws Exception {
+        String feature = pushTo("refs/heads/feature-" + number, "raise threshold");
+        pushRef(feature, "refs/pull/" + number + "/head");
+        return job("config/PR-" + number, jenkinsfileExample(), Map.of("BRANCH_NAME", "PR-" + number, "CHANGE_ID",
+                String.valueOf(number), "CHANGE_BRANCH", "feature-" + number, "CHANGE_TARGET", "main"))
+                .scm(GitScm.pullRequestMerged(url, bare, number, "main"));
+    }
+
     private Job mainJob(String jenkinsfile) {
         return job("config/main", jenkinsfile, Map.of("BRANCH_NAME", "main")).scm(GitScm.branch(url, bare, "main"));
     }
@@ -334,7 +421,7 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         List<String> calls = new ArrayList<>();
         for (var s : b.steps("sh")) {
             String script = String.valueOf(s.arg("script"));
-            for (String c : List.of("checkout", "plan", "apply")) {
+            for (String c : List.of("checkout", "plan", "apply", "drift")) {
                 if (script.contains("'-jar' ") && script.contains(".jar' '" + c + "'")) calls.add(c);
             }
         }

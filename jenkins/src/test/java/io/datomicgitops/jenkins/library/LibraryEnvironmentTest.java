@@ -2,7 +2,10 @@ package io.datomicgitops.jenkins.library;
 
 import io.datomicgitops.jenkins.harness.Build;
 import io.datomicgitops.jenkins.harness.GitScm;
+import io.datomicgitops.jenkins.harness.Job;
 import io.datomicgitops.testing.TestRepos;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -90,4 +93,63 @@ class LibraryEnvironmentTest extends PipelineTestSupport {
                 .contains("lock https://github.com/other/config.git -> datomic-gitops github.com/other/config prod");
     }
 
+    /** A job whose builds check out main and then plan it, with a runner jar that does not exist (it is never needed). */
+    private Job planAfterCheckout(Path bare) {
+        return job("own-push", """
+                properties([pipelineTriggers([cron('H 6 * * *')])])
+                node {
+                    checkout scm
+                    def plan = datomicPlan(jar: 'no-such-runner.jar', repo: 'ssh://git@example.com/config.git')
+                    echo "plan: ${plan.summaryLine()} changes: ${plan.hasChanges()}"
+                }
+                """, Map.of("BRANCH_NAME", "main")).scm(GitScm.branch("ssh://git@example.com/config.git", bare, "main"));
+    }
+
+    /** Commits a file to main as WHO (author and committer, as the runner commits), pushed to the bare repository. */
+    private void commitAs(Path bare, PersonIdent who, String file) throws Exception {
+        Path work = tmp.resolve("push-" + file);
+        try (Git git = Git.cloneRepository().setURI(bare.toUri().toString()).setDirectory(work.toFile()).call()) {
+            Files.writeString(work.resolve(file), file + "\n");
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("add " + file).setAuthor(who).setCommitter(who).setSign(false).call();
+            git.push().call();
+        }
+    }
+
+    @Test
+    void aBuildThatOnlyBringsInTheRunnersOwnCommitsEndsAsNotBuiltWithoutRunningTheRunner() throws Exception {
+        Path bare = TestRepos.bareWith(tmp.resolve("git"), "main", Map.of("stacks/demo/deploy.properties", "stack-name=demo\n"));
+        Job job = planAfterCheckout(bare);
+        Build first = jenkins.build(job);
+        assertThat(first.result()).as("a first build has no change log: it plans (and fails on the missing jar)")
+                .isEqualTo("FAILURE");
+        assertThat(first.log()).contains("the runner jar no-such-runner.jar (from jar) does not exist");
+
+        // the runner's deployment record, pushed to main by the runner: it starts a build of main
+        commitAs(bare, RUNNER, "stacks/demo/deployment.json");
+        commitAs(bare, RUNNER, "stacks/demo/cf.json");
+        Build own = jenkins.build(job);
+        assertThat(own.result()).as(own.log()).isEqualTo("NOT_BUILT");
+        String reason = "datomic-gitops: not built: the 2 commit(s) this build brings in are the runner's own "
+                + "(committed by datomic-gitops@localhost: a deployment's record); nothing to plan";
+        assertThat(own.description()).isEqualTo(reason);
+        assertThat(own.log()).contains(reason + "\n").contains("plan: " + reason + " changes: false");
+        assertThat(own.steps("sh")).as("the runner is neither fetched nor run").isEmpty();
+
+        // a person's commit among the runner's: planned
+        commitAs(bare, RUNNER, "stacks/demo/names.json");
+        commitAs(bare, new PersonIdent("Olga Operator", "olga@example.com"), "stacks/demo/NOTES");
+        Build mixed = jenkins.build(job);
+        assertThat(mixed.result()).isEqualTo("FAILURE");
+        assertThat(mixed.log()).contains("the runner jar no-such-runner.jar (from jar) does not exist").doesNotContain("not built");
+
+        // the scheduled build is never skipped, whoever committed
+        commitAs(bare, RUNNER, "stacks/demo/more.json");
+        Build timer = jenkins.buildByTimer(job);
+        assertThat(timer.result()).isEqualTo("FAILURE");
+        assertThat(timer.log()).contains("the runner jar no-such-runner.jar (from jar) does not exist");
+    }
+
+    /** The runner's committer identity when DATOMIC_GITOPS_COMMITTER_NAME/EMAIL are not set (GitOptions' defaults). */
+    static final PersonIdent RUNNER = new PersonIdent("datomic-gitops", "datomic-gitops@localhost");
 }
