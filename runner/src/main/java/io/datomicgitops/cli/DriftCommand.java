@@ -34,6 +34,12 @@ import java.util.List;
                 "With --push-branch, each drifted stack's drift/<stack> branch gets a commit that brings git in line with AWS, for review.",
                 "Exit 0: AWS matches git; 2: drift (each difference in the output and report.json); other: error."})
 public final class DriftCommand extends BaseCommand {
+    /** Drift compares what the files say with AWS: it checks the placeholders and, as a plan, resolves none. */
+    @Override
+    protected io.datomicgitops.config.Secrets secrets() {
+        return super.secrets().checkOnly();
+    }
+
     @Mixin
     StackOptions stacks;
 

@@ -65,6 +65,9 @@ public record StackDrift(String stack, String stackName, boolean pendingGitChang
         List<Difference> out = new ArrayList<>();
         String stackName = plan.inputs().stackName();
         boolean deployedBefore = plan.inputs().recordJson().isPresent();
+        boolean pending = !plan.summary().recordUpToDate();
+        // nothing deployed yet, by the tool or anyone: what the files ask for is a deployment waiting, not drift
+        if (!deployedBefore && deployedTemplate.isEmpty()) return new StackDrift(plan.stack(), stackName, pending, List.of());
         if (deployedTemplate.isEmpty()) {
             if (deployedBefore) out.add(new Difference("stack", stackName, "status", "deployed (deployment.json)", "does not exist"));
         } else {
@@ -72,7 +75,6 @@ public record StackDrift(String stack, String stackName, boolean pendingGitChang
         }
         ensure(plan.ensureTransactor(), StackFolder.TRANSACTOR, out);
         ensure(plan.ensureCf(), StackFolder.CF, out);
-        boolean pending = !plan.summary().recordUpToDate();
         return new StackDrift(plan.stack(), stackName, pending, out);
     }
 

@@ -45,6 +45,21 @@ class DriftCommandIT {
     }
 
     @Test
+    void aStackNeverDeployedIsNotDriftAndTheCheckNeedsNoSecret(Sandbox sandbox) throws Exception {
+        sandbox.reset();
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp.resolve("repo"), sandbox);
+        assertThat(repo.checkout().exitCode()).isZero();
+        repo.env.remove("DATOMIC_LICENSE_KEY");
+
+        Path report = tmp.resolve("never.json");
+        CliRun drift = repo.run("drift", "--dir", repo.clone.toString(), "--report", report.toString());
+        assertThat(drift.exitCode()).as("%s%n%s", drift.out(), drift.err()).isZero();
+        assertThat(drift.out()).contains("demo (demo-datomic-transactor): AWS matches git (git also holds changes not deployed yet)");
+        assertThat(differences(json(report))).isEmpty();
+        assertThat(json(report).path("awsCalls").path("mutating").asLong()).isZero();
+    }
+
+    @Test
     void handMadeChangesInAwsAreEachNamedAndExitTwoAfterADeploymentThatMatchesGit(Sandbox sandbox) throws Exception {
         sandbox.reset();
         ConfigRepoFixture repo = ConfigRepoFixture.create(tmp.resolve("repo"), sandbox);
