@@ -30,7 +30,8 @@ import java.util.Set;
         description = {"Check a stack's transactor.properties, cf.properties and deploy.properties as Datomic would read "
                 + "them: value types, unknown and duplicate keys, required keys, the instance type, heap vs the instance's "
                 + "memory and object cache + memory index vs the heap, secrets in plain text and empty secrets "
-                + "(codes: docs/FINDINGS.md).",
+                + "(codes: docs/FINDINGS.md); a secret placeholder outside the runner's allow-list (--secret-env, --secret-dir) "
+                + "stops it with exit 3, as it stops plan and apply.",
                 "FILE is one of the three files (its kind from its name, or --kind), or a stack folder (all three that exist "
                         + "in it). A single file is checked with its folder's other files, so checks across files work; "
                         + "only findings about the files named are reported.",
@@ -98,7 +99,10 @@ public final class ValidateCommand extends BaseCommand {
             for (Kind k : Kind.values()) {
                 Path named = folder.named.get(k);
                 if (named != null) {
-                    read.put(k, PropertiesFile.read(named));
+                    PropertiesFile file = PropertiesFile.read(named);
+                    // what plan and apply would refuse: a placeholder outside the runner's allow-list (--secret-env, --secret-dir)
+                    secrets().requireAllowed(file);
+                    read.put(k, file);
                     fileCount++;
                 } else {
                     sibling(folder, k).ifPresent(f -> read.put(k, f));

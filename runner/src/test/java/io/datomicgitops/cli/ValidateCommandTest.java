@@ -82,6 +82,15 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aPlaceholderOutsideTheRunnersAllowListIsRefusedAsPlanWouldRefuseIt() throws IOException {
+        edit(tx, "${env:DATOMIC_LICENSE_KEY}", "${env:AWS_SECRET_ACCESS_KEY}");
+        CliRun run = validate(tx.toString());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(3);
+        assertThat(run.err()).contains("'license-key' refers to the environment variable AWS_SECRET_ACCESS_KEY, which is not on the "
+                + "runner's secret allow-list").contains(tx + ":" + line(tx, "license-key="));
+    }
+
+    @Test
     void anAcknowledgedWarningIsPrintedAsSuchAndStillExits0() throws IOException {
         Files.writeString(deploy, Files.readString(deploy) + "acknowledge=instance-type-not-in-datomic-map\n");
         CliRun run = validate(cf.toString());
