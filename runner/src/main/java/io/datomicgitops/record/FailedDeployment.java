@@ -65,7 +65,7 @@ public record FailedDeployment(String stack, String stackName, String attempted,
     }
 
     /** The commit that returns the stack's files to the deployment AWS runs again. */
-    public CommitMessage returnMessage(String deployed, List<String> files) {
+    public CommitMessage returnMessage(String deployed, List<String> files, Approval approval) {
         CommitMessage m = CommitMessage.of(PHASE, stack, "return " + String.join(", ", files) + " to what AWS runs after the failed apply of "
                         + shortId(attempted))
                 .line("The apply of " + attempted + " failed: " + reason)
@@ -77,7 +77,8 @@ public record FailedDeployment(String stack, String stackName, String attempted,
             m.line("Stack events:");
             events.forEach(e -> m.line("  " + e));
         }
-        return m.trailer("Result", result.label).trailer("Attempted", attempted).trailer("Deployed", deployed);
+        return m.trailer("Approved-by", approval.approvedBy()).trailer("Build-URL", approval.buildUrl())
+                .trailer("Result", result.label).trailer("Attempted", attempted).trailer("Deployed", deployed);
     }
 
     /**
@@ -92,9 +93,7 @@ public record FailedDeployment(String stack, String stackName, String attempted,
         if (result == Result.ROLLED_BACK && deployed.isPresent()) {
             java.util.Map<String, byte[]> files = ReturnToDeployed.changes(publisher.repo(), folder, deployed.get());
             if (!files.isEmpty()) {
-                CommitMessage m = returnMessage(deployed.get(), List.copyOf(files.keySet()))
-                        .trailer("Approved-by", approval.approvedBy()).trailer("Build-URL", approval.buildUrl());
-                returnedBy = publisher.publishAll(folder, files, PHASE, m);
+                returnedBy = publisher.publishAll(folder, files, PHASE, returnMessage(deployed.get(), List.copyOf(files.keySet()), approval));
             }
         }
         publisher.tag(folder, tagName(), tagMessage(returnedBy));

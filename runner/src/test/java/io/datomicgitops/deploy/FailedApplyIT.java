@@ -1,0 +1,140 @@
+package io.datomicgitops.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datomicgitops.aws.AwsClients;
+import io.datomicgitops.cli.CliRun;
+import io.datomicgitops.report.Json;
+import io.datomicgitops.testing.ConfigRepoFixture;
+import io.datomicgitops.testing.RollbackProxy;
+import io.datomicgitops.testing.Sandbox;
+import io.datomicgitops.testing.SandboxExtension;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A deployment that fails after the stack update started leaves git saying what AWS runs: CloudFormation rolls the
+ * update back (the sandbox does not roll back, so a proxy in front of it plays CloudFormation's part), and the apply
+ * writes one commit that returns the stack's files to the last deployment, the generated names it wrote kept, with
+ * the failing events in its body (secrets masked) and a {@code Result: rolled-back} trailer, tags the failure, and
+ * ends with the stack's error. The next plan and history name the failure.
+ */
+@ExtendWith(SandboxExtension.class)
+class FailedApplyIT {
+    private static final String TX = "stacks/demo/transactor.properties";
+    private static final String CF = "stacks/demo/cf.properties";
+    private static final String TEMPLATE = "stacks/demo/cf.json";
+    private static final String RECORD = "stacks/demo/deployment.json";
+    private static final String STACK = "demo-datomic-transactor";
+
+    @TempDir
+    Path tmp;
+
+    Sandbox sandbox;
+
+    @BeforeEach
+    void reset(Sandbox sandbox) {
+        this.sandbox = sandbox;
+        sandbox.reset();
+    }
+
+    @Test
+    void aRolledBackUpdateReturnsGitToTheLastDeploymentKeepingTheNamesItCreated() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        String clone = repo.clone.toString();
+        assertThat(repo.checkout().exitCode()).isZero();
+        CliRun first = repo.run("apply", "--dir", clone, "--approved-by", "alice", "--report", tmp.resolve("first.json").toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        String deployedTemplate = repo.remoteFile(TEMPLATE);
+        String deployedRecord = repo.remoteFile(RECORD);
+        String deployedTx = repo.remoteFile(TX);
+        String deployedCf = repo.remoteFile(CF);
+
+        // a bigger instance, more memory index and a log bucket: ensure-transactor creates the bucket (a new generated name),
+        // the update fails
+        String change = repo.push(Map.of(
+                TX, deployedTx.replace("# aws-s3-log-bucket-id=\n", "# aws-s3-log-bucket-id=\naws-s3-log-bucket-id=\n")
+                        .replace("memory-index-max=512m", "memory-index-max=768m"),
+                CF, deployedCf.replace("aws-instance-type=m5.large", "aws-instance-type=m5.xlarge")), "m5.xlarge, with a log bucket");
+        assertThat(repo.checkout().exitCode()).isZero();
+        CliRun failed;
+        try (RollbackProxy cloudFormation = RollbackProxy.start(sandbox.endpoint())) {
+            cloudFormation.rollBackNextUpdate(STACK, "Resource handler returned message: \"license " + ConfigRepoFixture.LICENSE
+                    + " rejected: m5.xlarge is not supported in us-east-1e\"");
+            failed = repo.run("apply", "--dir", clone, "--allow-new-resources", "--approved-by", "bob", "--build-url", "https://ci.example/job/9/",
+                    "--endpoint-url", cloudFormation.endpoint().toString(), "--report", tmp.resolve("failed.json").toString());
+            assertThat(cloudFormation.rolledBack()).as(failed.out() + failed.err()).isTrue();
+        }
+        assertThat(failed.exitCode()).as("the stack's error stays the run's: " + failed.err()).isEqualTo(1);
+        assertThat(failed.err()).contains("the update failed and was rolled back", "returned to it, tagged deploy/demo/")
+                .doesNotContain(ConfigRepoFixture.LICENSE);
+
+        // git = AWS: the template the stack runs, its inputs as deployed, the generated bucket name kept
+        String bucket;
+        try (AwsClients aws = sandbox.clients()) {
+            String running = aws.cloudFormation(null).getTemplate(r -> r.stackName(STACK)).templateBody();
+            assertThat(repo.remoteFile(TEMPLATE)).isEqualTo(running).isEqualTo(deployedTemplate);
+            Matcher name = Pattern.compile("(?m)^aws-s3-log-bucket-id=(\\S+)$").matcher(repo.remoteFile(TX));
+            assertThat(name.find()).as(repo.remoteFile(TX)).isTrue();
+            bucket = name.group(1);
+            aws.s3(null).headBucket(r -> r.bucket(bucket)); // the resource the kept name names exists
+        }
+        assertThat(repo.remoteFile(TX)).as("the person's setting goes back, the generated name stays").isEqualTo(deployedTx.replace("# aws-s3-log-bucket-id=\n",
+                "# aws-s3-log-bucket-id=\naws-s3-log-bucket-id=" + bucket + "\n"));
+        assertThat(repo.remoteFile(CF)).isEqualTo(deployedCf);
+        assertThat(repo.remoteFile(RECORD)).as("deployment.json still describes the deployment that runs").isEqualTo(deployedRecord);
+
+        // one commit, the tool's, after the human change (which stays in history)
+        List<RevCommit> log = repo.remoteLog();
+        RevCommit back = log.get(0);
+        assertThat(back.getShortMessage()).isEqualTo("rollback(demo): return transactor.properties, cf.properties, cf.json to what AWS runs "
+                + "after the failed apply of " + change.substring(0, 10));
+        assertThat(back.getFullMessage()).contains("UPDATE_FAILED", "m5.xlarge is not supported", "Stack events:",
+                        "Phase: rollback\nStack: demo\nApproved-by: bob\nBuild-URL: https://ci.example/job/9/\nResult: rolled-back\nAttempted: " + change)
+                .doesNotContain(ConfigRepoFixture.LICENSE);
+        assertThat(log).extracting(RevCommit::getName).contains(change);
+        String failedTag = failedTag(repo, back);
+        assertThat(failedTag).matches("deploy/demo/\\d{8}T\\d{6}Z-failed");
+
+        // the next apply finds nothing of its own to finish and the return recognised as the tool's; the plan names the failure
+        assertThat(repo.checkout().exitCode()).isZero();
+        Path planMd = tmp.resolve("plan.md");
+        CliRun plan = repo.run("plan", "--dir", clone, "--report", tmp.resolve("plan.json").toString(), "--plan-md", planMd.toString());
+        assertThat(plan.exitCode()).as(plan.err()).isIn(0, 2);
+        String lastFailure = "last apply of " + change.substring(0, 10) + " failed at ";
+        assertThat(Files.readString(planMd)).contains("**Last apply failed:** " + lastFailure, "(rolled-back)", "(tag " + failedTag + ")",
+                "revert " + back.getName().substring(0, 10) + " through a pull request");
+        JsonNode summary = Json.mapper().readTree(Files.readString(tmp.resolve("plan.json"))).path("stacks").path("demo");
+        assertThat(summary.path("lastFailure").asText()).startsWith(lastFailure);
+        assertThat(plan.err()).contains(lastFailure);
+
+        CliRun history = repo.run("history", "demo", "--dir", clone);
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        assertThat(history.out()).contains(failedTag + "  FAILED (rolled-back, UPDATE_ROLLBACK_COMPLETE)",
+                "attempted " + change.substring(0, 10) + ": the update failed and was rolled back");
+    }
+
+    private static String failedTag(ConfigRepoFixture repo, RevCommit at) throws Exception {
+        try (Git git = Git.open(repo.bare.toFile())) {
+            for (Ref t : git.tagList().call()) {
+                Ref peeled = git.getRepository().getRefDatabase().peel(t);
+                String target = peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId().getName() : t.getObjectId().getName();
+                if (t.getName().endsWith("-failed") && target.equals(at.getName())) return t.getName().substring("refs/tags/".length());
+            }
+        }
+        return "(no -failed tag on " + at.getName() + ")";
+    }
+}
