@@ -127,6 +127,64 @@ class FailedApplyIT {
                 "attempted " + change.substring(0, 10) + ": the update failed and was rolled back");
     }
 
+    /**
+     * The stack update succeeded, the replacement failed: AWS runs this deployment's template, so git already says what
+     * runs and nothing is returned; the failure is tagged, deployment.json stays, and the next plan replaces the rest.
+     */
+    @Test
+    void aFailedReplacementLeavesTheDeployedTemplateInGitAndTagsTheFailure() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        String clone = repo.clone.toString();
+        assertThat(repo.checkout().exitCode()).isZero();
+        assertThat(repo.run("apply", "--dir", clone, "--approved-by", "alice", "--report", tmp.resolve("first.json").toString()).exitCode()).isZero();
+        String deployedTemplate = repo.remoteFile(TEMPLATE);
+        String deployedRecord = repo.remoteFile(RECORD);
+        String change = repo.push(Map.of(CF, repo.remoteFile(CF).replace("aws-instance-type=m5.large", "aws-instance-type=m5.xlarge")), "m5.xlarge");
+        assertThat(repo.checkout().exitCode()).isZero();
+
+        CliRun failed;
+        try (RollbackProxy aws = RollbackProxy.start(sandbox.endpoint())) {
+            aws.failNext("TerminateInstanceInAutoScalingGroup", "injected: the group refused to terminate the old transactor");
+            failed = repo.run("apply", "--dir", clone, "--approved-by", "bob", "--endpoint-url", aws.endpoint().toString(),
+                    "--report", tmp.resolve("failed.json").toString());
+        }
+        assertThat(failed.exitCode()).as(failed.err()).isNotZero();
+        assertThat(failed.err()).contains("refused to terminate the old transactor", "the deployment failed (stopped)");
+
+        RevCommit head = repo.remoteLog().get(0);
+        assertThat(head.getShortMessage()).as("nothing to return: the stack runs the new template").startsWith("create-cf-template(demo): ");
+        try (AwsClients aws = sandbox.clients()) {
+            String running = aws.cloudFormation(null).getTemplate(r -> r.stackName(STACK)).templateBody();
+            assertThat(repo.remoteFile(TEMPLATE)).isEqualTo(running).isNotEqualTo(deployedTemplate);
+        }
+        assertThat(repo.remoteFile(RECORD)).isEqualTo(deployedRecord);
+        String failedTag = failedTag(repo, head);
+        assertThat(failedTag).endsWith("-failed");
+        assertThat(tagMessage(repo, failedTag)).contains("Attempted: " + change, "Result: stopped", "Stack-Status: UPDATE_COMPLETE");
+
+        assertThat(repo.checkout().exitCode()).isZero();
+        CliRun plan = repo.run("plan", "--dir", clone, "--report", tmp.resolve("plan.json").toString(), "--plan-md", tmp.resolve("plan.md").toString());
+        assertThat(plan.exitCode()).as(plan.err()).isEqualTo(2);
+        JsonNode summary = Json.mapper().readTree(Files.readString(tmp.resolve("plan.json"))).path("stacks").path("demo");
+        assertThat(summary.path("instancesToReplace").asInt()).as("the old transactor still runs").isEqualTo(1);
+        assertThat(summary.path("lastFailure").asText()).startsWith("last apply of " + change.substring(0, 10) + " failed at ")
+                .contains("(stopped): ", "refused to terminate the old transactor", "(tag " + failedTag + ")");
+
+        CliRun again = repo.run("apply", "--dir", clone, "--approved-by", "bob", "--report", tmp.resolve("again.json").toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(repo.checkout().exitCode()).isZero();
+        CliRun after = repo.run("plan", "--dir", clone, "--report", tmp.resolve("after.json").toString(), "--plan-md", tmp.resolve("after.md").toString());
+        assertThat(after.exitCode()).as(after.err()).isZero();
+        assertThat(Json.mapper().readTree(Files.readString(tmp.resolve("after.json"))).path("stacks").path("demo").has("lastFailure"))
+                .as("a deployment since: no failure to name").isFalse();
+    }
+
+    private static String tagMessage(ConfigRepoFixture repo, String tag) throws Exception {
+        try (Git git = Git.open(repo.bare.toFile()); org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(git.getRepository())) {
+            return walk.parseTag(git.getRepository().resolve("refs/tags/" + tag)).getFullMessage();
+        }
+    }
+
     private static String failedTag(ConfigRepoFixture repo, RevCommit at) throws Exception {
         try (Git git = Git.open(repo.bare.toFile())) {
             for (Ref t : git.tagList().call()) {

@@ -23,7 +23,8 @@ import java.util.concurrent.Executors;
  * loopback proxy in front of the sandbox that, once armed for a stack, answers its ExecuteChangeSet itself without
  * passing it on (so the sandbox's stack keeps its template, as a rolled-back stack does), then reports the stack
  * UPDATE_ROLLBACK_COMPLETE and adds the events CloudFormation writes on the way (the resource's UPDATE_FAILED with
- * its reason first). Every other request goes to the sandbox unchanged. Test code only.
+ * its reason first). It can also fail one call of an action (a replacement's TerminateInstanceInAutoScalingGroup). Every
+ * other request goes to the sandbox unchanged. Test code only.
  */
 public final class RollbackProxy implements AutoCloseable {
     private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "transfer-encoding", "content-length",
@@ -36,6 +37,8 @@ public final class RollbackProxy implements AutoCloseable {
     private volatile String failureReason;
     private volatile String rolledBackStack;
     private volatile Instant rolledBackAt;
+    private volatile String failAction;
+    private volatile String failMessage;
 
     private RollbackProxy(URI target) throws IOException {
         this.target = target;
@@ -64,6 +67,12 @@ public final class RollbackProxy implements AutoCloseable {
         this.armedStack = stackName;
     }
 
+    /** The next call of this action (any service speaking the query protocol: CloudFormation, Auto Scaling) fails with a ValidationError. */
+    public void failNext(String action, String message) {
+        this.failMessage = message;
+        this.failAction = action;
+    }
+
     /** True once an update was rolled back. */
     public boolean rolledBack() {
         return rolledBackStack != null;
@@ -75,6 +84,12 @@ public final class RollbackProxy implements AutoCloseable {
             Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
             String action = form.getOrDefault("Action", "");
             String stack = form.get("StackName");
+            if (action.equals(failAction)) {
+                failAction = null;
+                respond(ex, 400, "<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>" + xml(failMessage)
+                        + "</Message></Error><RequestId>rollback-proxy</RequestId></ErrorResponse>");
+                return;
+            }
             if ("ExecuteChangeSet".equals(action) && stack != null && stack.equals(armedStack)) {
                 armedStack = null;
                 rolledBackAt = Instant.now();
