@@ -5,6 +5,7 @@ import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.cli.CliRun;
 import io.datomicgitops.report.Json;
 import io.datomicgitops.testing.ConfigRepoFixture;
+import io.datomicgitops.testing.GitDaemon;
 import io.datomicgitops.testing.RollbackProxy;
 import io.datomicgitops.testing.Sandbox;
 import io.datomicgitops.testing.SandboxExtension;
@@ -177,6 +178,41 @@ class FailedApplyIT {
         assertThat(after.exitCode()).as(after.err()).isZero();
         assertThat(Json.mapper().readTree(Files.readString(tmp.resolve("after.json"))).path("stacks").path("demo").has("lastFailure"))
                 .as("a deployment since: no failure to name").isFalse();
+    }
+
+    /**
+     * The return cannot be pushed (the remote refuses it): the stack's error stays the run's error and exit code, and
+     * the run says that git could not be brought in line, with what to do.
+     */
+    @Test
+    void aReturnThatCannotBePushedDoesNotHideTheStacksError() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp, sandbox);
+        try (GitDaemon daemon = GitDaemon.start(tmp)) {
+            String clone = repo.clone.toString();
+            assertThat(repo.run("checkout", "--repo", daemon.url(repo.bare), "--dir", clone, "--report", tmp.resolve("c.json").toString()).exitCode()).isZero();
+            assertThat(repo.run("apply", "--dir", clone, "--approved-by", "alice", "--report", tmp.resolve("first.json").toString()).exitCode()).isZero();
+            repo.push(Map.of(CF, repo.remoteFile(CF).replace("aws-instance-type=m5.large", "aws-instance-type=m5.xlarge")), "m5.xlarge");
+            assertThat(repo.run("checkout", "--repo", daemon.url(repo.bare), "--dir", clone, "--report", tmp.resolve("c2.json").toString()).exitCode()).isZero();
+            Path hook = repo.bare.resolve("hooks/pre-receive");
+            Files.createDirectories(hook.getParent());
+            Files.writeString(hook, "#!/bin/sh\nwhile read old new ref; do\n"
+                    + "  if git log --format=%B \"$old..$new\" 2>/dev/null | grep -q '^Phase: rollback'; then echo 'no rollbacks here' >&2; exit 1; fi\n"
+                    + "done\nexit 0\n");
+            hook.toFile().setExecutable(true);
+
+            CliRun failed;
+            try (RollbackProxy cloudFormation = RollbackProxy.start(sandbox.endpoint())) {
+                cloudFormation.rollBackNextUpdate(STACK, "m5.xlarge is not supported in us-east-1e");
+                failed = repo.run("apply", "--dir", clone, "--approved-by", "bob", "--endpoint-url", cloudFormation.endpoint().toString(),
+                        "--report", tmp.resolve("failed.json").toString());
+            }
+            assertThat(failed.exitCode()).as(failed.err()).isEqualTo(1);
+            assertThat(failed.err()).contains("could not record the failed deployment in git", "return stacks/demo to the last deployment by hand")
+                    .containsPattern("(?m)^error: .*the update failed and was rolled back");
+            JsonNode error = Json.mapper().readTree(Files.readString(tmp.resolve("failed.json"))).path("error");
+            assertThat(error.path("exitCode").asInt()).isEqualTo(1);
+            assertThat(error.path("message").asText()).startsWith("the update failed and was rolled back");
+        }
     }
 
     private static String tagMessage(ConfigRepoFixture repo, String tag) throws Exception {
