@@ -32,7 +32,8 @@ final class FailedApply {
     }
 
     /**
-     * Records the failure and returns {@code failure}, for the caller to throw.
+     * Records the failure and returns the error for the caller to throw: {@code failure} itself, or, when git was
+     * returned, the same error (message, exit code) whose advice says how to deploy the change again.
      *
      * @param attempted   the commit the run was deploying (HEAD before its own commits)
      * @param newTemplate the template this run submitted
@@ -49,7 +50,8 @@ final class FailedApply {
             FailedDeployment.Result result = result(deployer, info, lastDeployed.or(plan::deployedTemplate), newTemplate);
             FailedDeployment f = new FailedDeployment(folder.name(), in.stackName(), attempted, ctx.clock().instant(), reason(failure),
                     result, info.map(StackInfo::status).orElse("DOES_NOT_EXIST"), events(failure));
-            String tag = f.publish(publisher, folder, deployed, approval);
+            FailedDeployment.Published published = f.publish(publisher, folder, deployed, approval);
+            String tag = published.tag();
             ctx.log().warn("the deployment failed (" + result.label + "): " + switch (result) {
                 case ROLLED_BACK -> "the stack runs the last deployment again; git returned to it, tagged " + tag;
                 case STOPPED -> "the stack runs this deployment's template, its instances are not all replaced; tagged " + tag
@@ -57,6 +59,12 @@ final class FailedApply {
                 case NOT_CREATED -> "the stack was never deployed, nothing runs; tagged " + tag;
                 case UNSETTLED -> "what the stack runs could not be told (" + f.stackStatus() + "); git left as it is, tagged " + tag;
             });
+            if (published.returnedBy().isPresent() && failure instanceof ToolException t) {
+                // "re-run" would now do nothing: the change that failed is no longer at HEAD
+                String back = published.returnedBy().get().substring(0, 10);
+                return new ToolException(t.exitCode(), t.what(), t.where(), "git was returned to what AWS runs in " + back + " (tag " + tag
+                        + "); to deploy the change again, fix the cause named above, then revert " + back + " through a pull request", t);
+            }
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
             ctx.log().warn("could not record the failed deployment in git (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("")

@@ -84,11 +84,11 @@ public record FailedDeployment(String stack, String stackName, String attempted,
     /**
      * Writes the failure into git: when AWS runs the last deployment again, one commit returns the stack's files to it
      * (generated names kept, see {@link ReturnToDeployed}), pushed; then the tag, on that commit or on HEAD. Returns
-     * the tag.
+     * the tag and the return commit.
      *
      * @param deployed the commit the last deployment record names (empty: the stack was never deployed by the tool)
      */
-    public String publish(Publisher publisher, io.datomicgitops.configrepo.StackFolder folder, Optional<String> deployed, Approval approval) {
+    public Published publish(Publisher publisher, io.datomicgitops.configrepo.StackFolder folder, Optional<String> deployed, Approval approval) {
         Optional<String> returnedBy = Optional.empty();
         if (result == Result.ROLLED_BACK && deployed.isPresent()) {
             java.util.Map<String, byte[]> files = ReturnToDeployed.changes(publisher.repo(), folder, deployed.get());
@@ -97,8 +97,11 @@ public record FailedDeployment(String stack, String stackName, String attempted,
             }
         }
         publisher.tag(folder, tagName(), tagMessage(returnedBy));
-        return tagName();
+        return new Published(tagName(), returnedBy);
     }
+
+    /** What {@link #publish} wrote: the tag, and the commit that returned the files when there was one. */
+    public record Published(String tag, Optional<String> returnedBy) {}
 
     /** One line for the plan and history: what failed, when, why, and what git did about it. */
     public static String describe(Recorded f) {

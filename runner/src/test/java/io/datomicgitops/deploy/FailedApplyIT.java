@@ -82,6 +82,7 @@ class FailedApplyIT {
         assertThat(failed.exitCode()).as("the stack's error stays the run's: " + failed.err()).isEqualTo(1);
         assertThat(failed.err()).contains("the update failed and was rolled back", "returned to it, tagged deploy/demo/")
                 .doesNotContain(ConfigRepoFixture.LICENSE);
+        String todo = Json.mapper().readTree(Files.readString(tmp.resolve("failed.json"))).path("error").path("todo").asText();
 
         // git = AWS: the template the stack runs, its inputs as deployed, the generated bucket name kept
         String bucket;
@@ -109,6 +110,8 @@ class FailedApplyIT {
         assertThat(log).extracting(RevCommit::getName).contains(change);
         String failedTag = failedTag(repo, back);
         assertThat(failedTag).matches("deploy/demo/\\d{8}T\\d{6}Z-failed");
+        assertThat(todo).isEqualTo("git was returned to what AWS runs in " + back.getName().substring(0, 10) + " (tag " + failedTag
+                + "); to deploy the change again, fix the cause named above, then revert " + back.getName().substring(0, 10) + " through a pull request");
 
         // the next apply finds nothing of its own to finish and the return recognised as the tool's; the plan names the failure
         assertThat(repo.checkout().exitCode()).isZero();
