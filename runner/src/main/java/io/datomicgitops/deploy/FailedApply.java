@@ -53,7 +53,10 @@ final class FailedApply {
             FailedDeployment.Published published = f.publish(publisher, folder, deployed, approval);
             String tag = published.tag();
             ctx.log().warn("the deployment failed (" + result.label + "): " + switch (result) {
-                case ROLLED_BACK -> "the stack runs the last deployment again; git returned to it, tagged " + tag;
+                case ROLLED_BACK -> published.returnedBy().isPresent()
+                        ? "the stack runs the last deployment again; git returned to it, tagged " + tag
+                        : "the stack runs what it ran before; " + (deployed.isPresent() ? "git already says so" : "no deployment record to return git to")
+                        + ", tagged " + tag;
                 case STOPPED -> "the stack runs this deployment's template, its instances are not all replaced; tagged " + tag
                         + " (the next apply replaces the rest)";
                 case NOT_CREATED -> "the stack was never deployed, nothing runs; tagged " + tag;
