@@ -88,8 +88,9 @@ final class FailedApply {
         }
         Optional<String> running = deployer.deployedTemplate(info);
         if (running.isEmpty()) return FailedDeployment.Result.UNSETTLED;
-        if (lastDeployed.isPresent() && StackPlanner.sameJson(running.get(), lastDeployed.get())) return FailedDeployment.Result.ROLLED_BACK;
+        // this run's template first: when it is the last deployment's too, HEAD already says what runs
         if (StackPlanner.sameJson(running.get(), newTemplate)) return FailedDeployment.Result.STOPPED;
+        if (lastDeployed.isPresent() && StackPlanner.sameJson(running.get(), lastDeployed.get())) return FailedDeployment.Result.ROLLED_BACK;
         return FailedDeployment.Result.UNSETTLED;
     }
 
