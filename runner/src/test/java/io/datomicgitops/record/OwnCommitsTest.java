@@ -146,6 +146,22 @@ class OwnCommitsTest {
         assertThat(publisher.isOwn(commit(OwnCommits.RECOVER, Map.of(TX, returned)))).isTrue();
     }
 
+    /** A run killed between writing the return and committing it: the next run commits it as the tool's and pushes it. */
+    @Test
+    void aReturnWrittenByAKilledRunIsCommittedAndPushedByTheNext() throws Exception {
+        deployed();
+        commit("ensure-transactor", Map.of(TX, failedRun()));
+        repo.push(Publisher.PUSH_ATTEMPTS);
+        String returned = BASE.replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=datomic-aws-transactor\n");
+        new WriteJournal(repo.gitDirectory()).record(TX, returned.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.writeString(repo.directory().resolve(TX), returned);
+
+        assertThat(publisher.resume()).containsExactly("committed " + TX + ", written by an interrupted run",
+                "pushed 1 commit(s) an interrupted run had not pushed");
+        assertThat(repo.commitsNotOnRemote()).isEmpty();
+        assertThat(repo.readAtHead(TX)).contains(returned);
+    }
+
     private io.datomicgitops.configrepo.StackFolder folder() {
         return io.datomicgitops.configrepo.StackFolder.named("prod", repo.directory());
     }
