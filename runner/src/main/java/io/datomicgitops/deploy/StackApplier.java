@@ -130,7 +130,10 @@ public final class StackApplier {
     /** What the stack update and the replacement did. */
     private record Deployed(StackResult stack, ReplacementResult replacement, String launchSource) {}
 
-    /** The stack update, then the replacement of the instances the plan named: what a failure of returns git to what AWS runs. */
+    /**
+     * The stack update, then the replacement of the instances the plan named, and any check after it: a failure anywhere
+     * in here leaves git saying what AWS runs ({@link FailedApply}).
+     */
     private Deployed updateAndReplace(StackPlan plan, GeneratedTemplate template) {
         StackInputs in = plan.inputs();
         StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), ctx.log(), ctx.clock());

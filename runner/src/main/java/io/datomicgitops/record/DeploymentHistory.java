@@ -27,7 +27,7 @@ import java.util.Optional;
  */
 public final class DeploymentHistory {
     /** The time in a deployment tag's name, as the applier writes it. */
-    private static final DateTimeFormatter TAG_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter TAG_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private DeploymentHistory() {}
 

@@ -5,8 +5,6 @@ import io.datomicgitops.git.CommitMessage;
 import io.datomicgitops.git.GitRepo;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +21,6 @@ public record FailedDeployment(String stack, String stackName, String attempted,
     public static final String TAG_SUFFIX = "-failed";
     /** The phase of the commit that returns the stack's files ({@link OwnCommits} checks it by content). */
     public static final String PHASE = "rollback";
-    private static final DateTimeFormatter TAG_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final int MAX_EVENTS = 20;
 
     /** What AWS runs after the failure, the value of the {@code Result:} trailer. */
@@ -52,7 +49,7 @@ public record FailedDeployment(String stack, String stackName, String attempted,
     }
 
     public String tagName() {
-        return DeploymentHistory.tagPrefix(stack) + TAG_TIME.format(at) + TAG_SUFFIX;
+        return DeploymentHistory.tagPrefix(stack) + DeploymentHistory.TAG_TIME.format(at) + TAG_SUFFIX;
     }
 
     /** The tag's message: a summary line, the reason, then trailers to read it back by ({@link #parse}). */
