@@ -63,8 +63,16 @@ public final class HistoryCommand extends BaseCommand {
             changes(h.pending(), "  ", out);
         }
         for (Deployment d : h.deployments()) {
-            out.add(d.time() + "  " + d.tag() + "  " + (d.status() == null ? "(no deployment.json at the tag)" : d.status()));
-            if (d.commit() != null) {
+            if (d.failed()) {
+                out.add(d.time() + "  " + d.tag() + "  FAILED (" + orDash(d.failure().result()) + ", " + orDash(d.status()) + ")");
+                out.add("  attempted " + shortId(d.commit()) + ": " + d.failure().reason());
+                if (d.failure().returnedBy() != null) {
+                    out.add("  git returned to what AWS runs in " + shortId(d.failure().returnedBy()) + " (revert it through a pull request to try again)");
+                }
+            } else {
+                out.add(d.time() + "  " + d.tag() + "  " + (d.status() == null ? "(no deployment.json at the tag)" : d.status()));
+            }
+            if (d.commit() != null && !d.failed()) {
                 out.add("  commit " + shortId(d.commit()) + ", approved by " + orDash(d.approvedBy()) + ", build " + orDash(d.buildUrl()));
                 out.add("  " + orDash(d.strategy()) + ": " + (d.instancesReplaced().isEmpty() ? "no instance replaced"
                         : d.instancesReplaced().size() + " instance(s) replaced (" + String.join(", ", d.instancesReplaced()) + ")"

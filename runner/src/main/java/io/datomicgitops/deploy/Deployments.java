@@ -9,7 +9,9 @@ import io.datomicgitops.configrepo.StackFolder;
 
 import io.datomicgitops.record.Approval;
 
+import io.datomicgitops.record.DeploymentHistory;
 import io.datomicgitops.record.DeploymentRecord;
+import io.datomicgitops.record.FailedDeployment;
 
 import io.datomicgitops.record.Publisher;
 
@@ -103,6 +105,11 @@ public final class Deployments {
         DeployContext local = local(folder);
         StackPlan plan = new StackPlanner(local, generator, fleet).plan(local.read(folder), source);
         plan = plan.withSettings(settingsChanged(repo, plan));
+        Optional<String> lastFailure = DeploymentHistory.lastFailure(repo, folder).map(FailedDeployment::describe);
+        if (lastFailure.isPresent()) {
+            plan = plan.withSummary(plan.summary().withLastFailure(lastFailure.get()));
+            local.log().warn(lastFailure.get());
+        }
         report.addPhase(folder.name(), "plan", plan.changes() ? "changes-pending" : "no-changes",
                 Duration.between(start, ctx.clock().instant()), plan.summary().oneLine(), reported ? plan : plan.summary());
         if (reported) report.putStack(folder.name(), plan.summary());

@@ -43,6 +43,7 @@ public final class PlanMarkdown {
         md.append("## ").append(p.stack()).append(": stack `").append(s.stackName()).append("` in ").append(s.region())
                 .append(s.changes() ? " — changes pending" : " — no changes").append("\n\n");
         md.append("**Impact:** ").append(s.impact()).append(".\n\n");
+        if (s.lastFailure() != null) md.append("**Last apply failed:** ").append(s.lastFailure()).append(".\n\n");
         findings(md, s.findings());
         settings(md, p);
         memory(md, p);

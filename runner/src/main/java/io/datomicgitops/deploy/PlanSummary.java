@@ -15,7 +15,7 @@ import java.util.List;
  */
 @JsonPropertyOrder({"stackName", "region", "changes", "impact", "summary", "details", "findings", "resourcesToCreate", "resourcesToUpdate", "keysToWrite",
         "templateChanged", "templateDiffLines", "stackExists", "changeSetChanges", "replacements", "instancesToReplace", "strategy",
-        "recordUpToDate", "drift", "instancesRunning"})
+        "recordUpToDate", "drift", "instancesRunning", "lastFailure"})
 public record PlanSummary(
         String stackName,
         String region,
@@ -35,7 +35,22 @@ public record PlanSummary(
         /** The transactors the group runs now (0 for a new stack). */
         int instancesRunning,
         /** What a reviewer must see first: warnings and errors about the files and the deployment. */
-        List<Finding> findings) {
+        List<Finding> findings,
+        /** The stack's last apply, when it failed (its -failed tag): what it attempted, why, what git did; else null. */
+        String lastFailure) {
+
+    public PlanSummary(String stackName, String region, boolean changes, int resourcesToCreate, int resourcesToUpdate, List<String> keysToWrite,
+                       boolean templateChanged, int templateDiffLines, boolean stackExists, int changeSetChanges, int replacements,
+                       int instancesToReplace, String strategy, boolean recordUpToDate, List<String> drift, int instancesRunning,
+                       List<Finding> findings) {
+        this(stackName, region, changes, resourcesToCreate, resourcesToUpdate, keysToWrite, templateChanged, templateDiffLines, stackExists,
+                changeSetChanges, replacements, instancesToReplace, strategy, recordUpToDate, drift, instancesRunning, findings, null);
+    }
+
+    public PlanSummary withLastFailure(String line) {
+        return new PlanSummary(stackName, region, changes, resourcesToCreate, resourcesToUpdate, keysToWrite, templateChanged, templateDiffLines,
+                stackExists, changeSetChanges, replacements, instancesToReplace, strategy, recordUpToDate, drift, instancesRunning, findings, line);
+    }
 
     /** Datomic's documented failover: peers reconnect to the new active transactor in about 11 s. */
     static final int FAILOVER_SECONDS = 11;
@@ -94,6 +109,7 @@ public record PlanSummary(
     @JsonProperty("details")
     public List<String> details() {
         List<String> lines = new ArrayList<>();
+        if (lastFailure != null) lines.add("Last apply: " + lastFailure);
         lines.add("AWS resources: " + resourcesToCreate + " to create, " + resourcesToUpdate + " to update"
                 + (keysToWrite.isEmpty() ? "" : " (writes " + String.join(", ", keysToWrite) + ")"));
         lines.add("Template: " + (templateChanged ? templateDiffLines + " diff lines" : "unchanged"));

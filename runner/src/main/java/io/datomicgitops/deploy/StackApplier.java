@@ -50,7 +50,8 @@ import java.util.stream.Collectors;
 /**
  * Applies one stack, in the runbook's order — ensure-transactor, ensure-cf, create-cf-template, the stack update,
  * the instance replacement — with git as the write-ahead log: each generated name is committed and pushed the
- * moment it is written, the template before the stack is touched, and a deployment record (tagged) at the end.
+ * moment it is written, the template before the stack is touched, and a deployment record (tagged) at the end. A
+ * failure from the stack update on leaves git saying what AWS runs ({@link FailedApply}).
  */
 public final class StackApplier {
     private static final DateTimeFormatter TAG_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -71,6 +72,7 @@ public final class StackApplier {
      */
     public ApplyResult apply(StackPlan plan, Approval approval) {
         Instant started = ctx.clock().instant();
+        String attempted = publisher.repo().head(); // the config this run deploys, before its own commits
         StackInputs in = plan.inputs();
         StackFolder folder = in.folder();
         String stack = folder.name();
@@ -91,17 +93,19 @@ public final class StackApplier {
                 "create-cf-template", withApproval(CommitMessage.of("create-cf-template", stack,
                         "regenerate " + StackFolder.TEMPLATE + " (+" + diff.added() + " -" + diff.removed() + " lines)"), approval));
 
-        StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
-        String stackName = in.stackName();
+        // before a datomic-version change reaches the stack; a failed backup stops the run with the stack untouched
         Optional<String> backup = new UpgradeBackup(ctx.log()).runBefore(in, plan.stackPreview(), ctx.allowances().skipBackup());
-        StackResult stackResult = deployer.apply(in.stackRequest(template, in.tx(), in.cf(), StackSource.of(publisher.repo(), folder), ctx.secrets()));
-
-        InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
-        // an update may recreate the group under a new name: the stack's own answer names it
-        String group = stackResult.autoScalingGroup() != null ? stackResult.autoScalingGroup()
-                : plan.group().map(InstanceReplacer.GroupSnapshot::groupName).orElseGet(() -> deployer.autoScalingGroupName(stackName));
-        ReplacementResult replacement = plan.group().map(before -> replaceOld(plan, before, stackResult, group, replacer)).orElse(null);
-        String launchSource = replacer.launchSource(group).toString();
+        Deployed deployed;
+        try {
+            deployed = updateAndReplace(plan, template);
+        } catch (RuntimeException e) {
+            // from the stack update on, git returns to what AWS runs and records the failure; the error stays the run's
+            throw new FailedApply(ctx, publisher).record(plan, attempted, template.json(), approval, e);
+        }
+        String stackName = in.stackName();
+        StackResult stackResult = deployed.stack();
+        ReplacementResult replacement = deployed.replacement();
+        String launchSource = deployed.launchSource();
 
         DeploymentRecord record = DeploymentRecord.builder()
                 .stack(stack).stackName(stackName).stackId(stackResult.stackId()).region(in.region())
@@ -126,6 +130,28 @@ public final class StackApplier {
         String tag = "deploy/" + stack + "/" + TAG_TIME.format(ctx.clock().instant());
         publisher.tag(folder, tag, "deployed " + stackName + " at " + record.deployedCommit());
         return new ApplyResult(stack, ApplyResult.Outcome.DEPLOYED, record, tag, tx, cf, templateCommit.orElse(null), stackResult, replacement);
+    }
+
+    /** What the stack update and the replacement did. */
+    private record Deployed(StackResult stack, ReplacementResult replacement, String launchSource) {}
+
+    /**
+     * The stack update, then the replacement of the instances the plan named, and any check after it: a failure anywhere
+     * in here leaves git saying what AWS runs ({@link FailedApply}).
+     */
+    private Deployed updateAndReplace(StackPlan plan, GeneratedTemplate template) {
+        StackInputs in = plan.inputs();
+        StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
+        String stackName = in.stackName();
+        StackResult stackResult = deployer.apply(in.stackRequest(template, in.tx(), in.cf(), StackSource.of(publisher.repo(), in.folder()), ctx.secrets()));
+
+        InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
+        // an update may recreate the group under a new name: the stack's own answer names it
+        String group = stackResult.autoScalingGroup() != null ? stackResult.autoScalingGroup()
+                : plan.group().map(InstanceReplacer.GroupSnapshot::groupName).orElseGet(() -> deployer.autoScalingGroupName(stackName));
+        ReplacementResult replacement = plan.group().map(before -> replaceOld(plan, before, stackResult, group, replacer)).orElse(null);
+        String launchSource = replacer.launchSource(group).toString();
+        return new Deployed(stackResult, replacement, launchSource);
     }
 
     /**

@@ -39,6 +39,11 @@ public record StackPlan(
                 deployedTemplate, inputs, group, launchChanges, List.copyOf(changed));
     }
 
+    public StackPlan withSummary(PlanSummary changed) {
+        return new StackPlan(stack, changed, ensureTransactor, ensureCf, templateDiff, stackPreview, instances, drift, template,
+                deployedTemplate, inputs, group, launchChanges, settings);
+    }
+
     public boolean changes() {
         return summary.changes();
     }

@@ -18,7 +18,8 @@ import java.util.Optional;
  * commit must change exactly the one file that phase writes, in the folder of the stack it names, the way the phase
  * changes it — the ensure phases fill in only their own blank keys, with values of the form they write
  * ({@link PhaseWrites}); the template and the deployment record are written whole, but apply regenerates the template
- * from the properties files and never deploys the committed one, and the record only describes a deployment. A commit
+ * from the properties files and never deploys the committed one, and the record only describes a deployment; a return to
+ * what AWS runs after a failed deployment changes several files, each back to what the deployment record says runs. A commit
  * that passes could have been the tool's, whoever made it: catching up with it, finishing it or pushing it deploys
  * nothing a person chose. No key is needed, so every clone and every agent recognises every other run's commits.
  */
@@ -50,6 +51,7 @@ public final class OwnCommits {
         Optional<String> phase = CommitMessage.trailerOf(c.message(), "Phase");
         Optional<String> stack = CommitMessage.trailerOf(c.message(), "Stack");
         if (phase.isEmpty() || stack.isEmpty()) return Optional.of("no Phase and Stack trailers");
+        if (phase.get().equals(FailedDeployment.PHASE)) return notAReturn(c, stack.get());
         if (c.parents() != 1 || c.paths().size() != 1) return Optional.of("changes " + c.paths().size() + " files");
         String path = c.paths().iterator().next();
         int slash = path.lastIndexOf('/');
@@ -60,6 +62,9 @@ public final class OwnCommits {
         Optional<String> before = repo.readAt(c.id() + "^", path);
         Optional<String> after = repo.readAt(c.id(), path);
         if (after.isEmpty()) return Optional.of("deletes " + path);
+        if (phase.get().equals(RECOVER) && ReturnToDeployed.FILES.contains(file) && returned(c.id() + "^", folder, file, before, after)) {
+            return Optional.empty(); // the interrupted write was a return to what AWS runs
+        }
         Optional<String> writer = PhaseWrites.phaseOf(file);
         if (writer.isPresent()) {
             if (before.isEmpty()) return Optional.of("creates " + path);
@@ -71,6 +76,34 @@ public final class OwnCommits {
             return record ? Optional.empty() : Optional.of(path + " is not a deployment record of " + stack.get());
         }
         return json(after.get()) ? Optional.empty() : Optional.of(path + " is not JSON");
+    }
+
+    /**
+     * A return to what AWS runs after a failed deployment: it changes, in one stack's folder, only files a return
+     * writes, each to its content at the commit the deployment record names, generated names kept
+     * ({@link ReturnToDeployed}). Taking it for the tool's own deploys nothing: the stack runs that config already.
+     */
+    private Optional<String> notAReturn(GitRepo.LocalCommit c, String stack) {
+        if (c.parents() != 1 || c.paths().isEmpty()) return Optional.of("a " + FailedDeployment.PHASE + " commit changes " + c.paths().size() + " files");
+        String parent = c.id() + "^";
+        for (String path : c.paths()) {
+            int slash = path.lastIndexOf('/');
+            String folder = slash < 0 ? "" : path.substring(0, slash);
+            String file = path.substring(slash + 1);
+            if (!folder.equals(stack) && !folder.endsWith("/" + stack)) return Optional.of("changes " + path + ", outside stack " + stack);
+            if (!ReturnToDeployed.FILES.contains(file)) return Optional.of(FailedDeployment.PHASE + " does not write " + file);
+            if (!returned(parent, folder, file, repo.readAt(parent, path), repo.readAt(c.id(), path))) {
+                return Optional.of(path + " is not its content at the deployed commit");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code after} is the file returned to the commit the deployment record at {@code parent} names. */
+    private boolean returned(String parent, String folder, String file, Optional<String> before, Optional<String> after) {
+        Optional<String> deployed = ReturnToDeployed.deployedCommit(repo, parent, folder);
+        return after.isPresent() && deployed.isPresent()
+                && ReturnToDeployed.returned(repo, deployed.get(), folder, file, before).equals(after);
     }
 
     private static boolean writes(String phase, String file) {

@@ -56,6 +56,25 @@ public final class Publisher {
     }
 
     /**
+     * As {@link #publish}, for several of the stack's files in one commit (the return to what AWS runs after a failed
+     * deployment): each journaled, written atomically, then committed together and pushed.
+     *
+     * @param files file name in the stack's folder -> its new content
+     */
+    public Optional<String> publishAll(StackFolder stack, Map<String, byte[]> files, String phase, CommitMessage message) {
+        long start = System.nanoTime();
+        List<String> paths = files.keySet().stream().map(stack::gitPath).toList();
+        files.forEach((name, content) -> journal.record(stack.gitPath(name), content));
+        files.forEach((name, content) -> AtomicFiles.write(stack.file(name), content));
+        Optional<String> id = repo.commit(paths, message, committer);
+        paths.forEach(journal::clear);
+        if (id.isEmpty()) return Optional.empty();
+        GitRepo.PushOutcome pushed = push(stack.name(), phase, message.subject(), start);
+        refuseForeignChanges(stack, pushed);
+        return Optional.of(pushed.head());
+    }
+
+    /**
      * The push rebased onto someone's commits to this stack's files. Git merged them line by line, but the run's next
      * write of a whole file would undo them, and what it deploys would not be what git now holds: stop right after the
      * push, so that nothing is lost.

@@ -81,7 +81,7 @@ class DeploymentHistoryTest {
             Deployment d2 = h.deployments().get(0);
             assertThat(d2).isEqualTo(new Deployment("deploy/demo/20260102T110000Z", "2026-01-02T11:00:00Z", second.deployedCommit,
                     second.recordCommit, "demo-datomic-transactor", "UPDATE_COMPLETE", "bob", null, "surge", List.of("i-0aaa"), List.of("i-0bbb"),
-                    0.0, "arn:aws:cloudformation:us-east-1:000000000000:changeSet/c-20260102T110000Z/1", "found", true, d2.changes()));
+                    0.0, "arn:aws:cloudformation:us-east-1:000000000000:changeSet/c-20260102T110000Z/1", "found", true, d2.changes(), null));
             // the merge commit stands for the pull request; the README and the other stack's commits are not the stack's
             assertThat(d2.changes()).extracting(Change::id, Change::subject, Change::phase, Change::merge).containsExactly(
                     org.assertj.core.groups.Tuple.tuple(second.recordCommit, "deploy(demo): deployed demo-datomic-transactor", "deploy", false),
@@ -93,7 +93,7 @@ class DeploymentHistoryTest {
             Deployment d1 = h.deployments().get(1);
             assertThat(d1).isEqualTo(new Deployment("deploy/demo/20260101T100000Z", "2026-01-01T10:00:00Z", first.deployedCommit,
                     first.recordCommit, "demo-datomic-transactor", "UPDATE_COMPLETE", "alice", "https://ci/job/1/", "surge", List.of(), List.of("i-0bbb"),
-                    0.0, "arn:aws:cloudformation:us-east-1:000000000000:changeSet/c-20260101T100000Z/1", "found", true, d1.changes()));
+                    0.0, "arn:aws:cloudformation:us-east-1:000000000000:changeSet/c-20260101T100000Z/1", "found", true, d1.changes(), null));
             assertThat(d1.changes()).extracting(Change::id).containsExactly(first.recordCommit, first.deployedCommit, initial);
 
             assertThat(h.limit(1).deployments()).containsExactly(d2);

@@ -82,4 +82,87 @@ class OwnCommitsTest {
         assertThat(publisher.isOwn(commit("create-cf-template", Map.of(TEMPLATE, "{\"Resources\": {}}\n")))).as("the template").isTrue();
         assertThat(publisher.isOwn(commit("create-cf-template", Map.of(TEMPLATE, "not json")))).isFalse();
     }
+
+    /** The record of a deployment of HEAD, committed as the tool does; returns the deployed commit. */
+    private String deployed() throws Exception {
+        String at = repo.head();
+        String record = DeploymentRecord.builder().stack("prod").stackName("prod-transactor").region("us-east-1").deployedCommit(at)
+                .configSha256("0".repeat(64)).startedAt("2026-12-01T10:00:00Z").finishedAt("2026-12-01T10:05:00Z").build().toJson();
+        assertThat(publisher.isOwn(commit("deploy", Map.of("stacks/prod/deployment.json", record)))).isTrue();
+        return at;
+    }
+
+    /** A person's change (not judged here), then the name the failed run's ensure phase wrote. */
+    private String failedRun() throws Exception {
+        commit("change", Map.of(TX, BASE.replace("memory-index-max=512m", "memory-index-max=4g")));
+        return BASE.replace("memory-index-max=512m", "memory-index-max=4g")
+                .replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=datomic-aws-transactor\n");
+    }
+
+    @Test
+    void aReturnToTheDeployedConfigKeepingTheGeneratedNameIsTheTools() throws Exception {
+        deployed();
+        String named = failedRun();
+        assertThat(publisher.isOwn(commit("ensure-transactor", Map.of(TX, named)))).isTrue();
+        String returned = BASE.replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=datomic-aws-transactor\n");
+        assertThat(new String(ReturnToDeployed.changes(repo, folder(), ReturnToDeployed.deployedCommit(repo, "HEAD", "stacks/prod").orElseThrow())
+                .get("transactor.properties"), java.nio.charset.StandardCharsets.UTF_8)).as("the writer's return").isEqualTo(returned);
+        GitRepo.LocalCommit back = commit(FailedDeployment.PHASE, Map.of(TX, returned, TEMPLATE, "{\"Resources\":{}}\n"));
+        assertThat(new OwnCommits(repo, TOOL.getEmailAddress()).notOwn(back))
+                .as("cf.json is not in the deployed commit: a return does not write it").hasValueSatisfying(why -> assertThat(why).contains("cf.json"));
+    }
+
+    @Test
+    void aReturnIsTheToolsOnlyWhenEachFileIsBackToTheDeployedCommitWithTheNamesKept() throws Exception {
+        deployed();
+        String named = failedRun();
+        commit("ensure-transactor", Map.of(TX, named));
+        String returned = BASE.replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=datomic-aws-transactor\n");
+        assertThat(publisher.isOwn(commit(FailedDeployment.PHASE, Map.of(TX, returned)))).isTrue();
+    }
+
+    @Test
+    void aForgedReturnToAConfigThatWasNeverDeployedIsNotTheTools() throws Exception {
+        deployed();
+        commit("ensure-transactor", Map.of(TX, failedRun()));
+        GitRepo.LocalCommit nameDropped = commit(FailedDeployment.PHASE, Map.of(TX, BASE));
+        assertThat(publisher.isOwn(nameDropped)).as("a return that loses a generated name is not the tool's").isFalse();
+        GitRepo.LocalCommit forged = commit(FailedDeployment.PHASE, Map.of(TX, BASE.replace("memory-index-max=512m", "memory-index-max=1g")));
+        assertThat(new OwnCommits(repo, TOOL.getEmailAddress()).notOwn(forged)).hasValueSatisfying(why -> assertThat(why)
+                .isEqualTo(TX + " is not its content at the deployed commit"));
+    }
+
+    @Test
+    void aReturnWithoutADeploymentRecordIsNotTheTools() throws Exception {
+        commit("ensure-transactor", Map.of(TX, failedRun()));
+        assertThat(publisher.isOwn(commit(FailedDeployment.PHASE, Map.of(TX, BASE)))).isFalse();
+    }
+
+    @Test
+    void anInterruptedReturnFinishedByRecoverIsTheTools() throws Exception {
+        deployed();
+        commit("ensure-transactor", Map.of(TX, failedRun()));
+        String returned = BASE.replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=datomic-aws-transactor\n");
+        assertThat(publisher.isOwn(commit(OwnCommits.RECOVER, Map.of(TX, returned)))).isTrue();
+    }
+
+    /** A run killed between writing the return and committing it: the next run commits it as the tool's and pushes it. */
+    @Test
+    void aReturnWrittenByAKilledRunIsCommittedAndPushedByTheNext() throws Exception {
+        deployed();
+        commit("ensure-transactor", Map.of(TX, failedRun()));
+        repo.push(Publisher.PUSH_ATTEMPTS);
+        String returned = BASE.replace("# aws-transactor-role=\n", "# aws-transactor-role=\naws-transactor-role=datomic-aws-transactor\n");
+        new WriteJournal(repo.gitDirectory()).record(TX, returned.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.writeString(repo.directory().resolve(TX), returned);
+
+        assertThat(publisher.resume()).containsExactly("committed " + TX + ", written by an interrupted run",
+                "pushed 1 commit(s) an interrupted run had not pushed");
+        assertThat(repo.commitsNotOnRemote()).isEmpty();
+        assertThat(repo.readAtHead(TX)).contains(returned);
+    }
+
+    private io.datomicgitops.configrepo.StackFolder folder() {
+        return io.datomicgitops.configrepo.StackFolder.named("prod", repo.directory());
+    }
 }
