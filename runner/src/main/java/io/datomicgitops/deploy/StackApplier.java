@@ -30,7 +30,9 @@ import io.datomicgitops.instances.ReplacementPlan;
 import io.datomicgitops.instances.ReplacementRequest;
 import io.datomicgitops.instances.ReplacementResult;
 import io.datomicgitops.instances.Strategy;
+import io.datomicgitops.guard.AlarmGuard;
 import io.datomicgitops.stack.StackDeployer;
+import io.datomicgitops.stack.StackRequest;
 import io.datomicgitops.stack.StackResult;
 import io.datomicgitops.template.GeneratedTemplate;
 import io.datomicgitops.template.TemplateGenerator;
@@ -91,13 +93,16 @@ public final class StackApplier {
 
         StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
         String stackName = in.stackName();
-        StackResult stackResult = deployer.apply(in.stackRequest(template, in.tx(), in.cf(), StackSource.of(publisher.repo(), folder), ctx.secrets()));
+        AlarmGuard guard = AlarmGuard.of(ctx.aws(), in, publisher.repo(), plan.deployedTemplate(), ctx.log(), ctx.clock());
+        StackRequest request = guard.arm(in.stackRequest(template, in.tx(), in.cf(), StackSource.of(publisher.repo(), folder), ctx.secrets()));
+        StackResult stackResult = deployer.apply(request);
 
         InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
         // an update may recreate the group under a new name: the stack's own answer names it
         String group = stackResult.autoScalingGroup() != null ? stackResult.autoScalingGroup()
                 : plan.group().map(InstanceReplacer.GroupSnapshot::groupName).orElseGet(() -> deployer.autoScalingGroupName(stackName));
         ReplacementResult replacement = plan.group().map(before -> replaceOld(plan, before, stackResult, group, replacer)).orElse(null);
+        guard.bake(request, group, replacement);
         String launchSource = replacer.launchSource(group).toString();
 
         DeploymentRecord record = DeploymentRecord.builder()
