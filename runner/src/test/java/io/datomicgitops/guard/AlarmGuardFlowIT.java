@@ -154,6 +154,24 @@ class AlarmGuardFlowIT {
         }
     }
 
+    @Test
+    void aGuardThatCannotWorkStopsThePlanAndTheApplyBeforeAnyChange() throws Exception {
+        ConfigRepoFixture repo = ConfigRepoFixture.create(tmp.resolve("repo"), sandbox);
+        String tx = "stacks/demo/transactor.properties";
+        repo.push(Map.of(DEPLOY, repo.remoteFile(DEPLOY) + "guard-standard-alarms=true\n",
+                tx, repo.remoteFile(tx).replace("aws-cloudwatch-dimension-value=demo-datomic\n", "")), "guard without the metrics");
+        assertThat(repo.checkout().exitCode()).isZero();
+        for (String command : List.of("plan", "apply")) {
+            CliRun run = repo.run(command, "--dir", repo.clone.toString(), "--report", tmp.resolve(command + ".json").toString());
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+            assertThat(run.err()).contains("deploy.properties:", "guard-standard-alarms=true watches the transactor's CloudWatch metrics");
+        }
+        assertThat(repo.remoteLog()).as("nothing committed").hasSize(2);
+        try (AwsClients aws = sandbox.clients()) {
+            assertThat(aws.cloudFormation(REGION).listStacks().stackSummaries()).isEmpty();
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
