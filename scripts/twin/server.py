@@ -4,7 +4,8 @@
 
 Started by `scripts/sandbox start --twin`. It serves everything moto serves, plus:
   - CloudWatch in the AWS SDK's RPC v2 CBOR protocol (ListMetrics, GetMetricStatistics, PutMetricData), which moto
-    5.2 does not speak, so the runner can read the standby heartbeat (HeartMonitorMsec);
+    5.2 does not speak, so the runner can read the standby heartbeat (HeartMonitorMsec); its alarms through moto's
+    JSON protocol (ALARM_OPERATIONS, as the plain sandbox does);
   - UpdateTerminationProtection (moto answers HTTP 500), kept per stack and shown by DescribeStacks;
   - a control API under /twin/: GET /twin/status, POST /twin/fault, POST /twin/probe/reset, POST /twin/reset.
 See docs/TWIN.md.
@@ -253,6 +254,9 @@ class TwinApp:
         if path.startswith("/twin/"):
             return self.control(path, method, environ, start_response)
         m = re.match(r"^/service/GraniteServiceVersion20100801/operation/(\w+)$", path)
+        if m and method == "POST" and m.group(1) in ALARM_OPERATIONS:
+            with self.twin.lock:
+                return cloudwatch_cbor_via_json(self.moto, environ, start_response, m.group(1))
         if m and method == "POST":
             return cloudwatch_cbor(self.twin, environ, start_response, m.group(1))
         if path == "/moto-api/reset" and method == "POST":
