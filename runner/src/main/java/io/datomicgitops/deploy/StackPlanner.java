@@ -20,7 +20,7 @@ import io.datomicgitops.ensure.ResourceChange;
 import io.datomicgitops.findings.Acknowledgements;
 import io.datomicgitops.findings.DatomicChecks;
 import io.datomicgitops.findings.Finding;
-import io.datomicgitops.guard.GuardSettings;
+import io.datomicgitops.guard.AlarmGuard;
 import io.datomicgitops.instances.InstanceReplacer;
 import io.datomicgitops.instances.ReplacementPlan;
 import io.datomicgitops.report.Json;
@@ -66,7 +66,7 @@ public final class StackPlanner {
      * redone on the planned files otherwise.
      */
     private StackPlan plan(StackInputs in, StackSource source, Parallel reads) {
-        GuardSettings.from(in.deploy(), in.tx(), in.region()); // a guard that cannot work stops the plan, before any AWS call
+        AlarmGuard.check(ctx.aws(), in); // a guard that cannot work stops the plan, before any change
         Log log = ctx.log();
         String stackName = in.stackName();
         StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), log, ctx.clock());

@@ -69,6 +69,26 @@ public final class AlarmGuard {
         return new AlarmGuard(aws, in, settings, previous, log, clock, Sleeper.REAL);
     }
 
+    /**
+     * What the plan checks before any change: the guard keys (exit 3 when the guard cannot work), and that every alarm
+     * named in guard-alarms exists in the stack's region (the standard ones are created by apply).
+     */
+    public static void check(AwsClients aws, StackInputs in) {
+        GuardSettings settings = GuardSettings.from(in.deploy(), in.tx(), in.region());
+        if (settings.alarms().isEmpty()) return;
+        List<String> named = settings.alarms().stream().map(GuardSettings::nameOf).toList();
+        requireFound(in, named, AlarmStates.read(aws.cloudWatch(in.region()), named));
+    }
+
+    private static void requireFound(StackInputs in, List<String> names, Map<String, AlarmStates.State> found) {
+        List<String> missing = new ArrayList<>(names);
+        missing.removeAll(found.keySet());
+        if (!missing.isEmpty()) {
+            throw new ToolException(ExitCode.INVALID_CONFIG, "no alarm " + String.join(", ", missing) + " in " + in.region(),
+                    in.deploy().where("guard-alarms"), "create the alarm in the stack's region, or correct guard-alarms");
+        }
+    }
+
     private boolean active() {
         return settings.enabled() && previous.isPresent();
     }
@@ -90,12 +110,7 @@ public final class AlarmGuard {
         List<String> names = settings.alarmNames(in.stackName());
         Map<String, AlarmStates.State> found = AlarmStates.read(cw(), names);
         if (settings.standardAlarms() && ensureStandardAlarms(found)) found = AlarmStates.read(cw(), names);
-        List<String> missing = new ArrayList<>(names);
-        missing.removeAll(found.keySet());
-        if (!missing.isEmpty()) {
-            throw new ToolException(ExitCode.INVALID_CONFIG, "no alarm " + String.join(", ", missing) + " in " + in.region(),
-                    in.deploy().where("guard-alarms"), "create the alarm in the stack's region, or correct guard-alarms");
-        }
+        requireFound(in, names, found);
         Map<String, AlarmStates.State> byName = found;
         List<String> arns = names.stream().map(n -> byName.get(n).arn()).toList();
         log.progress("guard: the stack update carries " + names.size() + " rollback trigger(s), monitoring "

@@ -167,6 +167,16 @@ class AlarmGuardFlowIT {
             assertThat(run.err()).contains("deploy.properties:", "guard-standard-alarms=true watches the transactor's CloudWatch metrics");
         }
         assertThat(repo.remoteLog()).as("nothing committed").hasSize(2);
+
+        // an alarm named in guard-alarms that does not exist: found by the plan, so the apply changes nothing either
+        repo.push(Map.of(DEPLOY, repo.remoteFile(DEPLOY).replace("guard-standard-alarms=true\n", "guard-alarms=demo-typo\n")), "a typo");
+        assertThat(repo.checkout().exitCode()).isZero();
+        for (String command : List.of("plan", "apply")) {
+            CliRun run = repo.run(command, "--dir", repo.clone.toString(), "--report", tmp.resolve(command + "-typo.json").toString());
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+            assertThat(run.err()).contains("deploy.properties:", "no alarm demo-typo in us-east-1", "correct guard-alarms");
+        }
+        assertThat(repo.remoteLog()).as("nothing committed").hasSize(3);
         try (AwsClients aws = sandbox.clients()) {
             assertThat(aws.cloudFormation(REGION).listStacks().stackSummaries()).isEmpty();
         }
