@@ -152,6 +152,15 @@ class AlarmGuardFlowIT {
                     .extracting(a -> a.metricName() + " " + a.dimensions().get(0).name() + "=" + a.dimensions().get(0).value() + " " + a.treatMissingData())
                     .containsExactlyInAnyOrder("Alarm Transactor=demo-datomic notBreaching", "HeartbeatMsec Transactor=demo-datomic breaching");
         }
+        assertThat(apply.out()).contains("guard: created alarm " + HEARTBEAT_ALARM);
+
+        // the next guarded deployment finds the standard alarms as they should be: nothing written
+        String tx = "stacks/demo/transactor.properties";
+        repo.push(Map.of(tx, repo.remoteFile(tx).replace("object-cache-max=1g", "object-cache-max=2g")), "bigger object cache");
+        assertThat(repo.checkout().exitCode()).isZero();
+        CliRun next = repo.run("apply", "--dir", repo.clone.toString(), "--approved-by", "bob", "--report", tmp.resolve("next.json").toString());
+        assertThat(next.exitCode()).as(next.err()).isZero();
+        assertThat(next.out()).contains("guard: no alarm in 3s").doesNotContain("guard: created alarm", "guard: updated alarm");
     }
 
     @Test
