@@ -142,7 +142,8 @@ public final class AlarmGuard {
             return;
         }
         AlarmStates.State alarm = alarmed.get();
-        String what = "alarm " + alarm.name() + " went to ALARM during the bake: " + alarm.reason();
+        String what = "alarm " + alarm.name() + " went to ALARM during the bake: "
+                + (alarm.reason() == null || alarm.reason().isBlank() ? "(CloudWatch gives no reason)" : alarm.reason());
         log.warn("guard: " + what + "; rolling the deployment back");
         String region = in.region();
         GuardRollback rollback = new GuardRollback(new StackDeployer(aws, region, log, clock, sleeper),
@@ -156,6 +157,6 @@ public final class AlarmGuard {
                             + "then fix or revert the change in git", e);
         }
         throw new ToolException(ExitCode.FAILED, what + "; rolled back: " + rolledBack, "stack " + deployed.stackName(),
-                "read the alarm and the transactors' logs; git still holds the change: fix or revert it, then re-run");
+                "read the alarm and the transactors' logs; the change does not run: fix it in git, then re-run");
     }
 }
