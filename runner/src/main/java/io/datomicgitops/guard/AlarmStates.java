@@ -5,6 +5,7 @@ import software.amazon.awssdk.services.cloudwatch.model.AlarmType;
 import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,8 @@ import java.util.Map;
 final class AlarmStates {
     static final String ALARM = "ALARM";
 
-    /** One alarm as DescribeAlarms shows it; {@code metric} is null for a composite alarm. */
-    record State(String name, String arn, String value, String reason, MetricAlarm metric) {
+    /** One alarm as DescribeAlarms shows it: {@code since} when it entered its state (null if not said); {@code metric} null for a composite alarm. */
+    record State(String name, String arn, String value, String reason, Instant since, MetricAlarm metric) {
         boolean alarm() {
             return ALARM.equals(value);
         }
@@ -29,9 +30,9 @@ final class AlarmStates {
         for (DescribeAlarmsResponse page : cw.describeAlarmsPaginator(r -> r.alarmNames(names)
                 .alarmTypes(AlarmType.METRIC_ALARM, AlarmType.COMPOSITE_ALARM))) {
             page.metricAlarms().forEach(a -> out.put(a.alarmName(),
-                    new State(a.alarmName(), a.alarmArn(), a.stateValueAsString(), a.stateReason(), a)));
+                    new State(a.alarmName(), a.alarmArn(), a.stateValueAsString(), a.stateReason(), a.stateUpdatedTimestamp(), a)));
             page.compositeAlarms().forEach(a -> out.put(a.alarmName(),
-                    new State(a.alarmName(), a.alarmArn(), a.stateValueAsString(), a.stateReason(), null)));
+                    new State(a.alarmName(), a.alarmArn(), a.stateValueAsString(), a.stateReason(), a.stateUpdatedTimestamp(), null)));
         }
         return out;
     }

@@ -7,12 +7,15 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Watches alarms through a bake time: DescribeAlarms every {@link #interval}, and the first alarm found in ALARM ends
- * the watch. An alarm already in ALARM when the bake starts counts: the deployment is what AWS runs now.
+ * Watches alarms through a bake time: DescribeAlarms every {@link #interval}; an alarm that goes to ALARM during the
+ * bake ends the watch at once. One already in ALARM when the bake starts is given the bake to recover, and counts when
+ * it is still in ALARM at its end: the replacement itself may have set it off (the heartbeat alarm, while the
+ * terminate strategy has no transactor running), and a deployment that works brings it back to OK.
  */
 final class AlarmWatch {
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
@@ -32,13 +35,16 @@ final class AlarmWatch {
 
     /** The first alarm in ALARM within the bake; empty when every alarm stayed out of it to the end. */
     Optional<AlarmStates.State> watch(List<String> names, Duration bake) {
+        Instant start = clock.instant();
         Deadline deadline = Deadline.after(clock, bake);
         Duration interval = interval(bake);
         log.progress("guard: watching " + String.join(", ", names) + " for " + GuardMarkdown.human(bake));
         while (true) {
-            Optional<AlarmStates.State> alarmed = AlarmStates.read(cw, names).values().stream().filter(AlarmStates.State::alarm).findFirst();
+            boolean last = deadline.passed();
+            Optional<AlarmStates.State> alarmed = AlarmStates.read(cw, names).values().stream().filter(AlarmStates.State::alarm)
+                    .filter(a -> last || a.since() == null || !a.since().isBefore(start)).findFirst();
             if (alarmed.isPresent()) return alarmed;
-            if (deadline.passed()) return Optional.empty();
+            if (last) return Optional.empty();
             Duration remaining = deadline.remaining();
             sleep(remaining.compareTo(interval) < 0 ? remaining : interval);
         }

@@ -60,4 +60,28 @@ class AlarmWatchIT {
             assertThat(time.sleeps()).as("found at the poll after the change, long before the bake's end").hasSize(3);
         }
     }
+
+    @Test
+    void anAlarmAlreadyInAlarmWhenTheBakeStartsCountsOnlyIfItIsStillInAlarmAtItsEnd(Sandbox sandbox) {
+        sandbox.reset();
+        try (AwsClients aws = sandbox.clients()) {
+            CloudWatchClient cw = aws.cloudWatch("us-east-1");
+            alarm(cw, "heartbeat");
+            cw.setAlarmState(r -> r.alarmName("heartbeat").stateValue(StateValue.ALARM).stateReason("no transactor during the replacement"));
+            // the bake starts after the alarm went off
+            TestTime stays = TestTime.at("2099-01-01T00:00:00Z");
+            Optional<AlarmStates.State> found = new AlarmWatch(cw, stays, stays, Log.NONE).watch(List.of("heartbeat"), Duration.ofMinutes(1));
+            assertThat(found).as("still in ALARM at the end of the bake").get().extracting(AlarmStates.State::reason)
+                    .isEqualTo("no transactor during the replacement");
+            assertThat(stays.sleeps()).as("watched to the end").hasSize(10);
+
+            TestTime recovers = TestTime.at("2099-01-01T00:00:00Z");
+            io.datomicgitops.wait.Sleeper sleeper = d -> {
+                recovers.sleep(d);
+                if (recovers.sleeps().size() == 2) cw.setAlarmState(r -> r.alarmName("heartbeat").stateValue(StateValue.OK).stateReason("back"));
+            };
+            assertThat(new AlarmWatch(cw, recovers, sleeper, Log.NONE).watch(List.of("heartbeat"), Duration.ofMinutes(1)))
+                    .as("the new transactor's heartbeat brought it back to OK").isEmpty();
+        }
+    }
 }
