@@ -4,7 +4,8 @@
 
 Started by `scripts/sandbox start --twin`. It serves everything moto serves, plus:
   - CloudWatch in the AWS SDK's RPC v2 CBOR protocol (ListMetrics, GetMetricStatistics, PutMetricData), which moto
-    5.2 does not speak, so the runner can read the standby heartbeat (HeartMonitorMsec);
+    5.2 does not speak, so the runner can read the standby heartbeat (HeartMonitorMsec); its alarms through moto's
+    JSON protocol (ALARM_OPERATIONS, as the plain sandbox does);
   - UpdateTerminationProtection (moto answers HTTP 500), kept per stack and shown by DescribeStacks;
   - a control API under /twin/: GET /twin/status, POST /twin/fault, POST /twin/probe/reset, POST /twin/reset.
 See docs/TWIN.md.
@@ -191,6 +192,55 @@ def cloudwatch_cbor(twin, environ, start_response, operation):
     return respond(start_response, "400 Bad Request", cbor.encode(err), "application/cbor", headers)
 
 
+def _timestamps(value, key=""):
+    """JSON answers carry timestamps as epoch numbers; in CBOR a Smithy timestamp is tag 1."""
+    if isinstance(value, dict):
+        return {k: _timestamps(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_timestamps(v, key) for v in value]
+    if key.endswith("Timestamp") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return cbor.Timestamp(value)
+    return value
+
+
+# The alarm operations only: the plain sandbox answers metric reads with 404 as before (the readiness check then
+# skips the standby heartbeat that no plain sandbox publishes, instead of waiting for it to its timeout).
+ALARM_OPERATIONS = ("PutMetricAlarm", "DescribeAlarms", "SetAlarmState", "DeleteAlarms", "ListTagsForResource", "TagResource")
+
+
+def cloudwatch_cbor_via_json(moto_app, environ, start_response, operation):
+    """A CloudWatch alarm operation the SDK sends in RPC v2 CBOR, served by moto in the JSON protocol it speaks: the
+    request and the answer re-encoded, status and error shape (__type, message) kept."""
+    raw = body_of(environ)
+    body = json.dumps(cbor.decode(raw) if raw else {}).encode()
+    inner = dict(environ)
+    inner.update({"PATH_INFO": "/", "QUERY_STRING": "", "CONTENT_TYPE": "application/x-amz-json-1.0",
+                  "CONTENT_LENGTH": str(len(body)), "HTTP_X_AMZ_TARGET": "GraniteServiceVersion20100801." + operation,
+                  "wsgi.input": __import__("io").BytesIO(body)})
+    inner.pop("HTTP_SMITHY_PROTOCOL", None)
+    status = {}
+
+    def capture(s, headers, exc_info=None):
+        status["line"] = s
+
+    out = b"".join(moto_app(inner, capture))
+    value = _timestamps(json.loads(out)) if out.strip() else {}
+    return respond(start_response, status["line"], cbor.encode(value), "application/cbor", [("smithy-protocol", "rpc-v2-cbor")])
+
+
+class PlainApp:
+    """moto, plus CloudWatch's alarms in RPC v2 CBOR (cloudwatch_cbor_via_json)."""
+
+    def __init__(self):
+        self.moto = DomainDispatcherApplication(create_backend_app)
+
+    def __call__(self, environ, start_response):
+        m = re.match(r"^/service/GraniteServiceVersion20100801/operation/(\w+)$", environ.get("PATH_INFO", ""))
+        if m and m.group(1) in ALARM_OPERATIONS and environ.get("REQUEST_METHOD") == "POST":
+            return cloudwatch_cbor_via_json(self.moto, environ, start_response, m.group(1))
+        return self.moto(environ, start_response)
+
+
 class TwinApp:
     def __init__(self, twin):
         self.twin = twin
@@ -204,6 +254,9 @@ class TwinApp:
         if path.startswith("/twin/"):
             return self.control(path, method, environ, start_response)
         m = re.match(r"^/service/GraniteServiceVersion20100801/operation/(\w+)$", path)
+        if m and method == "POST" and m.group(1) in ALARM_OPERATIONS:
+            with self.twin.lock:
+                return cloudwatch_cbor_via_json(self.moto, environ, start_response, m.group(1))
         if m and method == "POST":
             return cloudwatch_cbor(self.twin, environ, start_response, m.group(1))
         if path == "/moto-api/reset" and method == "POST":
@@ -309,9 +362,10 @@ class TwinApp:
 
 def serve_plain(host, port):
     """moto as it is, but for the launch template version each group instance reports (moto_fixes.launch_version_tags):
-    the one thing the tool decides on that moto gets wrong and the plain sandbox must not."""
+    the one thing the tool decides on that moto gets wrong and the plain sandbox must not; and CloudWatch in the
+    SDK's RPC v2 CBOR protocol, which moto does not speak, for its alarms (PlainApp)."""
     moto_fixes.launch_version_tags()
-    server = make_server(host, port, DomainDispatcherApplication(create_backend_app), threaded=True)
+    server = make_server(host, port, PlainApp(), threaded=True)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
     print("sandbox: moto serving on http://%s:%d" % (host, port), flush=True)
     server.serve_forever()

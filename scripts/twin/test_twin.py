@@ -317,5 +317,45 @@ class InstanceRefreshTest(unittest.TestCase):
         self.assertEqual(self.call("CancelInstanceRefresh", AutoScalingGroupName="g")[0], 400)
 
 
+
+class PlainAlarmsOverCborTest(unittest.TestCase):
+    """The plain sandbox serves CloudWatch's alarm operations in RPC v2 CBOR, the AWS SDK for Java's protocol for it,
+    through moto's JSON protocol; metric reads stay unanswered (404), as they always were in the plain sandbox."""
+
+    def call(self, app, operation, body):
+        from werkzeug.test import EnvironBuilder
+        raw = cbor.encode(body)
+        environ = EnvironBuilder(path="/service/GraniteServiceVersion20100801/operation/" + operation, method="POST", data=raw,
+                                 headers={"Content-Type": "application/cbor", "Smithy-Protocol": "rpc-v2-cbor",
+                                          "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/monitoring/"
+                                                           "aws4_request, SignedHeaders=host, Signature=x"}).get_environ()
+        status = {}
+        out = b"".join(app(environ, lambda s, headers, exc_info=None: status.setdefault("line", s)))
+        return status["line"], (cbor.decode(out) if out and status["line"].startswith("2") else out)
+
+    @mock_aws
+    def test_put_set_and_describe_an_alarm(self):
+        app = server.PlainApp()
+        status, _ = self.call(app, "PutMetricAlarm", {
+            "AlarmName": "sys-heartbeat", "Namespace": "Datomic", "MetricName": "HeartbeatMsec", "Statistic": "SampleCount",
+            "Period": 60, "EvaluationPeriods": 3, "Threshold": 1.0, "ComparisonOperator": "LessThanThreshold",
+            "TreatMissingData": "breaching", "Dimensions": [{"Name": "Transactor", "Value": "sys"}],
+            "Tags": [{"Key": "datomic-gitops:system", "Value": "sys"}]})
+        self.assertTrue(status.startswith("200"), status)
+        self.assertTrue(self.call(app, "SetAlarmState", {"AlarmName": "sys-heartbeat", "StateValue": "ALARM",
+                                                         "StateReason": "no heartbeat"})[0].startswith("200"))
+        status, out = self.call(app, "DescribeAlarms", {"AlarmNames": ["sys-heartbeat"]})
+        alarm = out["MetricAlarms"][0]
+        self.assertEqual((alarm["StateValue"], alarm["StateReason"], alarm["TreatMissingData"]), ("ALARM", "no heartbeat", "breaching"))
+        self.assertTrue(alarm["AlarmArn"].endswith(":alarm:sys-heartbeat"))
+        self.assertIsInstance(alarm["StateUpdatedTimestamp"], cbor.Timestamp)
+        _, tags = self.call(app, "ListTagsForResource", {"ResourceARN": alarm["AlarmArn"]})
+        self.assertEqual(tags["Tags"], [{"Key": "datomic-gitops:system", "Value": "sys"}])
+
+    @mock_aws
+    def test_metric_reads_stay_unanswered(self):
+        status, _ = self.call(server.PlainApp(), "ListMetrics", {"Namespace": "Datomic"})
+        self.assertTrue(status.startswith("404"), status)
+
 if __name__ == "__main__":
     unittest.main()

@@ -95,6 +95,9 @@ public final class Schema {
             "table-deletion-protection", BOOLEAN, "table-point-in-time-recovery", BOOLEAN,
             "log-bucket-block-public-access", BOOLEAN, "log-bucket-versioning", BOOLEAN,
             "lock-table", TEXT, "lock-lease", LOCK_LEASE,
+            // the alarms that guard a deployment (guard.GuardSettings): CloudFormation's rollback triggers and the bake
+            "guard-alarms", NAME_LIST, "guard-standard-alarms", BOOLEAN, "guard-bake", DURATION_VALUE,
+            "guard-monitoring", MONITORING_TIME,
             // finding codes (docs/FINDINGS.md) whose warnings the operator has read and accepts
             "acknowledge", NAME_LIST,
             // a storage on the transactor's own instance (dev, free, mem, ddb-local), lost on every replacement: on purpose

@@ -56,6 +56,9 @@ public final class ValueType {
      */
     public static final ValueType LOCK_LEASE = new ValueType("a duration of at least 1m, such as 10m (the lock is renewed every third of it)",
             v -> DURATION.matcher(v).matches() && parseDuration(v).compareTo(DeploySettings.MIN_LOCK_LEASE) >= 0);
+    /** CloudFormation's monitoring time of rollback triggers: whole minutes, at most 180. */
+    public static final ValueType MONITORING_TIME = new ValueType("whole minutes from 0m to 180m, such as 0m or 10m",
+            v -> DURATION.matcher(v).matches() && parseDuration(v).toMillis() % 60_000 == 0 && parseDuration(v).toMinutes() <= 180);
     public static final ValueType AMI_ID = new ValueType("an AMI id such as ami-0123456789abcdef0", v -> AMI.matcher(v).matches());
     public static final ValueType SUBNET_LIST = new ValueType("comma-separated subnet ids such as subnet-0123abcd,subnet-4567ef01",
             v -> splitList(v).stream().allMatch(s -> SUBNET.matcher(s).matches()));

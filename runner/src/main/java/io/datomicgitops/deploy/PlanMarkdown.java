@@ -3,6 +3,7 @@ package io.datomicgitops.deploy;
 import io.datomicgitops.ensure.EnsureResult;
 import io.datomicgitops.ensure.ResourceChange;
 import io.datomicgitops.findings.Finding;
+import io.datomicgitops.guard.GuardMarkdown;
 import io.datomicgitops.instances.ReplacementPlan;
 import io.datomicgitops.stack.ChangeSetMarkdown;
 
@@ -53,6 +54,7 @@ public final class PlanMarkdown {
         template(md, p);
         md.append(ChangeSetMarkdown.render(p.stackPreview()).replaceFirst("^### ", "### CloudFormation: "));
         instances(md, p);
+        md.append(GuardMarkdown.render(p.inputs()));
         md.append("<sub>").append(s.oneLine()).append(".</sub>\n\n");
     }
 

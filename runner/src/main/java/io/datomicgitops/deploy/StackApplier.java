@@ -1,41 +1,27 @@
 package io.datomicgitops.deploy;
 
-import io.datomicgitops.template.TextDiff;
-
-import io.datomicgitops.instances.LaunchTemplateVersion;
-
-import io.datomicgitops.configrepo.StackSource;
-
-import io.datomicgitops.configrepo.StackInputs;
-
-import io.datomicgitops.configrepo.StackFolder;
-
-import io.datomicgitops.configrepo.ConfigHash;
-
-import io.datomicgitops.record.Approval;
-
-import io.datomicgitops.record.DeploymentRecord;
-
-import io.datomicgitops.record.Publisher;
-
-import io.datomicgitops.release.UpgradeBackup;
-
 import io.datomicgitops.config.PropertiesFile;
+import io.datomicgitops.configrepo.StackFolder;
+import io.datomicgitops.configrepo.StackInputs;
+import io.datomicgitops.configrepo.StackSource;
 import io.datomicgitops.ensure.EnsureResult;
 import io.datomicgitops.ensure.EnsureService;
 import io.datomicgitops.ensure.KeyListener;
 import io.datomicgitops.git.CommitMessage;
-import io.datomicgitops.instances.HealthEndpoint;
-import io.datomicgitops.instances.HeartbeatMetric;
+import io.datomicgitops.guard.AlarmGuard;
 import io.datomicgitops.instances.InstanceReplacer;
-import io.datomicgitops.instances.ReplacementPlan;
-import io.datomicgitops.instances.ReplacementRequest;
+import io.datomicgitops.instances.LaunchTemplateVersion;
 import io.datomicgitops.instances.ReplacementResult;
-import io.datomicgitops.instances.Strategy;
+import io.datomicgitops.record.Approval;
+import io.datomicgitops.record.DeploymentRecord;
+import io.datomicgitops.record.Publisher;
+import io.datomicgitops.release.UpgradeBackup;
 import io.datomicgitops.stack.StackDeployer;
+import io.datomicgitops.stack.StackRequest;
 import io.datomicgitops.stack.StackResult;
 import io.datomicgitops.template.GeneratedTemplate;
 import io.datomicgitops.template.TemplateGenerator;
+import io.datomicgitops.template.TextDiff;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -45,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Applies one stack, in the runbook's order — ensure-transactor, ensure-cf, create-cf-template, the stack update,
@@ -143,13 +128,17 @@ public final class StackApplier {
         StackInputs in = plan.inputs();
         StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
         String stackName = in.stackName();
-        StackResult stackResult = deployer.apply(in.stackRequest(template, in.tx(), in.cf(), StackSource.of(publisher.repo(), in.folder()), ctx.secrets()));
+        // the alarms that guard the deployment: rollback triggers on its change set, then watched through the bake
+        AlarmGuard guard = AlarmGuard.of(ctx.aws(), in, publisher.repo(), plan.deployedTemplate(), ctx.log(), ctx.clock());
+        StackRequest request = guard.arm(in.stackRequest(template, in.tx(), in.cf(), StackSource.of(publisher.repo(), in.folder()), ctx.secrets()));
+        StackResult stackResult = deployer.apply(request);
 
         InstanceReplacer replacer = new InstanceReplacer(ctx.aws(), in.region(), ctx.log(), ctx.clock());
         // an update may recreate the group under a new name: the stack's own answer names it
         String group = stackResult.autoScalingGroup() != null ? stackResult.autoScalingGroup()
                 : plan.group().map(InstanceReplacer.GroupSnapshot::groupName).orElseGet(() -> deployer.autoScalingGroupName(stackName));
         ReplacementResult replacement = plan.group().map(before -> replaceOld(plan, before, stackResult, group, replacer)).orElse(null);
+        guard.bake(request, group, replacement);
         String launchSource = replacer.launchSource(group).toString();
         return new Deployed(stackResult, replacement, launchSource);
     }

@@ -24,6 +24,7 @@ import io.datomicgitops.findings.ReleaseCheck;
 import io.datomicgitops.release.ReleaseRules;
 import io.datomicgitops.release.StopAll;
 import io.datomicgitops.release.VersionChange;
+import io.datomicgitops.guard.AlarmGuard;
 import io.datomicgitops.instances.InstanceReplacer;
 import io.datomicgitops.instances.ReplacementPlan;
 import io.datomicgitops.report.Json;
@@ -80,6 +81,7 @@ public final class StackPlanner {
      * redone on the planned files otherwise.
      */
     private StackPlan plan(StackInputs in, StackSource source, Parallel reads) {
+        AlarmGuard.check(ctx.aws(), in); // a guard that cannot work stops the plan, before any change
         Log log = ctx.log();
         String stackName = in.stackName();
         StackDeployer deployer = new StackDeployer(ctx.aws(), in.region(), log, ctx.clock());

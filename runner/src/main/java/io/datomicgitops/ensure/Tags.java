@@ -10,7 +10,7 @@ import java.util.function.BiFunction;
  * The tags every resource an ensure phase creates carries: which tool made it, for which system (stack), and for
  * which properties key. A lost key is recovered by finding the resource tagged with its system and key.
  */
-final class Tags {
+public final class Tags {
     static final String TOOL = "datomic-gitops:tool";
     static final String TOOL_VALUE = "datomic-gitops";
     static final String SYSTEM = "datomic-gitops:system";
@@ -18,7 +18,7 @@ final class Tags {
 
     private Tags() {}
 
-    static Map<String, String> of(String system, String key) {
+    public static Map<String, String> of(String system, String key) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(TOOL, TOOL_VALUE);
         tags.put(SYSTEM, system);

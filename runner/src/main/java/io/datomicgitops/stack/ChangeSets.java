@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.cloudformation.model.CreateChangeSetReque
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChangeDetail;
+import software.amazon.awssdk.services.cloudformation.model.RollbackConfiguration;
+import software.amazon.awssdk.services.cloudformation.model.RollbackTrigger;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
 import java.time.Duration;
@@ -68,7 +70,21 @@ final class ChangeSets {
     }
 
     Created create(String stackName, String name, ChangeSetType type, TemplateSource source, Map<String, String> parameters,
-                   Set<String> capabilities, Map<String, String> tags, String description) {
+                   Set<String> capabilities, Map<String, String> tags, String description, RollbackTriggers triggers) {
+        try {
+            var r = cf.createChangeSet(request(stackName, name, type, source, parameters, capabilities, tags, description, triggers));
+            return new Created(name, r.id(), false, null);
+        } catch (CloudFormationException e) {
+            String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+            if (isNoChangeMessage(message)) return new Created(name, null, true, message);
+            throw e;
+        }
+    }
+
+    /** The CreateChangeSet request; the rollback triggers, when there are any, with their monitoring time in whole minutes. */
+    static CreateChangeSetRequest request(String stackName, String name, ChangeSetType type, TemplateSource source,
+                                          Map<String, String> parameters, Set<String> capabilities, Map<String, String> tags,
+                                          String description, RollbackTriggers triggers) {
         CreateChangeSetRequest.Builder b = CreateChangeSetRequest.builder()
                 .stackName(stackName)
                 .changeSetName(name)
@@ -83,14 +99,14 @@ final class ChangeSets {
                 .tags(tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
         if (source.url() != null) b.templateURL(source.url());
         else b.templateBody(source.body());
-        try {
-            var r = cf.createChangeSet(b.build());
-            return new Created(name, r.id(), false, null);
-        } catch (CloudFormationException e) {
-            String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-            if (isNoChangeMessage(message)) return new Created(name, null, true, message);
-            throw e;
+        if (!triggers.none()) {
+            b.rollbackConfiguration(RollbackConfiguration.builder()
+                    .rollbackTriggers(triggers.alarmArns().stream()
+                            .map(arn -> RollbackTrigger.builder().arn(arn).type(RollbackTriggers.ALARM_TYPE).build()).toList())
+                    .monitoringTimeInMinutes((int) triggers.monitoring().toMinutes())
+                    .build());
         }
+        return b.build();
     }
 
     /**

@@ -166,8 +166,9 @@ public final class StackDeployer {
         TemplateSource source = templateSource(p, false);
         String name = "datomic-gitops-plan-" + NAME_TIME.format(clock.instant());
         ChangeSets changeSets = new ChangeSets(cf(), sleeper, log);
+        // no rollback triggers: a change set that is never executed runs none, and the guard's alarms may not exist yet
         Created created = changeSets.create(request.stackName(), name, ChangeSetType.UPDATE, source, p.parameters,
-                p.capabilities, request.tags(), description(request));
+                p.capabilities, request.tags(), description(request), RollbackTriggers.NONE);
         if (created.noChanges()) return noChangePreview(p, existing.get(), name, null, created.reason(), source);
         try {
             Computed computed = changeSets.await(request.stackName(), created.id(), Deadline.after(clock, request.timeout()));
@@ -201,7 +202,7 @@ public final class StackDeployer {
 
         log.progress("stack " + stackName + ": creating change set " + name + " (" + type + ")");
         Created created = changeSets.create(stackName, name, type, source, p.parameters, p.capabilities, request.tags(),
-                description(request));
+                description(request), request.rollbackTriggers());
         if (created.noChanges()) {
             StackInfo info = existing.orElseThrow(() -> changeSetFailed(stackName, created.reason()));
             return noChangeResult(p, info, noChangePreview(p, info, name, null, created.reason(), source), start);

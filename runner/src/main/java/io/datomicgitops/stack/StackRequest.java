@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * What to deploy: the stack, its template body, parameter values (the rest take the template's defaults), which
- * parameters are secret, stack tags, how long to wait, where an oversize template goes, extra capabilities, and
- * whether the stack should carry termination protection (turned on when asked, never turned off).
+ * parameters are secret, stack tags, how long to wait, where an oversize template goes, extra capabilities,
+ * whether the stack should carry termination protection (turned on when asked, never turned off), and the alarms that
+ * roll its update back (CloudFormation's rollback triggers).
  */
 public record StackRequest(
         String stackName,
@@ -22,7 +23,8 @@ public record StackRequest(
         Duration timeout,
         Optional<String> templateBucket,
         Set<String> capabilities,
-        boolean terminationProtection) {
+        boolean terminationProtection,
+        RollbackTriggers rollbackTriggers) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 
@@ -35,6 +37,13 @@ public record StackRequest(
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
         templateBucket = templateBucket == null ? Optional.empty() : templateBucket.filter(b -> !b.isBlank());
         capabilities = Set.copyOf(capabilities);
+        rollbackTriggers = rollbackTriggers == null ? RollbackTriggers.NONE : rollbackTriggers;
+    }
+
+    /** The same request, carrying the alarms that roll its stack update back. */
+    public StackRequest withRollbackTriggers(RollbackTriggers triggers) {
+        return new StackRequest(stackName, templateBody, parameters, noEchoParameters, tags, timeout, templateBucket, capabilities,
+                terminationProtection, triggers);
     }
 
     /** Parameters in the form AWS wants them: every value of a NoEcho parameter stays out of toString. */
@@ -77,7 +86,7 @@ public record StackRequest(
 
         public StackRequest build() {
             return new StackRequest(stackName, templateBody, parameters, noEcho, tags, timeout, templateBucket, capabilities,
-                    terminationProtection);
+                    terminationProtection, RollbackTriggers.NONE);
         }
     }
 }

@@ -87,8 +87,10 @@ class ShrunkJarIT {
                 assertThat(c.path("durationMs").asLong()).isBetween(0L, 60_000L);
             });
 
+            // guarded by the standard alarms: CloudWatch's alarm operations through the packaged jar
             repo.push(Map.of(CF, repo.remoteFile(CF).replace("aws-instance-type=m5.large", "aws-instance-type=m5.xlarge"),
-                    DEPLOY, repo.remoteFile(DEPLOY).replace("replace-strategy=terminate", "replace-strategy=surge")), "m5.xlarge, surge");
+                    DEPLOY, repo.remoteFile(DEPLOY).replace("replace-strategy=terminate", "replace-strategy=surge")
+                            + "guard-standard-alarms=true\nguard-bake=1s\n"), "m5.xlarge, surge, guarded");
             assertThat(jar(repo, "checkout-2", "checkout", "--repo", url, "--dir", dir.toString()).code()).isZero();
             Run second = jar(repo, "apply-2", "apply", "--dir", dir.toString(), "--approved-by", "bob");
             assertThat(second.code()).as(second.output()).isZero();
@@ -107,6 +109,7 @@ class ShrunkJarIT {
                 .anyMatch(op -> op.startsWith("AutoScaling:")).anyMatch(op -> op.startsWith("CloudWatch:"))
                 .contains("S3:CreateBucket", "Ec2:CreateSecurityGroup", "Ec2:AuthorizeSecurityGroupIngress", "Ec2:DescribeInstanceTypes",
                         "Iam:CreateRole", "Iam:PutRolePolicy", "Iam:CreateInstanceProfile", "DynamoDb:CreateTable",
-                        "CloudFormation:ExecuteChangeSet", "AutoScaling:SetDesiredCapacity");
+                        "CloudFormation:ExecuteChangeSet", "AutoScaling:SetDesiredCapacity", "CloudWatch:PutMetricAlarm",
+                        "CloudWatch:DescribeAlarms");
     }
 }

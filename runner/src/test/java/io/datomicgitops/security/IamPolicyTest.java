@@ -86,6 +86,10 @@ class IamPolicyTest {
         }
         assertNotGranted("iam:CreateRole", "arn:aws:iam::123456789012:role/Administrator");
         assertNotGranted("iam:PutRolePolicy", "arn:aws:iam::123456789012:role/jenkins-agent");
+        assertGranted("cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:" + stack + "-datomic-heartbeat-missing");
+        assertGranted("cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:" + stack + "-datomic-alarm");
+        assertNotGranted("cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:billing-errors"); // the operator's own
+        assertGranted("cloudwatch:DescribeAlarms", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:billing-errors");
         assertGranted("s3:CreateBucket", "arn:aws:s3:::datomic-logs-0b5c7a9e-1f3d-4c2b-9e8a-7d6c5b4a3f21");
         assertGranted("s3:CreateBucket", "arn:aws:s3:::datomic-gitops-templates-123456789012-us-east-1");
         assertGranted("s3:PutObject", "arn:aws:s3:::datomic-gitops-templates-123456789012-us-east-1/datomic-gitops/" + stack + "/0123456789abcdef.json");
