@@ -86,6 +86,16 @@ class TemplateGeneratorTest {
     }
 
     @Test
+    void theUserDataKeepsDatomicsFramingWithoutAShebang() {
+        for (TemplateFixtures f : TemplateFixtures.all()) {
+            List<String> lines = userData(f.generate());
+            // Datomic's create-cf-template starts with the log redirection; a "#!" line would make cloud-init run it too
+            assertThat(lines.get(0)).as(f.toString()).isEqualTo("exec > >(tee /var/log/user-data.log|logger -t user-data -s 2>/dev/console) 2>&1");
+            assertThat(lines).as(f.toString()).noneMatch(l -> l.startsWith("#!"));
+        }
+    }
+
+    @Test
     void propertiesKeepFileOrderAndHostComesFromTheInstanceMetadata() {
         List<String> lines = userData(TemplateFixtures.named("ha").generate());
         int start = lines.indexOf("cat >>aws.properties <<'DATOMIC_PROPERTIES'");
