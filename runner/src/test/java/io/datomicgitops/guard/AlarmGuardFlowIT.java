@@ -120,6 +120,12 @@ class AlarmGuardFlowIT {
             assertThat(deployedTemplate(aws)).as("the stack runs the previous template again").isEqualTo(previousTemplate);
             assertThat(instances(aws, group)).as("the transactors launched by the bad deployment are replaced again")
                     .hasSize(1).doesNotContainAnyElementsOf(launchedByTheBadDeployment).doesNotContainAnyElementsOf(before);
+            // and git says so: the files return to what the stack runs, in one commit of the tool's, and the failure is tagged
+            assertThat(repo.remoteFile("stacks/demo/cf.json")).as("git's cf.json is what the stack runs").isEqualTo(previousTemplate);
+            assertThat(repo.remoteFile("stacks/demo/cf.properties")).contains("aws-instance-type=m5.large").doesNotContain("m5.xlarge");
+            String message = repo.remoteLog().get(0).getFullMessage();
+            assertThat(message).contains("Phase: rollback", "Result: rolled-back", "alarm " + HEARTBEAT_ALARM + " went to ALARM during the bake");
+            assertThat(repo.remoteTags()).anyMatch(t -> t.matches("refs/tags/deploy/demo/\\d{8}T\\d{6}Z-failed"));
             String arn = aws.cloudWatch(REGION).describeAlarms(r -> r.alarmNames(HEARTBEAT_ALARM)).metricAlarms().get(0).alarmArn();
             assertThat(aws.cloudWatch(REGION).listTagsForResource(r -> r.resourceARN(arn)).tags())
                     .anySatisfy(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("datomic-gitops:system=" + STACK));
