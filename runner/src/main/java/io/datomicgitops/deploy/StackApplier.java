@@ -13,6 +13,7 @@ import io.datomicgitops.instances.InstanceReplacer;
 import io.datomicgitops.instances.LaunchTemplateVersion;
 import io.datomicgitops.instances.ReplacementResult;
 import io.datomicgitops.record.Approval;
+import io.datomicgitops.record.DeploymentHistory;
 import io.datomicgitops.record.DeploymentRecord;
 import io.datomicgitops.record.Publisher;
 import io.datomicgitops.release.UpgradeBackup;
@@ -25,8 +26,6 @@ import io.datomicgitops.template.TextDiff;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +38,6 @@ import java.util.Set;
  * failure from the stack update on leaves git saying what AWS runs ({@link FailedApply}).
  */
 public final class StackApplier {
-    private static final DateTimeFormatter TAG_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final DeployContext ctx;
     private final TemplateGenerator generator;
@@ -112,7 +110,7 @@ public final class StackApplier {
                 .trailer("Change-Set", stackResult.changeSetId())
                 .trailer("Backup", backup.orElse(null));
         publisher.publish(folder, StackFolder.RECORD, record.toJson().getBytes(StandardCharsets.UTF_8), "deploy", message);
-        String tag = "deploy/" + stack + "/" + TAG_TIME.format(ctx.clock().instant());
+        String tag = DeploymentHistory.deploymentTag(publisher.repo(), stack, ctx.clock().instant());
         publisher.tag(folder, tag, "deployed " + stackName + " at " + record.deployedCommit());
         return new ApplyResult(stack, ApplyResult.Outcome.DEPLOYED, record, tag, tx, cf, templateCommit.orElse(null), stackResult, replacement);
     }

@@ -161,7 +161,9 @@ public final class StackPlanner {
         List<Finding> checked = new ArrayList<>(new OwnImages(ctx.aws()).check(cf));
         checked.addAll(release.findings());
         List<Finding> findings = findings(in, tx, cf, txPlan, cfPlan, template, drift, checked, ctx.env());
-        findings.stream().filter(f -> !f.acknowledged()).forEach(f -> log.warn(f.toString()));
+        // an info finding is news, not a warning: printed as progress (plan.md and the report have every finding)
+        findings.stream().filter(f -> !f.acknowledged())
+                .forEach(f -> { if (f.severity() == Finding.Severity.INFO) log.progress(f.toString()); else log.warn(f.toString()); });
         PlanSummary summary = new PlanSummary(stackName, in.region(), changes,
                 count(txPlan, cfPlan, ResourceChange.Action.CREATE), count(txPlan, cfPlan, ResourceChange.Action.UPDATE), keys,
                 diff.changed(), diff.lines(), info.isPresent(),

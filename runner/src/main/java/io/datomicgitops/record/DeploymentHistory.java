@@ -37,6 +37,19 @@ public final class DeploymentHistory {
     }
 
     /**
+     * The name of a deployment's tag: {@code deploy/<stack>/<UTC time to the second>}, the time moved on by a second
+     * while the clone has that name already, so two deployments of a stack within one second each get their tag, in
+     * their order (the record keeps the exact times).
+     */
+    public static String deploymentTag(GitRepo repo, String stack, Instant at) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        repo.tags(tagPrefix(stack)).forEach(t -> taken.add(t.name()));
+        Instant t = at;
+        while (taken.contains(tagPrefix(stack) + TAG_TIME.format(t))) t = t.plusSeconds(1);
+        return tagPrefix(stack) + TAG_TIME.format(t);
+    }
+
+    /**
      * A commit that changed the stack's folder; phase is set when the tool made it: its Phase trailer, on a change the
      * phase makes ({@link OwnCommits}). A person's commit with a forged trailer is listed as theirs, not counted away.
      */

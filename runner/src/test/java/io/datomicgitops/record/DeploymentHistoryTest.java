@@ -149,6 +149,23 @@ class DeploymentHistoryTest {
     private record Deployed(String deployedCommit, String recordCommit) {}
 
     /** What the applier commits and tags for one deployment (its ensure phases wrote nothing here). */
+    @Test
+    void twoDeploymentsWithinOneSecondEachGetTheirTagInTheirOrder() throws Exception {
+        Path bare = TestRepos.bareWith(tmp, "main", Map.of(CF, "aws-instance-type=m5.large\n"));
+        Path dir = tmp.resolve("work");
+        try (GitRepo repo = checkout(bare, dir)) {
+            java.time.Instant at = java.time.Instant.parse("2026-12-07T22:26:53.120Z");
+            assertThat(DeploymentHistory.deploymentTag(repo, "demo", at)).isEqualTo("deploy/demo/20261207T222653Z");
+            deploy(repo, dir, "20261207T222653Z", "{\"v\": 1}\n", "alice", null, List.of());
+            // the second deployment of the same second: its tag is the next second's (the tag was refused before: exit 4)
+            String second = DeploymentHistory.deploymentTag(repo, "demo", at.plusMillis(700));
+            assertThat(second).isEqualTo("deploy/demo/20261207T222654Z");
+            deploy(repo, dir, "20261207T222654Z", "{\"v\": 2}\n", "bob", null, List.of());
+            assertThat(DeploymentHistory.deploymentTag(repo, "demo", at)).isEqualTo("deploy/demo/20261207T222655Z");
+            assertThat(DeploymentHistory.deploymentTag(repo, "other", at)).as("per stack").isEqualTo("deploy/other/20261207T222653Z");
+        }
+    }
+
     private static Deployed deploy(GitRepo repo, Path dir, String time, String template, String approver, String buildUrl,
                                    List<String> replaced) throws Exception {
         Files.writeString(dir.resolve(TEMPLATE), template);

@@ -81,7 +81,7 @@ class LeastPrivilegeIT {
             new Removal("LogBucketProtection", Run.APPLY_WITH_VERSIONING, "s3:PutBucketVersioning"),
             new Removal("TransactorSecurityGroup", Run.APPLY, "ec2:CreateSecurityGroup"),
             new Removal("Stack", Run.APPLY, "cloudformation:DescribeStacks"),
-            new Removal("DeploymentLock", Run.APPLY, "dynamodb:PutItem"),
+            new Removal("DeploymentLock", Run.APPLY, "dynamodb:GetItem"), // the lock's waiting line is read first
             new Removal("ReplaceTransactors", Run.REPLACEMENT, "autoscaling:UpdateAutoScalingGroup"),
             new Removal("TemplateBucket", Run.BIG_TEMPLATE, "s3:ListBucket"),
             new Removal("TemplateObjects", Run.BIG_TEMPLATE, "s3:PutObject"));
@@ -107,7 +107,6 @@ class LeastPrivilegeIT {
             Map.entry("cloudformation:ContinueUpdateRollback", "update-stack --continue-rollback"),
             Map.entry("cloudformation:TagResource", "stack tags on create; the sandbox does not ask for it"),
             Map.entry("dynamodb:UpdateItem", "the lock's lease renewed while a long deployment holds it"),
-            Map.entry("dynamodb:GetItem", "the lock's holder named when another deployment holds it"),
             Map.entry("dynamodb:ListTables", "recovery of a table by its tags when aws-dynamodb-table is lost"),
             Map.entry("dynamodb:ListTagsOfResource", "recovery of a table by its tags"),
             Map.entry("iam:UpdateAssumeRolePolicy", "an existing transactor role that EC2 cannot assume"),
