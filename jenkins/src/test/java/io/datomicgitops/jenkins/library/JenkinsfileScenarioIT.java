@@ -197,9 +197,9 @@ class JenkinsfileScenarioIT extends PipelineTestSupport {
         Build first = jenkins.build(main);
         first.abort("alice");
         Build timer = jenkins.buildByTimer(main);
-        // nothing deployed yet: the runner's drift names what git holds that AWS lacks
-        assertThat(timer.result()).as(timer.log()).isEqualTo("UNSTABLE");
-        assertThat(timer.description()).startsWith("datomic-gitops: drift in demo: demo (demo-datomic-transactor): ");
+        // nothing deployed yet: a deployment waiting is not drift (the drift found by hand is the other scenario's)
+        assertThat(timer.result()).as(timer.log()).isEqualTo("SUCCESS");
+        assertThat(timer.description()).isEqualTo("datomic-gitops: no drift on main: AWS matches git");
         assertThat(timer.steps("input")).isEmpty();
         assertThat(runnerCalls(timer)).containsExactly("checkout", "drift");
     }
