@@ -4,9 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -116,8 +113,6 @@ public final class FaultProxy implements AutoCloseable {
     private static final Pattern SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
     private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
     private static final Pattern RPC_V2 = Pattern.compile("/service/[^/]+/operation/([A-Za-z0-9]+)");
-    private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "transfer-encoding", "content-length",
-            "host", "expect", "upgrade");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -222,17 +217,12 @@ public final class FaultProxy implements AutoCloseable {
                 respondError(ex, call.service(), fault);
                 return;
             }
-            Upstream up = forward(ex, body);
+            Upstream up = Upstream.forward(target, ex, body);
             if (fault == Fault.RESET_AFTER) {
                 reset(ex); // the sandbox acted, the client never hears of it: a retry must converge
                 return;
             }
-            up.headers.forEach((k, vs) -> {
-                if (k != null && !HOP_BY_HOP.contains(k.toLowerCase())) vs.forEach(v -> ex.getResponseHeaders().add(k, v));
-            });
-            ex.sendResponseHeaders(up.status, up.body.length == 0 || ex.getRequestMethod().equals("HEAD") ? -1 : up.body.length);
-            if (up.body.length > 0 && !ex.getRequestMethod().equals("HEAD")) ex.getResponseBody().write(up.body);
-            ex.close();
+            Upstream.respond(ex, up.status(), up.body(), up.headers());
         } catch (IOException | RuntimeException e) {
             ex.close();
         }
@@ -281,34 +271,6 @@ public final class FaultProxy implements AutoCloseable {
 
     private static String capitalize(String s) {
         return s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    private record Upstream(int status, Map<String, List<String>> headers, byte[] body) {}
-
-    private Upstream forward(HttpExchange ex, byte[] body) throws IOException {
-        URI uri = target.resolve(ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
-        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-        c.setRequestMethod(ex.getRequestMethod());
-        c.setInstanceFollowRedirects(false);
-        c.setConnectTimeout(10_000);
-        c.setReadTimeout(120_000);
-        ex.getRequestHeaders().forEach((k, vs) -> {
-            if (!HOP_BY_HOP.contains(k.toLowerCase())) vs.forEach(v -> c.addRequestProperty(k, v));
-        });
-        // the SDK signed the Host header with the proxy's address; moto does not check signatures
-        if (body.length > 0 || List.of("POST", "PUT").contains(ex.getRequestMethod())) {
-            c.setDoOutput(true);
-            c.setFixedLengthStreamingMode(body.length);
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body);
-            }
-        }
-        int status = c.getResponseCode();
-        byte[] resp;
-        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-            resp = in == null ? new byte[0] : in.readAllBytes();
-        }
-        return new Upstream(status, c.getHeaderFields(), resp);
     }
 
     private static void respondError(HttpExchange ex, String service, Fault fault) throws IOException {

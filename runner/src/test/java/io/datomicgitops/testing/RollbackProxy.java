@@ -4,9 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -27,8 +24,6 @@ import java.util.concurrent.Executors;
  * other request goes to the sandbox unchanged. Test code only.
  */
 public final class RollbackProxy implements AutoCloseable {
-    private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "transfer-encoding", "content-length",
-            "host", "expect", "upgrade");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -99,9 +94,9 @@ public final class RollbackProxy implements AutoCloseable {
                         + "</ExecuteChangeSetResponse>");
                 return;
             }
-            Upstream up = forward(ex, body);
-            boolean ours = stack != null && stack.equals(rolledBackStack) && up.status == 200;
-            byte[] out = up.body;
+            Upstream up = Upstream.forward(target, ex, body);
+            boolean ours = stack != null && stack.equals(rolledBackStack) && up.status() == 200;
+            byte[] out = up.body();
             if (ours && "DescribeStacks".equals(action)) {
                 out = text(up).replaceFirst("<StackStatus>[A-Z_]+</StackStatus>", "<StackStatus>UPDATE_ROLLBACK_COMPLETE</StackStatus>")
                         .getBytes(StandardCharsets.UTF_8);
@@ -109,7 +104,7 @@ public final class RollbackProxy implements AutoCloseable {
                 out = text(up).replaceFirst("<StackEvents>", "<StackEvents>" + rollbackEvents(stack, stackId(text(up))))
                         .getBytes(StandardCharsets.UTF_8);
             }
-            respond(ex, up.status, out, up.headers);
+            Upstream.respond(ex, up.status(), out, up.headers());
         } catch (IOException | RuntimeException e) {
             ex.close();
         }
@@ -151,49 +146,12 @@ public final class RollbackProxy implements AutoCloseable {
         return out;
     }
 
-    private record Upstream(int status, Map<String, List<String>> headers, byte[] body) {}
-
-    private Upstream forward(HttpExchange ex, byte[] body) throws IOException {
-        URI uri = target.resolve(ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
-        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-        c.setRequestMethod(ex.getRequestMethod());
-        c.setInstanceFollowRedirects(false);
-        c.setConnectTimeout(10_000);
-        c.setReadTimeout(120_000);
-        ex.getRequestHeaders().forEach((k, vs) -> {
-            if (!HOP_BY_HOP.contains(k.toLowerCase())) vs.forEach(v -> c.addRequestProperty(k, v));
-        });
-        if (body.length > 0 || List.of("POST", "PUT").contains(ex.getRequestMethod())) {
-            c.setDoOutput(true);
-            c.setFixedLengthStreamingMode(body.length);
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body);
-            }
-        }
-        int status = c.getResponseCode();
-        byte[] resp;
-        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-            resp = in == null ? new byte[0] : in.readAllBytes();
-        }
-        return new Upstream(status, c.getHeaderFields(), resp);
-    }
-
     private static String text(Upstream up) {
-        return new String(up.body, StandardCharsets.UTF_8);
+        return new String(up.body(), StandardCharsets.UTF_8);
     }
 
     private static void respond(HttpExchange ex, int status, String text) throws IOException {
-        respond(ex, status, text.getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", List.of("text/xml")));
-    }
-
-    private static void respond(HttpExchange ex, int status, byte[] bytes, Map<String, List<String>> headers) throws IOException {
-        headers.forEach((k, vs) -> {
-            if (k != null && !HOP_BY_HOP.contains(k.toLowerCase())) vs.forEach(v -> ex.getResponseHeaders().add(k, v));
-        });
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, bytes.length == 0 || head ? -1 : bytes.length);
-        if (bytes.length > 0 && !head) ex.getResponseBody().write(bytes);
-        ex.close();
+        Upstream.respond(ex, status, text.getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", List.of("text/xml")));
     }
 
     @Override
