@@ -110,7 +110,7 @@ class DriftBranchIT {
     }
 
     /** An inline policy edited by hand (no file can say it), the stack's description edited, deletion protection off. */
-    private static void handMadeChanges(Sandbox sandbox) throws Exception {
+    static void handMadeChanges(Sandbox sandbox) throws Exception {
         String stackName = "demo-datomic-transactor";
         try (AwsClients aws = sandbox.clients()) {
             aws.iam().putRolePolicy(r -> r.roleName("datomic-aws-peer").policyName("demo-datomic-peer").policyDocument(

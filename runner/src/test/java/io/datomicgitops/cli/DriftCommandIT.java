@@ -1,7 +1,6 @@
 package io.datomicgitops.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.report.Json;
 import io.datomicgitops.testing.ConfigRepoFixture;
 import io.datomicgitops.testing.Sandbox;
@@ -73,24 +72,7 @@ class DriftCommandIT {
         assertThat(same.out()).contains("demo (demo-datomic-transactor): AWS matches git", "AWS matches git");
         assertThat(differences(json(clean))).isEmpty();
 
-        String stackName = "demo-datomic-transactor";
-        try (AwsClients aws = sandbox.clients()) {
-            // an inline policy edited by hand
-            aws.iam().putRolePolicy(r -> r.roleName("datomic-aws-peer").policyName("demo-datomic-peer").policyDocument(
-                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\"}]}"));
-            // the stack updated outside the tool: another description in the template it runs
-            String body = aws.cloudFormation("us-east-1").getTemplate(r -> r.stackName(stackName)).templateBody();
-            JsonNode template = Json.mapper().readTree(body);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) template).put("Description", "edited in the console");
-            List<software.amazon.awssdk.services.cloudformation.model.Parameter> params = aws.cloudFormation("us-east-1")
-                    .describeStacks(r -> r.stackName(stackName)).stacks().get(0).parameters().stream()
-                    .map(p -> software.amazon.awssdk.services.cloudformation.model.Parameter.builder().parameterKey(p.parameterKey())
-                            .usePreviousValue(true).build()).toList();
-            aws.cloudFormation("us-east-1").updateStack(r -> r.stackName(stackName).templateBody(Json.write(template)).parameters(params)
-                    .capabilities(software.amazon.awssdk.services.cloudformation.model.Capability.CAPABILITY_IAM));
-            // the table's deletion protection turned off
-            aws.dynamoDb("us-east-1").updateTable(r -> r.tableName("demo-datomic").deletionProtectionEnabled(false));
-        }
+        DriftBranchIT.handMadeChanges(sandbox);
 
         Path report = tmp.resolve("drift.json");
         CliRun drift = repo.run("drift", "--dir", repo.clone.toString(), "--report", report.toString());
