@@ -26,30 +26,42 @@ public final class Sandbox {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path script;
-    private final URI endpoint;
+    private final Path dir;
     private final boolean startedHere;
+    /** Read again after a restart: the port it had may have been taken meanwhile. */
+    private volatile URI endpoint;
 
-    private Sandbox(Path script, URI endpoint, boolean startedHere) {
+    private Sandbox(Path script, Path dir, boolean startedHere) {
         this.script = script;
-        this.endpoint = endpoint;
+        this.dir = dir;
         this.startedHere = startedHere;
+        this.endpoint = recordedEndpoint();
     }
 
-    /** Starts the sandbox unless one is running already. */
+    /**
+     * Starts the sandbox unless one is running already. Its state directory is the system property sandbox.dir (the
+     * build gives each test JVM its own, so integration test classes run in parallel JVMs, each with its own
+     * sandbox), else SANDBOX_DIR, else scripts/sandbox's default.
+     */
     static Sandbox startOrReuse() {
         Path script = script();
-        boolean wasRunning = run(script, "status") == 0;
-        if (!wasRunning && run(script, "start") != 0) {
-            throw new IllegalStateException("scripts/sandbox start failed; see target/sandbox/moto.log");
+        Path dir = Optional.ofNullable(System.getProperty("sandbox.dir")).or(() -> Optional.ofNullable(System.getenv("SANDBOX_DIR")))
+                .map(Path::of).orElse(script.getParent().getParent().resolve("target/sandbox"));
+        boolean wasRunning = run(script, dir, "status") == 0;
+        if (!wasRunning && run(script, dir, "start") != 0) {
+            throw new IllegalStateException("scripts/sandbox start failed; see " + dir.resolve("moto.log"));
         }
-        Path endpointFile = Optional.ofNullable(System.getenv("SANDBOX_DIR")).map(Path::of)
-                .orElse(script.getParent().getParent().resolve("target/sandbox")).resolve("endpoint");
+        return new Sandbox(script, dir, !wasRunning);
+    }
+
+    private URI recordedEndpoint() {
+        Path endpointFile = dir.resolve("endpoint");
         if (!Files.exists(endpointFile)) throw new IllegalStateException("the sandbox recorded no endpoint in " + endpointFile);
-        return new Sandbox(script, URI.create(read(endpointFile).trim()), !wasRunning);
+        return URI.create(read(endpointFile).trim());
     }
 
     void stopIfStartedHere() {
-        if (startedHere) run(script, "stop");
+        if (startedHere) run(script, dir, "stop");
     }
 
     public URI endpoint() { return endpoint; }
@@ -95,7 +107,8 @@ public final class Sandbox {
      */
     public void reset() {
         if (accountsSinceReset.getAndSet(0) > ACCOUNTS_WORTH_A_RESTART && startedHere) {
-            if (run(script, "restart") != 0) throw new IllegalStateException("scripts/sandbox restart failed; see target/sandbox/moto.log");
+            if (run(script, dir, "restart") != 0) throw new IllegalStateException("scripts/sandbox restart failed; see " + dir.resolve("moto.log"));
+            endpoint = recordedEndpoint();
             return;
         }
         post("/moto-api/reset", "");
@@ -133,10 +146,12 @@ public final class Sandbox {
         throw new IllegalStateException("scripts/sandbox not found above " + Path.of("").toAbsolutePath());
     }
 
-    private static int run(Path script, String arg) {
+    private static int run(Path script, Path dir, String arg) {
         try {
-            Process p = new ProcessBuilder(List.of(script.toString(), arg)).inheritIO()
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessBuilder pb = new ProcessBuilder(List.of(script.toString(), arg)).inheritIO()
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("SANDBOX_DIR", dir.toString());
+            Process p = pb.start();
             return p.waitFor();
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("cannot run " + script + " " + arg + ": " + e, e);
