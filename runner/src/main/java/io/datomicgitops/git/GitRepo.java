@@ -61,6 +61,17 @@ public final class GitRepo implements AutoCloseable {
         this.env = env;
         this.log = log;
         registerCredentials(remoteUrl());
+        gcInTheForeground(git.getRepository());
+    }
+
+    /**
+     * JGit runs the gc a fetch triggers on a background thread unless gc.autoDetach is false: it would hold
+     * gc.log.lock and rewrite packs and refs while this run goes on (and {@link #takeOverFromKilledRun} clears lock
+     * files), and die half-way when the JVM exits. In the foreground it is done before the fetch returns, under the
+     * clone lock. Set in memory only: a plan writes nothing into the clone.
+     */
+    private static void gcInTheForeground(org.eclipse.jgit.lib.Repository repository) {
+        repository.getConfig().setBoolean("gc", null, "autoDetach", false);
     }
 
     /**
@@ -752,7 +763,7 @@ public final class GitRepo implements AutoCloseable {
                 Files.deleteIfExists(lock);
                 done.add("removed " + gitDir.relativize(lock) + ", left by a git operation that was killed");
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) { // Files.walk wraps what it meets while walking
             throw new ToolException(ExitCode.GIT, "cannot clear the lock files of a killed run: " + e.getMessage(), gitDir.toString(),
                     "remove the *.lock files under .git by hand once no git process runs in the clone", e);
         }
