@@ -140,7 +140,7 @@ class EnsureTransactorIT {
 
     @Test
     void everythingAlreadyThereUnderExplicitNamesIsOnlyChecked() {
-        String document = PolicyDocuments.transactor(ACCOUNT, "shop", "shop-logs", false).get("shop-transactor");
+        String document = PolicyDocuments.transactor(ACCOUNT, "shop", "shop-logs", false, List.of()).get("shop-transactor");
         withAws(aws -> {
             AwsSetup s = new AwsSetup(aws);
             s.table(REGION, "shop", "id", ScalarAttributeType.S);
@@ -148,7 +148,7 @@ class EnsureTransactorIT {
             s.role("shop-transactor", Map.of());
             s.role("shop-peer", Map.of());
             s.policy("shop-transactor", "shop-transactor", document);
-            s.policy("shop-transactor", "shop-logs-transactor-logs", PolicyDocuments.transactor(ACCOUNT, "shop", "shop-logs", false).get("shop-logs-transactor-logs"));
+            s.policy("shop-transactor", "shop-logs-transactor-logs", PolicyDocuments.transactor(ACCOUNT, "shop", "shop-logs", false, List.of()).get("shop-logs-transactor-logs"));
             s.policy("shop-peer", "shop-peer", PolicyDocuments.peer(ACCOUNT, "shop").get("shop-peer"));
             return null;
         });
