@@ -61,7 +61,8 @@ class RequiredKeysTest {
         assertThat(StackFixture.clean().tx("license-key", null).cf("datomic-version", "datomic-version=0.9.5951").lines())
                 .containsExactly("error missing-required-key: transactor.properties: required key 'license-key' is missing "
                         + "or blank: Datomic 0.9.5951 needs a license key (releases since 1.0.6726 need none): set "
-                        + "license-key=${env:DATOMIC_LICENSE_KEY} and bind the key to that variable, or run Datomic 1.0.6726 or later");
+                        + "license-key=<the ARN of a Secrets Manager secret holding it>, which the instance reads at boot, or run "
+                        + "Datomic 1.0.6726 or later");
         assertThat(RequiredKeys.older("1.0.6711", "1.0.6726")).isTrue();
         assertThat(RequiredKeys.older("1.0.6726", "1.0.6726")).isFalse();
         assertThat(RequiredKeys.older("1.0.7277-beta", "1.0.6726")).isFalse();
