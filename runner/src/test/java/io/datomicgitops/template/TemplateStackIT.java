@@ -4,6 +4,7 @@ import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.config.Redactor;
 import io.datomicgitops.config.Secrets;
+import io.datomicgitops.testing.AwsCli;
 import io.datomicgitops.testing.Sandbox;
 import io.datomicgitops.testing.SandboxExtension;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,7 @@ class TemplateStackIT {
             Files.writeString(storagePassword, "storage-secret-value\n");
             tx.set("storage-datomic-password", "${file:" + storagePassword + "}");
             tx.set("data-dir", "/data/$HOME/`id`/$(touch pwned)");
-            String sqlPassword = awsCli(sandbox, "secretsmanager", "create-secret", "--region", REGION, "--name",
+            String sqlPassword = AwsCli.run(sandbox.env(), sandbox.endpoint(), "secretsmanager", "create-secret", "--region", REGION, "--name",
                     "ledger/datomic/sql-" + System.nanoTime(), "--secret-string", "sql-secret\\value-$(touch pwned)",
                     "--query", "ARN", "--output", "text").strip();
             tx.set("sql-password", sqlPassword);
@@ -206,7 +207,7 @@ class TemplateStackIT {
         stub(bin, "logger", "cat >/dev/null");
         stub(bin, "tee", "cat");
         stub(bin, "aws", "if [ \"$1\" = secretsmanager ]; then AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing exec '"
-                + realAwsCli() + "' --endpoint-url '" + sandbox.endpoint() + "' \"$@\"; fi\n"
+                + AwsCli.path() + "' --endpoint-url '" + sandbox.endpoint() + "' \"$@\"; fi\n"
                 + "echo \"$*\" >'" + dir.resolve("aws-args.txt") + "'\n"
                 + "printf '#!/bin/sh\\ncp aws.properties \"%s/seen.properties\"\\necho \"$XMX|$JAVA_OPTS|$DATOMIC_VERSION|$DATOMIC_DEPLOY_BUCKET\" >\"%s/env.txt\"\\n' '"
                 + dir + "' '" + dir + "' >startup.sh");
@@ -222,29 +223,6 @@ class TemplateStackIT {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(output).isZero();
         return dir.resolve("seen.properties");
-    }
-
-    /** The AWS CLI on the PATH: the instance's start-up script uses it, so the test does too. */
-    private static String realAwsCli() {
-        for (String d : System.getenv("PATH").split(java.io.File.pathSeparator)) {
-            Path aws = Path.of(d, "aws");
-            if (Files.isExecutable(aws)) return aws.toString();
-        }
-        throw new AssertionError("the AWS CLI (aws) is not on the PATH: install it (pip install awscli), the start-up script's "
-                + "secret_property uses it");
-    }
-
-    /** Runs the AWS CLI against the sandbox; returns its output. */
-    private static String awsCli(Sandbox sandbox, String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(realAwsCli(), "--endpoint-url", sandbox.endpoint().toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(sandbox.env());
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(output).isZero();
-        return output;
     }
 
     private static void stub(Path bin, String name, String body) throws IOException {
