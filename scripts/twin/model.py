@@ -76,8 +76,13 @@ def instance_architectures(instance_type):
     return (info or {}).get("ProcessorInfo", {}).get("SupportedArchitectures") or []
 
 
+# docs/TEMPLATE.md: a property the start-up script reads from Secrets Manager at boot, with the instance's role.
+SECRET_PROPERTY = re.compile(r"^secret_property '([^']+)' (\S+) '([^']+)'$")
+
+
 def parse_user_data(raw):
-    """The transactor settings an instance boots with: XMX and the properties the start-up script writes."""
+    """The transactor settings an instance boots with: XMX, the properties the start-up script writes, and the
+    secrets it reads from Secrets Manager (key, region, ARN; the twin never keeps a value)."""
     if raw is None:
         return None
     if isinstance(raw, (list, tuple)):
@@ -100,6 +105,7 @@ def parse_user_data(raw):
         return None
     props = {}
     env = {}
+    secrets = []
     inside = "DATOMIC_PROPERTIES" not in text
     for line in text.splitlines():
         s = line.strip()
@@ -113,10 +119,14 @@ def parse_user_data(raw):
         if s == "DATOMIC_PROPERTIES":
             inside = False
             continue
+        m = SECRET_PROPERTY.match(s)
+        if m and not inside:
+            secrets.append({"key": m.group(1), "region": m.group(2), "arn": m.group(3)})
+            continue
         if inside and s and not s.startswith("#") and "=" in s:
             k, v = s.split("=", 1)
             props[k.strip()] = v.strip()
-    return {"env": env, "props": props}
+    return {"env": env, "props": props, "secrets": secrets}
 
 
 def heap_mib(xmx):
@@ -140,6 +150,7 @@ class Transactor:
         self.config = config
         self.props = config["props"]
         self.env = config["env"]
+        self.secrets = config.get("secrets", [])
         self.faults = dict(faults or {})
         self.state = "booting"  # booting, starting, active, standby, stuck, failed, dead
         self.reason = ""
@@ -363,6 +374,10 @@ class Twin:
         if image_arch and type_archs and image_arch not in type_archs:
             errors.append("image %s is %s and %s runs %s: the instance boots nothing it can run"
                           % (t.image_id, image_arch, t.instance_type, "/".join(type_archs)))
+        for secret in t.secrets:
+            if not self.backends.secret_readable(t.account, secret["region"], secret["arn"]):
+                errors.append("cannot read %s from Secrets Manager: %s (the start-up script stops before Datomic starts)"
+                              % (secret["key"], secret["arn"]))
         if protocol == "ddb":
             if not t.table:
                 errors.append("no aws-dynamodb-table")

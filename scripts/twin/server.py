@@ -62,6 +62,15 @@ class Backends:
         image = getattr(backend, "amis", {}).get(image_id) if backend is not None and image_id else None
         return getattr(image, "architecture", None)
 
+    def secret_readable(self, account, region, arn):
+        """Whether the start-up script's aws secretsmanager get-secret-value would succeed (moto checks no role)."""
+        from moto.secretsmanager.models import secretsmanager_backends
+        try:
+            secretsmanager_backends[account][region].get_secret_value(secret_id=arn, version_id=None, version_stage=None)
+            return True
+        except Exception:
+            return False
+
     def cloudwatch(self, account, region):
         from moto.cloudwatch.models import cloudwatch_backends
         return cloudwatch_backends[account][region]

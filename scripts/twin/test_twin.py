@@ -152,6 +152,26 @@ class SimulationTest(unittest.TestCase):
         self.assertIn("image ami-0e9271c829888680e is arm64 and m5.large runs x86_64", self.twin.transactors[arm].reason)
         self.assertNotEqual(self.twin.transactors[x86].state, "failed")
 
+    def test_a_secret_read_at_boot_must_exist_in_secrets_manager(self):
+        sm = boto3.client("secretsmanager", region_name="us-east-1")
+        arn = sm.create_secret(Name="sys/memcached", SecretString="s3cret")["ARN"]
+        fetch = ("secret_property() { value=$(aws secretsmanager get-secret-value ...) || exit 1; }\n"
+                 "secret_property 'memcached-password' us-east-1 '%s'\n")
+        present = USER_DATA.replace("./startup.sh", fetch % arn + "./startup.sh")
+        missing = USER_DATA.replace("./startup.sh", fetch % (arn[:-6] + "Zz9Zz9") + "./startup.sh")
+        config = model.parse_user_data(base64.b64encode(present.encode()).decode())
+        self.assertEqual(config["secrets"], [{"key": "memcached-password", "region": "us-east-1", "arn": arn}])
+        self.assertNotIn("memcached-password", config["props"])
+        ok = self.ec2.run_instances(ImageId="ami-12c6146b", InstanceType="m5.large", MinCount=1, MaxCount=1,
+                                    UserData=present)["Instances"][0]["InstanceId"]
+        bad = self.ec2.run_instances(ImageId="ami-12c6146b", InstanceType="m5.large", MinCount=1, MaxCount=1,
+                                     UserData=missing)["Instances"][0]["InstanceId"]
+        self.advance(111)
+        self.assertIn(self.twin.transactors[ok].state, ("active", "standby"))
+        self.assertEqual(self.twin.transactors[bad].state, "failed")
+        self.assertIn("cannot read memcached-password from Secrets Manager", self.twin.transactors[bad].reason)
+        self.assertNotIn("s3cret", str(self.twin.status()))
+
     def test_a_missing_table_means_the_transactor_never_starts(self):
         self.ddb.delete_table(TableName="sys")
         self.advance(111)

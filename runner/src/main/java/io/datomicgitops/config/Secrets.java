@@ -64,10 +64,10 @@ public final class Secrets {
         return value != null && PLACEHOLDER.matcher(value).find();
     }
 
-    /** The value to show in any output: secrets masked, placeholders shown as written. */
+    /** The value to show in any output: secrets masked, placeholders and Secrets Manager ARNs shown as written. */
     public static String display(String key, String value) {
         if (value == null) return null;
-        if (isSecretKey(key) && !isPlaceholder(value) && !value.isBlank()) return MASK;
+        if (isSecretKey(key) && !isPlaceholder(value) && !value.isBlank() && !SecretReference.isMeantAsOne(value)) return MASK;
         return value;
     }
 

@@ -39,6 +39,12 @@ public final class Validator {
             }
             String value = d.value().trim();
             if (value.isEmpty() || Secrets.isPlaceholder(value)) continue;
+            var badReference = SecretReference.problem(value);
+            if (badReference.isPresent()) {
+                problems.add(new Problem(Severity.ERROR, where, d.key(), "'" + d.key() + "' = '" + value + "' is "
+                        + badReference.get(), INVALID_VALUE));
+                continue;
+            }
             type.get().check(value).ifPresent(expected -> problems.add(new Problem(Severity.ERROR, where, d.key(),
                     "'" + d.key() + "' = '" + Secrets.display(d.key(), value) + "' is not valid: expected " + expected, INVALID_VALUE)));
         }

@@ -23,6 +23,8 @@ import java.util.TreeMap;
 final class PolicyDocuments {
     static final String VERSION = "2012-10-17";
     static final String METRICS_POLICY = "transactor-metrics";
+    /** Not Datomic's: the secrets the start-up script reads at boot (config/SecretReference). */
+    static final String SECRETS_POLICY = "transactor-secrets";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -36,6 +38,7 @@ final class PolicyDocuments {
     static boolean managedName(String policyName, boolean transactor) {
         return transactor
                 ? policyName.endsWith("-transactor") || policyName.endsWith("-transactor-logs") || policyName.equals(METRICS_POLICY)
+                        || policyName.equals(SECRETS_POLICY)
                 : policyName.endsWith("-peer");
     }
 
@@ -43,8 +46,13 @@ final class PolicyDocuments {
         return "arn:aws:dynamodb:*:" + account + ":table/" + table;
     }
 
-    /** The transactor's inline policies, name to document, in Datomic's order. */
-    static Map<String, String> transactor(String account, String table, String bucket, boolean metrics) {
+    /**
+     * The transactor's inline policies, name to document, in Datomic's order, then the secrets it reads at boot:
+     * {@code secretsmanager:GetSecretValue} on exactly those ARNs. No kms:Decrypt: a secret encrypted with the account's
+     * default key (aws/secretsmanager) needs none; one under a customer managed key needs it on that key, which its key
+     * policy grants.
+     */
+    static Map<String, String> transactor(String account, String table, String bucket, boolean metrics, List<String> secretArns) {
         Map<String, String> out = new LinkedHashMap<>();
         out.put(tablePolicyName(table), allow(List.of("dynamodb:*"), List.of(tableArn(account, table)), null));
         if (bucket != null) {
@@ -56,6 +64,7 @@ final class PolicyDocuments {
             condition.putObject("Bool").put("aws:SecureTransport", "true");
             out.put(METRICS_POLICY, allow(List.of("cloudwatch:PutMetricData", "cloudwatch:PutMetricDataBatch"), List.of("*"), condition));
         }
+        if (!secretArns.isEmpty()) out.put(SECRETS_POLICY, allow(List.of("secretsmanager:GetSecretValue"), secretArns, null));
         return out;
     }
 

@@ -4,6 +4,7 @@ import io.datomicgitops.ExitCode;
 import io.datomicgitops.ToolException;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.config.Schema;
+import io.datomicgitops.config.SecretReference;
 import io.datomicgitops.config.Validator;
 import software.amazon.awssdk.services.iam.model.Role;
 
@@ -81,9 +82,15 @@ final class TransactorPlanner {
         plan.add(tables.ensure(region, table, tx.where(DynamoTables.KEY)));
         if (bucket != null) plan.add(buckets.ensure(region, bucket, tx.where(LogBuckets.KEY)));
         addRole(plan, region, tx, transactorRole, PolicyDocuments.transactor(account, table.value(),
-                bucket == null ? null : bucket.value(), metrics), true);
+                bucket == null ? null : bucket.value(), metrics, secretArns(tx)), true);
         addRole(plan, region, tx, peerRole, PolicyDocuments.peer(account, table.value()), false);
         return plan;
+    }
+
+    /** The Secrets Manager secrets the instance reads at boot, each once, in file order. */
+    private static List<String> secretArns(PropertiesFile tx) {
+        return tx.keys().stream().map(k -> SecretReference.parse(tx.get(k).orElse(""))).flatMap(Optional::stream)
+                .map(SecretReference::arn).distinct().toList();
     }
 
     private static Name name(PropertiesFile tx, Map<String, Name> resolved, String key) {

@@ -41,6 +41,7 @@ public final class FindingCodes {
     public static final String PLAIN_TEXT_SECRET = "plain-text-secret";
     public static final String EMPTY_SECRET = "empty-secret";
     public static final String SECRET_UNAVAILABLE = "secret-unavailable";
+    public static final String SECRET_IN_USER_DATA = "secret-in-user-data";
     // the release gate and the backup before a version change (ReleaseCheck)
     public static final String DATOMIC_VERSION_CHANGE = "datomic-version-change";
     public static final String WITHDRAWN_RELEASE = "withdrawn-release";
@@ -80,6 +81,7 @@ public final class FindingCodes {
         m.put(PLAIN_TEXT_SECRET, Severity.WARNING);
         m.put(EMPTY_SECRET, Severity.ERROR);
         m.put(SECRET_UNAVAILABLE, Severity.WARNING);
+        m.put(SECRET_IN_USER_DATA, Severity.WARNING);
         m.put(DATOMIC_VERSION_CHANGE, Severity.INFO);
         m.put(WITHDRAWN_RELEASE, Severity.ERROR);
         m.put(DOWNGRADE, Severity.ERROR);

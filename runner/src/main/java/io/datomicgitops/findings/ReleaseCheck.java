@@ -38,8 +38,8 @@ public final class ReleaseCheck {
         if (tx.get("license-key").isPresent() && !rules.needsLicenseKey(wanted.get())) {
             ReleaseRules.Rule r = rules.licenseKeyNotNeededFrom();
             out.add(Finding.info(FindingCodes.LICENSE_KEY_NOT_NEEDED, "Datomic " + wanted.get() + " needs no license key (from "
-                    + r.version() + ": " + r.note() + "; " + r.source() + "): remove license-key from " + tx.name()
-                    + " and the secret it names", tx.where("license-key")));
+                    + r.version() + ": " + r.note() + "; " + r.source() + "): the template leaves license-key out; remove it "
+                    + "from " + tx.name() + ", and the secret it names", tx.where("license-key")));
         }
         if (!change.changes()) return new Result(List.copyOf(out), false);
 

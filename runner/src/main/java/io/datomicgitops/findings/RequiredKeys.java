@@ -35,8 +35,8 @@ final class RequiredKeys {
         Optional<String> version = files.cf().flatMap(cf -> cf.get("datomic-version"));
         if (version.isPresent() && older(version.get(), FREE_SINCE)) {
             require(tx, "license-key", "Datomic " + version.get() + " needs a license key (releases since " + FREE_SINCE
-                    + " need none): set license-key=${env:DATOMIC_LICENSE_KEY} and bind the key to that variable, "
-                    + "or run Datomic " + FREE_SINCE + " or later", out);
+                    + " need none): set license-key=<the ARN of a Secrets Manager secret holding it>, which the instance "
+                    + "reads at boot, or run Datomic " + FREE_SINCE + " or later", out);
         }
     }
 

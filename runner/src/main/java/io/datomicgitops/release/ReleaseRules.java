@@ -38,8 +38,16 @@ public record ReleaseRules(String checked, List<String> checkedAgainst, List<Rul
         stopAll = stopAll == null ? List.of() : List.copyOf(stopAll);
     }
 
-    /** The rules the runner ships with. */
+    /** The rules the runner ships with (read once). */
     public static ReleaseRules bundled() {
+        return Bundled.RULES;
+    }
+
+    private static final class Bundled {
+        static final ReleaseRules RULES = load();
+    }
+
+    private static ReleaseRules load() {
         try (InputStream in = ReleaseRules.class.getResourceAsStream(BUNDLED)) {
             if (in == null) throw new IllegalStateException("missing resource " + BUNDLED);
             return read(in);
@@ -70,6 +78,14 @@ public record ReleaseRules(String checked, List<String> checkedAgainst, List<Rul
         DatomicVersion low = a.isBefore(b) ? a : b;
         DatomicVersion high = a.isBefore(b) ? b : a;
         return stopAll.stream().filter(r -> low.isBefore(r.release()) && r.release().compareTo(high) <= 0).toList();
+    }
+
+    /**
+     * Whether a stack whose cf.properties says this {@code datomic-version} leaves {@code license-key} out: a release
+     * from which the transactor needs none. A version that is not one (a placeholder, "latest") keeps the key.
+     */
+    public boolean licenseKeyDropped(String datomicVersion) {
+        return DatomicVersion.parse(datomicVersion).filter(v -> !needsLicenseKey(v)).isPresent();
     }
 
     /** Whether this version's transactor still needs a license key. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.config.Schema;
 import io.datomicgitops.config.Validator;
+import io.datomicgitops.release.ReleaseRules;
 import io.datomicgitops.report.Json;
 
 import java.util.Map;
@@ -35,14 +36,16 @@ public final class TemplateGenerator {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final AmiCatalog catalog;
+    private final ReleaseRules releases;
 
-    /** Loads Datomic's AMI and instance maps bundled with the runner. */
+    /** Loads Datomic's AMI and instance maps and the release rules bundled with the runner. */
     public TemplateGenerator() {
         this(AmiCatalog.bundled());
     }
 
     public TemplateGenerator(AmiCatalog catalog) {
         this.catalog = catalog;
+        this.releases = ReleaseRules.bundled();
     }
 
     /**
@@ -55,7 +58,13 @@ public final class TemplateGenerator {
         Validator.check(tx, Schema.TRANSACTOR).forEach(problems::add);
         Validator.check(cf, Schema.CF).forEach(problems::add);
         CfSettings s = CfSettings.read(cf, tx, problems);
-        TransactorProperties properties = TransactorProperties.read(tx, RESERVED, problems);
+        boolean licenseKeyDropped = releases.licenseKeyDropped(cf.get("datomic-version").orElse(null));
+        TransactorProperties properties = TransactorProperties.read(tx, RESERVED, licenseKeyDropped, problems);
+        if (licenseKeyDropped && tx.get(TransactorProperties.LICENSE_KEY).isPresent()) {
+            problems.warn(tx.where(TransactorProperties.LICENSE_KEY) + ": license-key is left out of the template: Datomic "
+                    + cf.get("datomic-version").orElseThrow() + " needs none (from " + releases.licenseKeyNotNeededFrom().version()
+                    + "); remove it, and the secret it names");
+        }
         ImageMappings images = s == null ? null : ImageMappings.of(catalog, s, cf, problems);
         problems.throwIfAny();
         if (!s.subnets().isEmpty() && !s.securityGroupsAreIds()) {

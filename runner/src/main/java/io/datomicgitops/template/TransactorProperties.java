@@ -1,6 +1,7 @@
 package io.datomicgitops.template;
 
 import io.datomicgitops.config.PropertiesFile;
+import io.datomicgitops.config.SecretReference;
 import io.datomicgitops.config.Secrets;
 
 import java.util.ArrayList;
@@ -15,11 +16,13 @@ import java.util.regex.Pattern;
 /**
  * transactor.properties as the instance receives it: every key in file order (a one-key change is a one-line diff),
  * {@code host} and {@code alt-host} left to the instance metadata, blank values left out (Datomic reads them as
- * absent), and every secret or placeholder value replaced by a NoEcho parameter, so no secret is ever in the template.
+ * absent), {@code license-key} left out for a Datomic release that needs none, a Secrets Manager ARN fetched by the
+ * instance at boot, and every other secret or placeholder value replaced by a NoEcho parameter, so no secret is ever in
+ * the template.
  */
 final class TransactorProperties {
     /** One line of the instance's properties file. */
-    sealed interface Line permits Literal, FromParameter {
+    sealed interface Line permits Literal, FromParameter, FromSecretsManager {
         String key();
     }
 
@@ -28,6 +31,11 @@ final class TransactorProperties {
 
     /** {@code key=} followed by the value of a NoEcho parameter, filled in by CloudFormation at deploy time. */
     record FromParameter(String key, String parameter) implements Line {}
+
+    /** {@code key=} followed by the secret the instance reads from Secrets Manager at boot, with its own role. */
+    record FromSecretsManager(String key, SecretReference reference) implements Line {}
+
+    static final String LICENSE_KEY = "license-key";
 
     static final Set<String> FROM_METADATA = Set.of("host", "alt-host");
     private static final Pattern SECRETS_MANAGER_REFERENCE = Pattern.compile("\\{\\{resolve:secretsmanager:[^{}]+}}");
@@ -42,9 +50,10 @@ final class TransactorProperties {
     }
 
     /**
-     * @param reserved parameter names the template already uses (a secret's parameter never takes one of them)
+     * @param reserved          parameter names the template already uses (a secret's parameter never takes one of them)
+     * @param licenseKeyDropped the stack's Datomic release needs no license key: {@code license-key} is left out
      */
-    static TransactorProperties read(PropertiesFile tx, Set<String> reserved, InputProblems problems) {
+    static TransactorProperties read(PropertiesFile tx, Set<String> reserved, boolean licenseKeyDropped, InputProblems problems) {
         if (tx.get("protocol").isEmpty()) {
             problems.missing(tx, "protocol", "set protocol=ddb (or the storage the transactor uses), as in Datomic's sample");
         }
@@ -53,15 +62,20 @@ final class TransactorProperties {
         for (String key : tx.keys()) {
             if (FROM_METADATA.contains(key)) continue;
             Optional<String> value = tx.get(key);
-            if (value.isEmpty()) continue;
+            if (value.isEmpty() || (licenseKeyDropped && key.equals(LICENSE_KEY))) continue;
             String v = value.get();
+            Optional<SecretReference> reference = SecretReference.parse(v);
+            if (reference.isPresent()) {
+                lines.add(new FromSecretsManager(key, reference.get()));
+                continue;
+            }
             boolean secret = Secrets.isSecretKey(key);
             if (!secret && !Secrets.isPlaceholder(v)) {
                 lines.add(new Literal(key, PropertiesText.line(key, v)));
                 continue;
             }
             if (SECRETS_MANAGER_REFERENCE.matcher(v).matches()) {
-                // CloudFormation resolves it at deploy time; the reference itself is safe to commit.
+                // CloudFormation resolves it at deploy time, into the user data; the reference itself is safe to commit.
                 lines.add(new Literal(key, PropertiesText.line(key, "") + v));
                 continue;
             }
@@ -69,8 +83,8 @@ final class TransactorProperties {
             if (dynamic.find()) {
                 problems.error(tx, key, "'" + key + "' uses a {{resolve:" + dynamic.group(1) + ":...}} reference, which "
                                 + "CloudFormation does not resolve in an instance's user data",
-                        "store the secret in Secrets Manager and write {{resolve:secretsmanager:<secret-id>}}, "
-                                + "or use ${env:NAME} / ${file:/path}");
+                        "store the secret in Secrets Manager and write " + key + "=<the secret's ARN>, which the instance "
+                                + "fetches at boot, or use ${env:NAME} / ${file:/path}");
                 continue;
             }
             if (secret && !Secrets.isPlaceholder(v)) {

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The instance's start-up script, as Datomic's AMI expects it: export XMX, JAVA_OPTS, DATOMIC_DEPLOY_BUCKET and
  * DATOMIC_VERSION, write {@code /datomic/aws.properties} (host from the instance metadata, then the transactor
- * properties), fetch the version's {@code startup.sh} from the deploy bucket and run it.
+ * properties, then the secrets the instance reads from Secrets Manager with its own role), fetch the version's
+ * {@code startup.sh} from the deploy bucket and run it.
  *
  * <p>Unlike Datomic's script, no value is ever expanded by the shell: parameter values are single-quoted (their
  * AllowedPattern excludes quotes) and the properties go through a quoted heredoc. One array element per line, so a
@@ -18,6 +20,8 @@ import java.util.List;
  */
 final class UserDataScript {
     static final String HEREDOC_END = "DATOMIC_PROPERTIES";
+    /** The shell function that appends one secret, read from Secrets Manager, to aws.properties. */
+    static final String FETCH_FUNCTION = "secret_property";
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private UserDataScript() {}
@@ -42,14 +46,28 @@ final class UserDataScript {
         lines.add("echo \"host=$host\" >aws.properties");
         lines.add("if [ -n \"$alt_host\" ]; then echo \"alt-host=$alt_host\" >>aws.properties; fi");
         lines.add("cat >>aws.properties <<'" + HEREDOC_END + "'");
+        List<TransactorProperties.FromSecretsManager> fetched = new ArrayList<>();
         for (TransactorProperties.Line line : properties) {
             if (line instanceof TransactorProperties.Literal literal) {
                 lines.add(literal.text());
             } else if (line instanceof TransactorProperties.FromParameter p) {
                 lines.add(sub(PropertiesText.line(p.key(), "") + "${" + p.parameter() + "}"));
+            } else if (line instanceof TransactorProperties.FromSecretsManager s) {
+                fetched.add(s);
             }
         }
         lines.add(HEREDOC_END);
+        if (!fetched.isEmpty()) {
+            // With the instance's role (no DATOMIC_READ_DEPLOY_* keys here), into the file only: never echoed, never
+            // in the user data. Backslashes escaped, so the transactor reads back the secret's text as it is.
+            lines.add(FETCH_FUNCTION + "() { value=$(aws secretsmanager get-secret-value --region \"$2\" --secret-id \"$3\" "
+                    + "--query SecretString --output text) || { echo \"cannot read $1 from Secrets Manager: $3\" >&2; exit 1; }; "
+                    + "printf '%s=%s\\n' \"$1\" \"$(printf '%s' \"$value\" | sed 's/\\\\/\\\\\\\\/g')\" >>aws.properties; }");
+            for (TransactorProperties.FromSecretsManager s : fetched) {
+                lines.add(FETCH_FUNCTION + " " + quoted(PropertiesText.line(s.key(), "").replaceFirst("=$", "")) + " "
+                        + s.reference().region() + " " + quoted(s.reference().arn()));
+            }
+        }
         lines.add("AWS_ACCESS_KEY_ID=\"${DATOMIC_READ_DEPLOY_ACCESS_KEY_ID}\" AWS_SECRET_ACCESS_KEY=\"${DATOMIC_READ_DEPLOY_AWS_SECRET_KEY}\" "
                 + "aws s3 cp \"s3://${DATOMIC_DEPLOY_BUCKET}/${DATOMIC_VERSION}/startup.sh\" startup.sh");
         lines.add("chmod 744 aws.properties");
@@ -60,6 +78,11 @@ final class UserDataScript {
         ArrayNode join = JSON.arrayNode().add("\n").add(lines);
         ObjectNode joined = JSON.objectNode().set("Fn::Join", join);
         return JSON.objectNode().set("Fn::Base64", joined);
+    }
+
+    /** Single-quoted for the shell: a key may hold characters the shell would read. */
+    private static String quoted(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static JsonNode sub(String text) {

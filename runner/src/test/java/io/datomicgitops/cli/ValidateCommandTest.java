@@ -45,6 +45,11 @@ class ValidateCommandTest {
         return CliRun.run(env, args.toArray(String[]::new));
     }
 
+    /** The example stack has no secret (Datomic 1.0.7277 needs no license key): gives it a memcached password. */
+    private void secret(String value) throws IOException {
+        edit(tx, "aws-dynamodb-table=demo-datomic\n", "memcached-password=" + value + "\naws-dynamodb-table=demo-datomic\n");
+    }
+
     private void edit(Path file, String from, String to) throws IOException {
         String text = Files.readString(file);
         assertThat(text).contains(from);
@@ -83,11 +88,11 @@ class ValidateCommandTest {
 
     @Test
     void aPlaceholderOutsideTheRunnersAllowListIsRefusedAsPlanWouldRefuseIt() throws IOException {
-        edit(tx, "${env:DATOMIC_LICENSE_KEY}", "${env:AWS_SECRET_ACCESS_KEY}");
+        secret("${env:AWS_SECRET_ACCESS_KEY}");
         CliRun run = validate(tx.toString());
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(3);
-        assertThat(run.err()).contains("'license-key' refers to the environment variable AWS_SECRET_ACCESS_KEY, which is not on the "
-                + "runner's secret allow-list").contains(tx + ":" + line(tx, "license-key="));
+        assertThat(run.err()).contains("'memcached-password' refers to the environment variable AWS_SECRET_ACCESS_KEY, which is not on the "
+                + "runner's secret allow-list").contains(tx + ":" + line(tx, "memcached-password="));
     }
 
     @Test
@@ -126,7 +131,7 @@ class ValidateCommandTest {
 
     @Test
     void aSingleFileIsCheckedWithItsFolderButOnlyItsFindingsAreReported() throws IOException {
-        edit(tx, "license-key=${env:DATOMIC_LICENSE_KEY}", "license-key=" + ConfigRepoFixture.LICENSE);
+        secret(ConfigRepoFixture.LICENSE);
         edit(cf, "java-xmx=\n", "java-xmx=1g\n");
         CliRun cfOnly = validate(cf.toString());
         assertThat(cfOnly.exitCode()).as("object cache + memory index above cf's heap").isEqualTo(3);
@@ -136,18 +141,19 @@ class ValidateCommandTest {
         assertThat(deployOnly.exitCode()).isZero();
         assertThat(deployOnly.out()).isEqualTo("ok: 1 file(s) valid: 0 errors, 0 warnings, 0 info\n");
         CliRun txOnly = validate(tx.toString());
-        assertThat(txOnly.out()).contains("warning plain-text-secret: " + tx + ":" + line(tx, "license-key="))
+        assertThat(txOnly.out()).contains("warning plain-text-secret: " + tx + ":" + line(tx, "memcached-password="))
                 .contains("error cache-above-heap").doesNotContain(ConfigRepoFixture.LICENSE);
         assertThat(Files.readString(report)).doesNotContain(ConfigRepoFixture.LICENSE);
     }
 
     @Test
     void anEmptySecretIsAnErrorThatNeverShowsAValue() throws IOException {
-        env.put("DATOMIC_LICENSE_KEY", "");
+        secret("${env:DATOMIC_MEMCACHED_PASSWORD}");
+        env.put("DATOMIC_MEMCACHED_PASSWORD", "");
         CliRun run = validate(stack.toString());
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).startsWith("error: " + tx + ":" + line(tx, "license-key=") + ": 'license-key' refers to the "
-                + "environment variable DATOMIC_LICENSE_KEY, which is set but empty");
+        assertThat(run.err()).startsWith("error: " + tx + ":" + line(tx, "memcached-password=") + ": 'memcached-password' refers to the "
+                + "environment variable DATOMIC_MEMCACHED_PASSWORD, which is set but empty");
     }
 
     @Test

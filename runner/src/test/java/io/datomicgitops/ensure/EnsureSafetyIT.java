@@ -62,7 +62,7 @@ class EnsureSafetyIT {
             s.role("datomic-aws-transactor", Map.of());
             s.role("datomic-aws-peer", Map.of());
             s.profile("datomic-aws-transactor", "datomic-aws-transactor");
-            PolicyDocuments.transactor(ACCOUNT, "orders-datomic", "orders-logs", true).forEach((n, d) -> s.policy("datomic-aws-transactor", n, d));
+            PolicyDocuments.transactor(ACCOUNT, "orders-datomic", "orders-logs", true, List.of()).forEach((n, d) -> s.policy("datomic-aws-transactor", n, d));
             PolicyDocuments.peer(ACCOUNT, "orders-datomic").forEach((n, d) -> s.policy("datomic-aws-peer", n, d));
             aws.cloudFormation("us-east-1").createStack(r -> r.stackName(STACK).templateBody(template(userDataLines))
                     .parameters(Parameter.builder().parameterKey("InstanceProfile").parameterValue("datomic-aws-transactor").build()));

@@ -140,7 +140,7 @@ class EnsureTransactorIT {
 
     @Test
     void everythingAlreadyThereUnderExplicitNamesIsOnlyChecked() {
-        String document = PolicyDocuments.transactor(ACCOUNT, "shop", "shop-logs", false).get("shop-transactor");
+        String document = PolicyDocuments.transactor(ACCOUNT, "shop", "shop-logs", false, List.of()).get("shop-transactor");
         withAws(aws -> {
             AwsSetup s = new AwsSetup(aws);
             s.table(REGION, "shop", "id", ScalarAttributeType.S);
@@ -148,7 +148,7 @@ class EnsureTransactorIT {
             s.role("shop-transactor", Map.of());
             s.role("shop-peer", Map.of());
             s.policy("shop-transactor", "shop-transactor", document);
-            s.policy("shop-transactor", "shop-logs-transactor-logs", PolicyDocuments.transactor(ACCOUNT, "shop", "shop-logs", false).get("shop-logs-transactor-logs"));
+            s.policy("shop-transactor", "shop-logs-transactor-logs", PolicyDocuments.transactor(ACCOUNT, "shop", "shop-logs", false, List.of()).get("shop-logs-transactor-logs"));
             s.policy("shop-peer", "shop-peer", PolicyDocuments.peer(ACCOUNT, "shop").get("shop-peer"));
             return null;
         });
@@ -183,6 +183,17 @@ class EnsureTransactorIT {
                 "create iam-policy datomic-aws-transactor/datomic-logs-*-transactor-logs");
         Run apply = run(tx, EnsureOptions.apply(SYSTEM));
         assertThat(apply.counter().mutating()).isEqualTo(Map.of("S3:CreateBucket", 1L, "S3:PutBucketTagging", 1L, "Iam:PutRolePolicy", 1L));
+
+        // then gives a secret by its ARN, which the instance reads at boot: the transactor role may read that one only
+        String arn = "arn:aws:secretsmanager:us-east-1:" + ACCOUNT + ":secret:orders/memcached-AbCdEf";
+        tx.set("memcached-password", arn);
+        Run secretPlan = run(tx, EnsureOptions.apply(SYSTEM).withPlan(true));
+        assertThat(Fixtures.lines(secretPlan.result()).stream().filter(l -> !l.startsWith("unchanged")).toList())
+                .containsExactly("create iam-policy datomic-aws-transactor/transactor-secrets");
+        assertThat(run(tx, EnsureOptions.apply(SYSTEM)).counter().mutating()).isEqualTo(Map.of("Iam:PutRolePolicy", 1L));
+        String document = URLDecoder.decode(withAws(aws -> aws.iam().getRolePolicy(r -> r.roleName("datomic-aws-transactor")
+                .policyName("transactor-secrets")).policyDocument()), StandardCharsets.UTF_8);
+        assertThat(document).contains("\"secretsmanager:GetSecretValue\"", "\"" + arn + "\"").doesNotContain("kms:");
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +16,7 @@ class PolicyDocumentsTest {
 
     @Test
     void transactorPoliciesFollowDatomicsNamesAndGrants() throws Exception {
-        Map<String, String> p = PolicyDocuments.transactor("123456789012", "orders", "orders-logs", true);
+        Map<String, String> p = PolicyDocuments.transactor("123456789012", "orders", "orders-logs", true, List.of());
         assertThat(p).containsOnlyKeys("orders-transactor", "orders-logs-transactor-logs", "transactor-metrics");
         JsonNode table = JSON.readTree(p.get("orders-transactor")).path("Statement").get(0);
         assertThat(table.path("Action").get(0).asText()).isEqualTo("dynamodb:*");
@@ -26,10 +27,21 @@ class PolicyDocumentsTest {
         assertThat(metrics.path("Condition").path("Bool").path("aws:SecureTransport").asText()).isEqualTo("true");
         assertThat(metrics.path("Action").toString()).contains("cloudwatch:PutMetricData").contains("cloudwatch:PutMetricDataBatch");
 
-        assertThat(PolicyDocuments.transactor("1", "t", null, false)).containsOnlyKeys("t-transactor");
+        assertThat(PolicyDocuments.transactor("1", "t", null, false, List.of())).containsOnlyKeys("t-transactor");
         JsonNode peer = JSON.readTree(PolicyDocuments.peer("1", "t").get("t-peer")).path("Statement").get(0);
         assertThat(peer.path("Action").toString()).contains("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Scan", "dynamodb:Query")
                 .doesNotContain("PutItem");
+    }
+
+    @Test
+    void theTransactorMayReadExactlyTheSecretsItFetchesAtBoot() throws Exception {
+        String arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/datomic-license-AbCdEf";
+        Map<String, String> p = PolicyDocuments.transactor("123456789012", "orders", null, false, List.of(arn));
+        assertThat(p).containsOnlyKeys("orders-transactor", PolicyDocuments.SECRETS_POLICY);
+        JsonNode secrets = JSON.readTree(p.get(PolicyDocuments.SECRETS_POLICY)).path("Statement").get(0);
+        assertThat(secrets.path("Action").toString()).isEqualTo("[\"secretsmanager:GetSecretValue\"]");
+        assertThat(secrets.path("Resource").toString()).isEqualTo("[\"" + arn + "\"]");
+        assertThat(PolicyDocuments.managedName(PolicyDocuments.SECRETS_POLICY, true)).as("reported when no longer asked for").isTrue();
     }
 
     @Test

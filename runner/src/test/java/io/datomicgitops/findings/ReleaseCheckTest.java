@@ -137,7 +137,7 @@ class ReleaseCheckTest {
             assertThat(f.code()).isEqualTo(FindingCodes.LICENSE_KEY_NOT_NEEDED);
             assertThat(f.severity()).isEqualTo(Finding.Severity.INFO);
             assertThat(f.where()).isEqualTo("stacks/demo/transactor.properties:4");
-            assertThat(f.message()).contains("from 1.0.6726", "remove license-key");
+            assertThat(f.message()).contains("from 1.0.6726", "the template leaves license-key out; remove it");
         });
         ReleaseCheck.Result paid = ReleaseCheck.check(new VersionChange(Optional.of("1.0.6711"), Optional.of("1.0.6711")), tx,
                 cf("1.0.6711", 1), deploy(""), BUNDLED, NOTHING);

@@ -17,7 +17,8 @@ class SecretCheckTest {
         assertThat(s.lines()).containsExactly(
                 "warning plain-text-secret: transactor.properties:4: 'license-key' holds a secret in plain text, and this file "
                         + "is committed (the template keeps it out, as a NoEcho parameter, but git keeps it in history): write "
-                        + "license-key=${env:NAME} (in Jenkins, a credential binding) or ${file:/path} instead, and rotate the secret");
+                        + "license-key=<a Secrets Manager secret's ARN>, ${env:NAME} (in Jenkins, a credential binding) or "
+                        + "${file:/path} instead, and rotate the secret");
     }
 
     @Test
@@ -26,9 +27,24 @@ class SecretCheckTest {
         s.add(s.tx, "sql-password=hunter2-plain").add(s.tx, "storage-admin-password={{resolve:secretsmanager:prod/datomic:SecretString:admin}}")
                 .add(s.tx, "memcached-password=");
         assertThat(s.check()).extracting(Finding::code, Finding::where)
-                .as("a Secrets Manager reference and a blank value are not plain text")
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("plain-text-secret", "transactor.properties:9"));
+                .as("a Secrets Manager reference and a blank value are not plain text; both values reach the user data")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("plain-text-secret", "transactor.properties:9"),
+                        org.assertj.core.groups.Tuple.tuple("secret-in-user-data", "transactor.properties:9"),
+                        org.assertj.core.groups.Tuple.tuple("secret-in-user-data", "transactor.properties:10"));
         assertThat(s.lines().toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void aSecretThatWouldReachTheUserDataInClearIsAWarningNamingTheFix() {
+        StackFixture s = StackFixture.clean().cf("datomic-version", "datomic-version=1.0.6711");
+        assertThat(s.lines()).containsExactly("warning secret-in-user-data: transactor.properties:4: 'license-key' would reach the "
+                + "instance's user data in clear: CloudFormation writes its value into the launch template, which anyone allowed "
+                + "ec2:DescribeLaunchTemplateVersions can read. Store it in Secrets Manager and write license-key="
+                + "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>: the instance reads it at boot with its "
+                + "own role (docs/TEMPLATE.md)");
+
+        s.tx("license-key", "license-key=arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/license-AbCdEf");
+        assertThat(s.check()).as("the instance reads it at boot: nothing in clear, and an ARN is not plain text").isEmpty();
     }
 
     @Test

@@ -3,6 +3,10 @@ package io.datomicgitops.instances;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datomicgitops.ExitCode;
 import io.datomicgitops.aws.AwsClients;
+import io.datomicgitops.config.PropertiesFile;
+import io.datomicgitops.template.TemplateFixtures;
+import io.datomicgitops.template.TemplateGenerator;
+import io.datomicgitops.testing.AwsCli;
 import io.datomicgitops.testing.Twin;
 import io.datomicgitops.testing.replay.RecordingLog;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +67,30 @@ class TwinReplacementIT {
 
     /** The start-up script the stack's launch template carries (UserDataScript's shape), with the settings given. */
     static String userData(String xmx, String... properties) {
+        return userData(xmx, List.of(), properties);
+    }
+
+    /** The same, with lines of the template's script after the properties (the secrets it reads at boot). */
+    static String userData(String xmx, List<String> afterProperties, String... properties) {
         StringBuilder s = new StringBuilder("#!/bin/bash\nexport XMX='" + xmx + "'\nexport JAVA_OPTS=''\ncd /datomic || exit 1\n"
                 + "cat >>aws.properties <<'DATOMIC_PROPERTIES'\n");
         for (String p : properties) s.append(p).append('\n');
-        s.append("DATOMIC_PROPERTIES\n./startup.sh\n");
+        s.append("DATOMIC_PROPERTIES\n");
+        for (String line : afterProperties) s.append(line).append('\n');
+        s.append("./startup.sh\n");
         return Base64.getEncoder().encodeToString(s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The lines the project's template writes to read memcached-password from Secrets Manager at boot. */
+    static List<String> secretLines(String arn) {
+        TemplateFixtures f = TemplateFixtures.named("minimal-ddb");
+        PropertiesFile tx = f.tx();
+        tx.set("memcached-password", arn);
+        List<String> lines = new ArrayList<>();
+        TemplateFixtures.tree(new TemplateGenerator().generate(tx, f.cf(), f.options())).at("/Resources/LaunchTemplate/Properties/LaunchTemplateData/UserData/Fn::Base64/Fn::Join/1")
+                .forEach(l -> { if (l.isTextual() && l.asText().startsWith("secret_property")) lines.add(l.asText()); });
+        assertThat(lines).as("the function and its call").hasSize(2);
+        return lines;
     }
 
     static String[] settings(String system) {
@@ -293,6 +317,31 @@ class TwinReplacementIT {
             assertThat(twin.transactor(heap).orElseThrow().path("reason").asText()).contains("heap -Xmx64g").contains("above the memory of t3.small");
             assertThat(twin.transactor(table).orElseThrow().path("reason").asText()).contains("storage table no-such-table does not exist");
             assertThat(twin.transactor(protocol).orElseThrow().path("reason").asText()).contains("protocol 'sql'");
+        }
+    }
+
+    /**
+     * A stack whose transactor reads a secret at boot: the twin's transactor comes up when the sandbox's Secrets Manager
+     * has the secret, and never starts when it does not (the start-up script stops); the twin keeps no value.
+     */
+    @Test
+    @ResourceLock(value = LAUNCHES, mode = ResourceAccessMode.READ)
+    void aTransactorReadsItsSecretAtBootAndComesUpOnlyWhenTheSecretIsThere() throws Exception {
+        try (AwsClients aws = twin.clients()) {
+            aws.dynamoDb(REGION).createTable(r -> r.tableName("twin-secret").billingMode(BillingMode.PAY_PER_REQUEST)
+                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build()));
+            String arn = AwsCli.run(twin.env(), twin.endpoint(), "secretsmanager", "create-secret", "--region", REGION,
+                    "--name", "twin-secret/memcached", "--secret-string", "s3cret-never-kept", "--query", "ARN", "--output", "text").strip();
+            String readable = launch(aws, "t3.large", userData("4g", secretLines(arn), settings("twin-secret")));
+            String missing = launch(aws, "t3.large", userData("4g", secretLines(arn.substring(0, arn.length() - 6) + "Zz9Zz9"),
+                    settings("twin-secret")));
+
+            twin.await("the one with its secret up, the other failed", 90 + 20 + 10, s -> Twin.inState(s, "active").contains(readable)
+                    && Twin.inState(s, "failed").contains(missing));
+            assertThat(twin.transactor(missing).orElseThrow().path("reason").asText())
+                    .contains("cannot read memcached-password from Secrets Manager: " + arn.substring(0, arn.length() - 6) + "Zz9Zz9");
+            assertThat(twin.status().toString()).doesNotContain("s3cret-never-kept");
         }
     }
 

@@ -50,6 +50,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(SandboxExtension.class)
 class BadInputCorpusIT {
 
+    /**
+     * The example stack has no secret (Datomic 1.0.7277 needs no license key, DynamoDB no password): the secrets cases
+     * give it one, a memcached password, on the line before this one.
+     */
+    static final String SECRET_BEFORE = "aws-dynamodb-table=demo-datomic\n";
+
+    static String secretLine(String value) {
+        return "memcached-password=" + value + "\n" + SECRET_BEFORE;
+    }
+
+    static Setup secret(String value) {
+        return edit(TX, SECRET_BEFORE, secretLine(value));
+    }
+
     static final List<Case> CASES = List.of(
             // command line (64)
             c("no command", 64, "a command is required", none(), ""),
@@ -78,8 +92,12 @@ class BadInputCorpusIT {
             // transactor.properties (3)
             c("tx: storage protocol the ensure phase cannot provision", 3, "protocol", edit(TX, "protocol=ddb", "protocol=sql"), "apply --dir {clone}"),
             c("tx: port is not a number", 3, "transactor.properties:7", edit(TX, "port=4334", "port=forty"), "apply --dir {clone}"),
-            c("tx: license key from an unset variable", 3, "NOT_SET_LICENSE", edit(TX, "${env:DATOMIC_LICENSE_KEY}", "${env:NOT_SET_LICENSE}"), "apply --dir {clone}"),
-            c("tx: license key from a missing file", 3, "/nonexistent/license", edit(TX, "${env:DATOMIC_LICENSE_KEY}", "${file:/nonexistent/license}"), "apply --dir {clone}"),
+            c("tx: a secret from an unset variable", 3, "DATOMIC_NOT_SET", secret("${env:DATOMIC_NOT_SET}"), "apply --dir {clone}"),
+            c("tx: a secret from a missing file", 3, "/nonexistent/secret", secret("${file:/nonexistent/secret}"), "apply --dir {clone}"),
+            c("tx: a secret's ARN without the six characters Secrets Manager appends", 3, "is not a Secrets Manager secret's ARN",
+                    secret("arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/memcached"), "plan --dir {clone}"),
+            c("tx: a JSON key after a secret's ARN", 3, "a JSON key or version after the secret's ARN is not supported",
+                    secret("arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/memcached-AbCdEf:password::"), "apply --dir {clone}"),
             c("tx: dynamodb region misspelt", 3, "us-east1", edit(TX, "aws-dynamodb-region=us-east-1", "aws-dynamodb-region=us-east1"), "apply --dir {clone}"),
             c("tx: memory size without a unit pattern", 3, "memory-index-max", edit(TX, "memory-index-max=512m", "memory-index-max=lots"), "plan --dir {clone}"),
             c("tx: broken unicode escape", 3, "transactor.properties", edit(TX, "object-cache-max=1g", "object-cache-max=1g\\u00ZZ"), "apply --dir {clone}"),
@@ -130,8 +148,8 @@ class BadInputCorpusIT {
                     edit(CF, "java-xmx=\n", "java-xmx=16g\n"), "validate {stack}"),
             c("validate: object cache and memory index above the heap", 3, "= 1536 MiB does not fit in the heap, java-xmx=1g",
                     edit(CF, "java-xmx=\n", "java-xmx=1g\n"), "validate {tx}"),
-            c("validate: empty secret from a broken credential binding", 3, "DATOMIC_LICENSE_KEY, which is set but empty",
-                    then(w -> w.env.put("DATOMIC_LICENSE_KEY", "")), "validate {stack}"),
+            c("validate: empty secret from a broken credential binding", 3, "DATOMIC_MEMCACHED_PASSWORD, which is set but empty",
+                    secret("${env:DATOMIC_MEMCACHED_PASSWORD}").and(then(w -> w.env.put("DATOMIC_MEMCACHED_PASSWORD", ""))), "validate {stack}"),
             c("validate: an error cannot be acknowledged", 3, "'aws-instance-type' = 'm5.huge'",
                     edit(CF, "aws-instance-type=m5.large", "aws-instance-type=m5.huge")
                             .and(edit(DEPLOY, "acknowledge=instance-type-not-in-datomic-map", "acknowledge=unknown-instance-type")), "validate {stack}"),
@@ -206,17 +224,17 @@ class BadInputCorpusIT {
             c("inside: datomic-home inside the clone", 3, "lies inside the config repo's clone",
                     CorpusWorld.pushedEdit(DEPLOY, "engine=native", "engine=datomic\ndatomic-home={clone}/stacks/demo"), "apply --dir {clone}"),
             c("secrets: the runner's AWS secret key as a placeholder", 3, "AWS_SECRET_ACCESS_KEY, which is not on the runner's secret allow-list",
-                    edit(TX, "${env:DATOMIC_LICENSE_KEY}", "${env:AWS_SECRET_ACCESS_KEY}"), "plan --dir {clone}"),
-            c("secrets: a variable not named with --secret-env", 3, "--secret-env DATOMIC_LICENSE_KEY", none(),
+                    secret("${env:AWS_SECRET_ACCESS_KEY}"), "plan --dir {clone}"),
+            c("secrets: a variable not named with --secret-env", 3, "--secret-env DATOMIC_MEMCACHED_PASSWORD", secret("${env:DATOMIC_MEMCACHED_PASSWORD}"),
                     "apply --dir {clone} --secret-env DATOMIC_OTHER_KEY"),
             c("secrets: a file outside the secret directories", 3, "/proc/self/environ, which is not under a secret directory",
-                    edit(TX, "${env:DATOMIC_LICENSE_KEY}", "${file:/proc/self/environ}"), "plan --dir {clone}"),
+                    secret("${file:/proc/self/environ}"), "plan --dir {clone}"),
             c("secrets: a FIFO under the secret directory", 3, "which is not a regular file",
-                    CorpusWorld.fifo("secrets/license").and(CorpusWorld.pushedEdit(TX, "${env:DATOMIC_LICENSE_KEY}", "${file:{tmp}/secrets/license}")),
+                    CorpusWorld.fifo("secrets/license").and(CorpusWorld.pushedEdit(TX, SECRET_BEFORE, secretLine("${file:{tmp}/secrets/license}"))),
                     "apply --dir {clone} --secret-dir {tmp}/secrets"),
             c("secrets: a file too big for a secret", 3, "more than a secret's 65536",
                     then(w -> w.write("secrets/license", "x".repeat(70_000))).and(
-                            CorpusWorld.pushedEdit(TX, "${env:DATOMIC_LICENSE_KEY}", "${file:{tmp}/secrets/license}")),
+                            CorpusWorld.pushedEdit(TX, SECRET_BEFORE, secretLine("${file:{tmp}/secrets/license}"))),
                     "apply --dir {clone} --secret-dir {tmp}/secrets"),
 
             // one writer per stack (3)

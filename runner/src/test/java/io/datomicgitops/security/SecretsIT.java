@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Known secrets through the flow and its error paths, each command a process of its own as in a pipeline (java -jar:
  * every byte it prints is seen, --debug stack traces included, and no secret is masked only because an earlier
- * command of the same JVM registered it): the license key through ${env:...}, a git token over HTTPS, an SSH key's
+ * command of the same JVM registered it): a storage password through ${env:...}, a git token over HTTPS, an SSH key's
  * passphrase, the AWS secret key, and a secret an operator wrote in plain text. None may appear in any output, any
  * commit of the remote's whole history, any report or plan, or any template (cf.json and the stack's template in the
  * sandbox).
@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SecretsIT {
     private static final String TX = "stacks/demo/transactor.properties";
 
-    private final String license = "lic-" + UUID.randomUUID();
+    /** A storage password passed through ${env:...} (the example stack needs no license key from Datomic 1.0.6726). */
+    private final String storagePassword = "storage-" + UUID.randomUUID();
     private final String token = "glpat-" + UUID.randomUUID().toString().replace("-", "");
     private final String wrongToken = "glpat-wrong-" + UUID.randomUUID().toString().replace("-", "");
     private final String passphrase = "pass-" + UUID.randomUUID();
@@ -71,7 +72,8 @@ class SecretsIT {
     void noSecretReachesAnOutputACommitAReportOrATemplate() throws Exception {
         Path srv = tmp.resolve("srv");
         Map<String, String> files = new LinkedHashMap<>(ConfigRepoFixture.exampleFiles());
-        files.put(TX, files.get(TX).replace("# heartbeat-interval-msec=5000\n", "# heartbeat-interval-msec=5000\nmemcached-password=" + plain + "\n"));
+        files.put(TX, files.get(TX).replace("# heartbeat-interval-msec=5000\n", "# heartbeat-interval-msec=5000\nmemcached-password=" + plain + "\n"
+                + "storage-datomic-password=${env:DATOMIC_STORAGE_PASSWORD}\n"));
         Path bare = TestRepos.bareWith(srv, "main", files);
         Path key = tmp.resolve("id_ed25519");
         GitSshServer.keygen(key, passphrase);
@@ -119,7 +121,7 @@ class SecretsIT {
         assertThat(deniedRun.exitCode()).as(deniedRun.err()).isEqualTo(5);
         assertThat(deniedRun.err()).as("--debug prints the cause").contains("\tat ");
 
-        List<String> secrets = List.of(license, this.token, wrongToken, passphrase, "not-" + passphrase, awsSecret, plain,
+        List<String> secrets = List.of(storagePassword, this.token, wrongToken, passphrase, "not-" + passphrase, awsSecret, plain,
                 denied.get("AWS_SECRET_ACCESS_KEY"));
         for (String secret : secrets) {
             for (String out : outputs) assertThat(out).as("output").doesNotContain(secret);
@@ -132,16 +134,16 @@ class SecretsIT {
             assertThat(toolsHistory).as("the tool's commits").doesNotContain(secret);
             if (!secret.equals(plain)) assertThat(history).as("the remote's whole history").doesNotContain(secret);
         }
-        assertThat(git(bare, "show", "main:" + TX)).as("the placeholder stays in git").contains("license-key=${env:DATOMIC_LICENSE_KEY}");
+        assertThat(git(bare, "show", "main:" + TX)).as("the placeholder stays in git").contains("storage-datomic-password=${env:DATOMIC_STORAGE_PASSWORD}");
 
         // the template takes the secrets as NoEcho parameters without a default, in cf.json and in the stack
         JsonNode committed = Json.mapper().readTree(git(bare, "show", "main:stacks/demo/cf.json"));
-        for (String parameter : List.of("LicenseKey", "MemcachedPassword")) {
+        for (String parameter : List.of("MemcachedPassword", "StorageDatomicPassword")) {
             JsonNode p = committed.path("Parameters").path(parameter);
             assertThat(p.path("NoEcho").asBoolean()).as(parameter).isTrue();
             assertThat(p.has("Default")).as(parameter).isFalse();
         }
-        assertThat(committed.toString()).contains("license-key=${LicenseKey}").contains("memcached-password=${MemcachedPassword}");
+        assertThat(committed.toString()).contains("storage-datomic-password=${StorageDatomicPassword}").contains("memcached-password=${MemcachedPassword}");
         try (AwsClients aws = sandbox.clients()) {
             String deployed = aws.cloudFormation(null).getTemplate(r -> r.stackName("demo-datomic-transactor")).templateBody();
             assertThat(Json.mapper().readTree(deployed)).isEqualTo(committed);
@@ -153,7 +155,7 @@ class SecretsIT {
     private Map<String, String> env() throws Exception {
         Map<String, String> env = new LinkedHashMap<>(sandbox.env());
         env.put("AWS_SECRET_ACCESS_KEY", awsSecret);
-        env.put("DATOMIC_LICENSE_KEY", license);
+        env.put("DATOMIC_STORAGE_PASSWORD", storagePassword);
         env.put("GIT_TOKEN", token);
         env.put("GIT_TOKEN_WRONG", wrongToken);
         env.put("SSH_PASSPHRASE", passphrase);

@@ -101,7 +101,7 @@ class TemplateGeneratorTest {
         int start = lines.indexOf("cat >>aws.properties <<'DATOMIC_PROPERTIES'");
         int end = lines.indexOf("DATOMIC_PROPERTIES");
         assertThat(lines.subList(start + 1, end)).containsExactly(
-                "protocol=ddb", "port=4334", "license-key=${LicenseKey}", "aws-dynamodb-table=billing-datomic",
+                "protocol=ddb", "port=4334", "aws-dynamodb-table=billing-datomic",
                 "aws-dynamodb-region=us-east-1", "aws-transactor-role=datomic-aws-transactor", "aws-peer-role=datomic-aws-peer",
                 "memory-index-threshold=32m", "memory-index-max=512m", "object-cache-max=1g",
                 "aws-s3-log-bucket-id=datomic-logs-6b1f0c52-3f7e-4d55-9e0c-2a8f6c1d7b44",
@@ -135,17 +135,20 @@ class TemplateGeneratorTest {
         GeneratedTemplate t = f.generate();
         assertThat(t.json()).doesNotContain("LEDGER-LICENSE").doesNotContain("DO-NOT-LEAK")
                 .doesNotContain("${env:").doesNotContain("${file:");
-        assertThat(t.noEchoParameters()).containsExactly("LicenseKey", "SqlPassword", "StorageDatomicPassword", "MemcachedPassword");
-        assertThat(t.secretParameters()).containsEntry("LicenseKey", "license-key").containsEntry("SqlPassword", "sql-password")
+        assertThat(t.noEchoParameters()).containsExactly("LicenseKey", "StorageDatomicPassword", "MemcachedPassword");
+        assertThat(t.secretParameters()).containsEntry("LicenseKey", "license-key")
                 .containsEntry("StorageDatomicPassword", "storage-datomic-password").containsEntry("MemcachedPassword", "memcached-password");
         JsonNode tree = TemplateFixtures.tree(t);
         for (String p : t.noEchoParameters()) {
             assertThat(tree.at("/Parameters/" + p + "/NoEcho").asBoolean()).isTrue();
             assertThat(tree.at("/Parameters/" + p).has("Default")).isFalse();
         }
-        // a Secrets Manager reference is resolved by CloudFormation: it stays as written
+        // a {{resolve:secretsmanager:...}} reference is resolved by CloudFormation: it stays as written
         assertThat(userData(t)).contains("storage-admin-password={{resolve:secretsmanager:ledger/datomic/storage:SecretString:admin}}",
-                "license-key=${LicenseKey}", "sql-password=${SqlPassword}");
+                "license-key=${LicenseKey}");
+        // a secret's ARN is read by the instance at boot, with its own role: no parameter, no value anywhere
+        assertThat(userData(t)).noneMatch(l -> l.startsWith("sql-password")).contains(
+                "secret_property 'sql-password' us-east-1 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ledger/datomic/sql-Xy12Ab'");
         assertThat(t.warnings()).anySatisfy(w -> assertThat(w).startsWith("transactor.properties:11: 'license-key' holds a secret in plain text"));
         assertThat(String.join("\n", t.warnings())).doesNotContain("DO-NOT-LEAK");
     }
@@ -159,21 +162,20 @@ class TemplateGeneratorTest {
         PropertiesFile tx = f.tx();
         tx.set("storage-datomic-password", "${file:" + storagePassword + "}");
         Redactor redactor = new Redactor();
-        Secrets secrets = new Secrets(Map.of("DATOMIC_SQL_PASSWORD", "sql-pa$$word", "DATOMIC_MEMCACHED_PASSWORD", "mc\npw")::get, redactor,
+        Secrets secrets = new Secrets(Map.of("DATOMIC_MEMCACHED_PASSWORD", "mc\npw")::get, redactor,
                 new io.datomicgitops.config.SecretSources(java.util.Set.of(), java.util.List.of(dir)));
 
         Map<String, String> values = t.parameterValues(tx, f.cf(), secrets);
 
         assertThat(values.keySet()).containsExactly("InstanceType", "InstanceMonitoring", "GroupSize", "MaxGroupSize", "SecurityGroups",
                 "InstanceProfile", "Xmx", "JavaOpts", "DatomicDeployBucket", "DatomicVersion",
-                "LicenseKey", "SqlPassword", "StorageDatomicPassword", "MemcachedPassword");
+                "LicenseKey", "StorageDatomicPassword", "MemcachedPassword");
         assertThat(values).containsEntry("LicenseKey", "Zx9Q-LEDGER-LICENSE-7f3a91c2e8b04d6aa5e1c0b9d2f47e68-DO-NOT-LEAK")
-                .containsEntry("SqlPassword", "sql-pa$$word")
                 .containsEntry("StorageDatomicPassword", "st0rage\\\\pass") // escaped for the properties file
                 .containsEntry("MemcachedPassword", "mc\\npw")              // a newline cannot end the heredoc
                 .containsEntry("InstanceProfile", "ledger-transactor")
                 .containsEntry("GroupSize", "1").containsEntry("MaxGroupSize", "2");
-        assertThat(redactor.redact("x sql-pa$$word y")).doesNotContain("sql-pa$$word");
+        assertThat(redactor.redact("x mc\npw y")).doesNotContain("mc\npw");
     }
 
     @Test
@@ -190,9 +192,47 @@ class TemplateGeneratorTest {
     @Test
     void aMissingPlaceholderVariableNamesTheKeyAndLine() {
         TemplateFixtures f = TemplateFixtures.named("minimal-ddb");
-        GeneratedTemplate t = f.generate();
-        assertThatThrownBy(() -> t.parameterValues(f.tx(), f.cf(), new Secrets(Map.<String, String>of()::get, new Redactor())))
-                .hasMessageStartingWith("transactor.properties:12: 'license-key' refers to the environment variable DATOMIC_LICENSE_KEY");
+        PropertiesFile written = f.tx();
+        written.set("memcached-password", "${env:DATOMIC_MEMCACHED_PASSWORD}");
+        PropertiesFile tx = PropertiesFile.parse(written.name(), written.text());
+        GeneratedTemplate t = new TemplateGenerator().generate(tx, f.cf(), f.options());
+        assertThatThrownBy(() -> t.parameterValues(tx, f.cf(), new Secrets(Map.<String, String>of()::get, new Redactor())))
+                .hasMessageStartingWith("transactor.properties:44: 'memcached-password' refers to the environment variable DATOMIC_MEMCACHED_PASSWORD");
+    }
+
+    @Test
+    void theLicenseKeyIsLeftOutFromTheReleaseThatDroppedIt() {
+        TemplateFixtures f = TemplateFixtures.named("minimal-ddb");
+        PropertiesFile tx = f.tx();
+        tx.set("license-key", "${env:DATOMIC_LICENSE_KEY}");
+        PropertiesFile cf = f.cf();
+        assertThat(cf.get("datomic-version")).contains("1.0.7277");
+        GeneratedTemplate free = new TemplateGenerator().generate(tx, cf, f.options());
+        assertThat(free.noEchoParameters()).isEmpty();
+        assertThat(free.json()).doesNotContain("license-key", "LicenseKey");
+        assertThat(free.warnings()).anySatisfy(w -> assertThat(w).contains("license-key is left out of the template: Datomic 1.0.7277 "
+                + "needs none (from 1.0.6726)"));
+
+        cf.set("datomic-version", "1.0.6711");
+        GeneratedTemplate paid = new TemplateGenerator().generate(tx, cf, f.options());
+        assertThat(paid.noEchoParameters()).containsExactly("LicenseKey");
+        assertThat(userData(paid)).contains("license-key=${LicenseKey}");
+    }
+
+    @Test
+    void aSecretsArnIsFetchedAtBootAfterTheOtherProperties() {
+        TemplateFixtures f = TemplateFixtures.named("minimal-ddb");
+        PropertiesFile tx = f.tx();
+        String arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/memcached-AbCdEf";
+        tx.set("memcached-password", arn);
+        GeneratedTemplate t = new TemplateGenerator().generate(tx, f.cf(), f.options());
+        List<String> lines = userData(t);
+        assertThat(t.noEchoParameters()).isEmpty();
+        assertThat(t.warnings()).isEmpty();
+        int end = lines.indexOf("DATOMIC_PROPERTIES");
+        assertThat(lines.get(end + 1)).startsWith("secret_property() {");
+        assertThat(lines.get(end + 2)).isEqualTo("secret_property 'memcached-password' eu-west-1 '" + arn + "'");
+        assertThat(lines.subList(0, end)).noneMatch(l -> l.contains("memcached-password"));
     }
 
     @Test
@@ -301,8 +341,11 @@ class TemplateGeneratorTest {
                 "cf.properties:45: 'datomic-version' uses a placeholder: cf.properties values are written into the template");
         assertRefused("cf", "aws-ami.mars", "ami-0123456789abcdef0",
                 "cf.properties:50: 'aws-ami.mars' does not end with an AWS region");
-        assertRefused("tx", "license-key", "{{resolve:ssm-secure:/datomic/license}}",
-                "transactor.properties:12: 'license-key' uses a {{resolve:ssm-secure:...}} reference");
+        assertRefused("tx", "memcached-password", "{{resolve:ssm-secure:/datomic/memcached}}",
+                "transactor.properties:44: 'memcached-password' uses a {{resolve:ssm-secure:...}} reference");
+        assertRefused("tx", "memcached-password", "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/memcached",
+                "transactor.properties:44: 'memcached-password' = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/memcached' "
+                        + "is not a Secrets Manager secret's ARN");
     }
 
     @Test

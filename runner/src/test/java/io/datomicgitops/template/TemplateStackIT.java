@@ -4,6 +4,7 @@ import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.config.PropertiesFile;
 import io.datomicgitops.config.Redactor;
 import io.datomicgitops.config.Secrets;
+import io.datomicgitops.testing.AwsCli;
 import io.datomicgitops.testing.Sandbox;
 import io.datomicgitops.testing.SandboxExtension;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TemplateStackIT {
     private static final String REGION = Sandbox.REGION;
     private static final Map<String, String> ENV = Map.of(
-            "DATOMIC_LICENSE_KEY", "lic-$HOME-`id`-$(touch pwned)-'q'",
-            "DATOMIC_SQL_PASSWORD", "sql-secret-value",
+            "DATOMIC_SHELL_PASSWORD", "pw-$HOME-`id`-$(touch pwned)-'q'",
             "DATOMIC_MEMCACHED_PASSWORD", "memcached-secret-value");
 
     @Test
@@ -95,8 +95,10 @@ class TemplateStackIT {
 
     /**
      * The secret reaches the instance: CloudFormation fills the NoEcho parameters into the user data, and the script
-     * writes them, unexpanded, into aws.properties. Runs the user data (as the sandbox resolved it) with bash, with
-     * curl/aws/logger/tee stubbed and /datomic pointed at a temporary folder.
+     * writes them, unexpanded, into aws.properties; a secret given by its ARN is read at boot from the sandbox's
+     * Secrets Manager by the AWS CLI itself, and is in neither the template nor the user data. Runs the user data (as
+     * the sandbox resolved it) with bash, with curl/logger/tee and aws s3 stubbed and /datomic pointed at a temporary
+     * folder.
      */
     @Test
     void secretsReachTheInstanceButNotTheStoredTemplate(Sandbox sandbox, @TempDir Path dir) throws Exception {
@@ -108,6 +110,10 @@ class TemplateStackIT {
             Files.writeString(storagePassword, "storage-secret-value\n");
             tx.set("storage-datomic-password", "${file:" + storagePassword + "}");
             tx.set("data-dir", "/data/$HOME/`id`/$(touch pwned)");
+            String sqlPassword = AwsCli.run(sandbox.env(), sandbox.endpoint(), "secretsmanager", "create-secret", "--region", REGION, "--name",
+                    "ledger/datomic/sql-" + System.nanoTime(), "--secret-string", "sql-secret\\value-$(touch pwned)",
+                    "--query", "ARN", "--output", "text").strip();
+            tx.set("sql-password", sqlPassword);
             PropertiesFile cf = f.cf();
             cf.set("aws-instance-type", "m5.large");
             GeneratedTemplate template = new TemplateGenerator().generate(tx, cf, f.options());
@@ -115,7 +121,8 @@ class TemplateStackIT {
             assertThat(group.instances()).hasSize(1);
 
             String stored = aws.cloudFormation(REGION).getTemplate(b -> b.stackName("ledger")).templateBody();
-            assertThat(stored).doesNotContain("DO-NOT-LEAK", "sql-secret-value", "storage-secret-value", "memcached-secret-value");
+            assertThat(stored).doesNotContain("DO-NOT-LEAK", "sql-secret", "storage-secret-value", "memcached-secret-value")
+                    .contains(sqlPassword);
 
             String launchTemplateId = aws.cloudFormation(REGION).describeStackResources(b -> b.stackName("ledger")).stackResources()
                     .stream().filter(r -> r.logicalResourceId().equals(TemplateGenerator.LAUNCH_TEMPLATE))
@@ -123,21 +130,22 @@ class TemplateStackIT {
             String userData = aws.ec2(REGION).describeLaunchTemplateVersions(b -> b.launchTemplateId(launchTemplateId).versions("$Latest"))
                     .launchTemplateVersions().get(0).launchTemplateData().userData();
             String script = new String(Base64.getDecoder().decode(userData), StandardCharsets.UTF_8);
+            assertThat(script).doesNotContain("sql-secret").contains(sqlPassword);
 
-            Path written = runUserData(script, dir);
+            Path written = runUserData(script, dir, sandbox);
             List<String> lines = Files.readAllLines(written);
             assertThat(lines.get(0)).isEqualTo("host=10.1.2.3");
             assertThat(lines).noneMatch(l -> l.startsWith("alt-host="))
                     .contains("protocol=sql",
                             "license-key=Zx9Q-LEDGER-LICENSE-7f3a91c2e8b04d6aa5e1c0b9d2f47e68-DO-NOT-LEAK",
-                            "sql-password=sql-secret-value",
+                            "sql-password=sql-secret\\\\value-$(touch pwned)", // as the secret's text, escaped for the properties file
                             "storage-datomic-password=storage-secret-value",
                             "memcached-password=memcached-secret-value",
                             "data-dir=/data/$HOME/`id`/$(touch pwned)");
             assertThat(dir.resolve("datomic/pwned")).doesNotExist();
-            assertThat(Files.readString(dir.resolve("env.txt"))).isEqualTo("5734m||1.0.7277|deploy-a0dbc565-faf2-4760-9b7e-29a8e45f428e\n");
+            assertThat(Files.readString(dir.resolve("env.txt"))).isEqualTo("5734m||1.0.6711|deploy-a0dbc565-faf2-4760-9b7e-29a8e45f428e\n");
             assertThat(Files.readString(dir.resolve("aws-args.txt")))
-                    .isEqualTo("s3 cp s3://deploy-a0dbc565-faf2-4760-9b7e-29a8e45f428e/1.0.7277/startup.sh startup.sh\n");
+                    .isEqualTo("s3 cp s3://deploy-a0dbc565-faf2-4760-9b7e-29a8e45f428e/1.0.6711/startup.sh startup.sh\n");
         }
     }
 
@@ -146,13 +154,15 @@ class TemplateStackIT {
         try (AwsClients aws = sandbox.clients()) {
             securityGroup(aws, "datomic");
             TemplateFixtures f = TemplateFixtures.named("ha");
-            AutoScalingGroup group = createStack(aws, "billing-shell", f.tx(), f.cf(), f.options());
+            PropertiesFile tx = f.tx();
+            tx.set("memcached-password", "${env:DATOMIC_SHELL_PASSWORD}");
+            AutoScalingGroup group = createStack(aws, "billing-shell", tx, f.cf(), f.options());
             assertThat(group.instances()).hasSize(2);
             String launchTemplateId = group.launchTemplate().launchTemplateId();
             String userData = aws.ec2(REGION).describeLaunchTemplateVersions(b -> b.launchTemplateId(launchTemplateId).versions("$Latest"))
                     .launchTemplateVersions().get(0).launchTemplateData().userData();
-            Path written = runUserData(new String(Base64.getDecoder().decode(userData), StandardCharsets.UTF_8), dir);
-            assertThat(Files.readAllLines(written)).contains("license-key=lic-$HOME-`id`-$(touch pwned)-'q'", "heartbeat-interval-msec=10000");
+            Path written = runUserData(new String(Base64.getDecoder().decode(userData), StandardCharsets.UTF_8), dir, sandbox);
+            assertThat(Files.readAllLines(written)).contains("memcached-password=pw-$HOME-`id`-$(touch pwned)-'q'", "heartbeat-interval-msec=10000");
             assertThat(dir.resolve("datomic/pwned")).doesNotExist();
             assertThat(Files.readString(dir.resolve("env.txt"))).isEqualTo("11468m|-XX:+UseG1GC -XX:MaxGCPauseMillis=50|1.0.7277|"
                     + "deploy-a0dbc565-faf2-4760-9b7e-29a8e45f428e\n");
@@ -186,14 +196,19 @@ class TemplateStackIT {
         if (!exists) ec2.createSecurityGroup(b -> b.groupName(name).description("transactor"));
     }
 
-    /** Runs the user data with bash; returns the aws.properties the start-up script saw. */
-    private static Path runUserData(String script, Path dir) throws IOException, InterruptedException {
+    /**
+     * Runs the user data with bash; returns the aws.properties the start-up script saw. {@code aws secretsmanager} is
+     * the AWS CLI itself, against the sandbox (as the instance's role would call it); {@code aws s3 cp} is stubbed.
+     */
+    private static Path runUserData(String script, Path dir, Sandbox sandbox) throws IOException, InterruptedException {
         Path home = Files.createDirectories(dir.resolve("datomic"));
         Path bin = Files.createDirectories(dir.resolve("bin"));
         stub(bin, "curl", "case \"$*\" in *api/token*) echo token-1;; *local-ipv4*) echo 10.1.2.3;; *) exit 22;; esac");
         stub(bin, "logger", "cat >/dev/null");
         stub(bin, "tee", "cat");
-        stub(bin, "aws", "echo \"$*\" >'" + dir.resolve("aws-args.txt") + "'\n"
+        stub(bin, "aws", "if [ \"$1\" = secretsmanager ]; then AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing exec '"
+                + AwsCli.path() + "' --endpoint-url '" + sandbox.endpoint() + "' \"$@\"; fi\n"
+                + "echo \"$*\" >'" + dir.resolve("aws-args.txt") + "'\n"
                 + "printf '#!/bin/sh\\ncp aws.properties \"%s/seen.properties\"\\necho \"$XMX|$JAVA_OPTS|$DATOMIC_VERSION|$DATOMIC_DEPLOY_BUCKET\" >\"%s/env.txt\"\\n' '"
                 + dir + "' '" + dir + "' >startup.sh");
         String original = "cd /datomic || exit 1";
