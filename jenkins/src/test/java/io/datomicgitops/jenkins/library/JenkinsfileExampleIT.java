@@ -44,7 +44,7 @@ class JenkinsfileExampleIT extends PipelineTestSupport {
             assertThat(b.steps("declarative")).hasSize(1);
             assertThat(b.job().concurrentBuildsDisabled()).isTrue();
             assertThat(b.steps("timeout").get(0).args()).containsEntry("time", 2).containsEntry("unit", "DAYS");
-            assertThat(JenkinsfileScenarioIT.runnerCalls(b)).as(b.log()).startsWith("checkout", "plan");
+            assertThat(ScenarioSupport.runnerCalls(b)).as(b.log()).startsWith("checkout", "plan");
             assertThat(jenkins.home().resolve("workspace/config_main/datomic-gitops/config/stacks/demo/deploy.properties")).exists();
             StepRecord plan = b.steps("sh").get(1);
             assertThat(plan.arg("script").toString())

@@ -63,7 +63,7 @@ class LibraryEnvironmentTest extends PipelineTestSupport {
                 """, Map.of("BRANCH_NAME", "main")).scm(GitScm.branch(bare.toString(), bare, "main")),
                 Map.of("JAR", runnerJar().toString()));
         assertThat(b.log()).contains("GIT_URL before any checkout: null");
-        assertThat(JenkinsfileScenarioIT.runnerCalls(b)).as(b.log()).startsWith("checkout");
+        assertThat(ScenarioSupport.runnerCalls(b)).as(b.log()).startsWith("checkout");
         assertThat(b.steps("sh").get(0).arg("script").toString()).contains("'checkout' '--repo' '" + bare + "' '--branch' 'main'");
         assertThat(jenkins.home().resolve("workspace/from-scm/datomic-gitops/config/stacks/demo/deploy.properties")).exists();
     }
