@@ -54,6 +54,8 @@ public final class GitRepo implements AutoCloseable {
     private final Map<String, String> env;
     private final Log log;
     private CloneLock cloneLock;
+    /** Set when a deepening fetch brought nothing more: the shallow edge left is history the remote does not serve. */
+    private boolean historyComplete;
 
     private GitRepo(Git git, GitAuth auth, Map<String, String> env, Log log) {
         this.git = git;
@@ -101,6 +103,16 @@ public final class GitRepo implements AutoCloseable {
      * Refuses (instead of discarding) uncommitted changes and local commits that the remote does not have.
      */
     public static GitRepo checkout(String url, String branch, Path dir, GitAuth auth, Map<String, String> env, Log log) {
+        return checkout(url, branch, dir, Optional.empty(), auth, env, log);
+    }
+
+    /**
+     * {@link #checkout(String, String, Path, GitAuth, Map, Log)}, a new clone holding only the last {@code depth}
+     * commits of each branch (and each tag's commit): a shallow clone. Its reads of history fetch what they need beyond
+     * that ({@link #withHistory}). An existing clone keeps the history it has and fetches the new commits.
+     */
+    public static GitRepo checkout(String url, String branch, Path dir, Optional<Integer> depth, GitAuth auth, Map<String, String> env,
+                                   Log log) {
         registerCredentials(url);
         boolean existing = Files.isDirectory(dir.resolve(".git"));
         if (!existing && Files.exists(dir) && !isEmptyDirectory(dir)) {
@@ -108,10 +120,13 @@ public final class GitRepo implements AutoCloseable {
                     "choose an empty or new --dir");
         }
         if (!existing) {
-            log.progress("git: cloning " + url + " (" + branch + ") into " + dir);
+            log.progress("git: cloning " + url + " (" + branch + ") into " + dir + depth.map(d -> ", the last " + d + " commit(s)").orElse(""));
             try {
-                // every branch: a pull request's plan compares with its target branch (--since origin/main)
-                Git git = auth.apply(Git.cloneRepository().setFs(NoHooks.FS).setURI(url).setBranch(branch).setDirectory(dir.toFile()), env).call();
+                // every branch: a pull request's plan compares with its target branch (--since origin/main); every tag
+                // (a shallow clone too: deploy/<stack>/... tags are the stacks' history)
+                var clone = Git.cloneRepository().setFs(NoHooks.FS).setURI(url).setBranch(branch).setDirectory(dir.toFile());
+                depth.ifPresent(clone::setDepth);
+                Git git = auth.apply(clone, env).call();
                 if (git.getRepository().resolve(Constants.HEAD) == null) {
                     git.close();
                     throw branchNotFound(url, branch);
@@ -204,8 +219,10 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /** Inside {@link #withHistory}: an edge commit's changes are not known until its parent is fetched. */
     private LocalCommit localCommit(RevWalk walk, ObjectReader reader, RevCommit c) throws IOException, GitAPIException {
         RevCommit commit = walk.parseCommit(c);
+        if (isEdge(commit)) throw new NeedsHistory();
         CanonicalTreeParser after = new CanonicalTreeParser(null, reader, commit.getTree());
         var before = commit.getParentCount() == 0 ? new org.eclipse.jgit.treewalk.EmptyTreeIterator()
                 : new CanonicalTreeParser(null, reader, walk.parseCommit(commit.getParent(0)).getTree());
@@ -216,8 +233,14 @@ public final class GitRepo implements AutoCloseable {
     /** One commit of the clone, with what it changed. */
     public LocalCommit commit(String id) {
         Repository repo = git.getRepository();
-        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-            return localCommit(walk, reader, walk.parseCommit(ObjectId.fromString(id)));
+        try {
+            return withHistory(() -> {
+                try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+                    ObjectId commit = ObjectId.fromString(id);
+                    if (!repo.getObjectDatabase().has(commit) && isShallow()) throw new NeedsHistory();
+                    return localCommit(walk, reader, walk.parseCommit(commit));
+                }
+            });
         } catch (IOException | GitAPIException | RuntimeException e) {
             throw new ToolException(ExitCode.GIT, "cannot read commit " + abbreviate(id) + ": " + e.getMessage(), directory().toString(), "check the clone", e);
         }
@@ -229,6 +252,14 @@ public final class GitRepo implements AutoCloseable {
      * is checked by reachability, so none of those is taken for new.
      */
     private List<LocalCommit> range(ObjectId from, ObjectId to) throws IOException, GitAPIException {
+        return withHistory(() -> rangeHeld(from, to));
+    }
+
+    /** {@link #range} in the commits the clone holds: a commit at a shallow edge, or a missing end, needs more. */
+    private List<LocalCommit> rangeHeld(ObjectId from, ObjectId to) throws IOException, GitAPIException {
+        if (isShallow() && !(git.getRepository().getObjectDatabase().has(from) && git.getRepository().getObjectDatabase().has(to))) {
+            throw new NeedsHistory();
+        }
         List<LocalCommit> out = new ArrayList<>();
         Repository repo = git.getRepository();
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
@@ -350,7 +381,11 @@ public final class GitRepo implements AutoCloseable {
     public Set<String> changedPaths(String rev) {
         Repository repo = git.getRepository();
         try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(repo)) {
-            ObjectId from = repo.resolve(rev + "^{tree}");
+            ObjectId from = withHistory(() -> {
+                ObjectId tree = resolveInHistory(rev + "^{tree}");
+                if (tree == null && isShallow()) throw new NeedsHistory(); // a commit older than the shallow clone
+                return tree;
+            });
             if (from == null) {
                 throw new ToolException(ExitCode.GIT, "unknown revision " + rev, directory().toString(),
                         "pass a commit, tag or branch that exists in the clone to --since");
@@ -466,13 +501,15 @@ public final class GitRepo implements AutoCloseable {
         Repository repo = git.getRepository();
         ObjectId remote = repo.resolve(remoteRef(branch));
         if (remote == null) return List.of();
-        List<Incoming> out = new ArrayList<>();
-        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-            for (RevCommit c : git.log().addRange(ObjectId.fromString(local), remote).call()) {
-                out.add(0, new Incoming(c.getAuthorIdent().getName(), localCommit(walk, reader, c)));
+        return withHistory(() -> {
+            List<Incoming> out = new ArrayList<>();
+            try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+                for (RevCommit c : git.log().addRange(ObjectId.fromString(local), remote).call()) {
+                    out.add(0, new Incoming(c.getAuthorIdent().getName(), localCommit(walk, reader, c)));
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /**
@@ -568,9 +605,16 @@ public final class GitRepo implements AutoCloseable {
     /** The last commit that changed a path (e.g. a stack's template), for the stack's tags; empty when never committed. */
     public Optional<String> lastCommitTouching(String path) {
         try {
-            for (RevCommit c : git.log().addPath(path).setMaxCount(1).call()) return Optional.of(c.name());
-            return Optional.empty();
-        } catch (GitAPIException e) {
+            return withHistory(() -> {
+                for (RevCommit c : git.log().addPath(path).setMaxCount(1).call()) {
+                    // at a shallow clone's edge a commit seems to add every file: whether it changed this one is not known here
+                    if (isEdge(c)) throw new NeedsHistory();
+                    return Optional.of(c.name());
+                }
+                if (isShallow()) throw new NeedsHistory(); // the change may be older than the clone
+                return Optional.empty();
+            });
+        } catch (GitAPIException | IOException e) {
             throw new ToolException(ExitCode.GIT, "git log failed: " + e.getMessage(), directory().toString(), "check the clone", e);
         }
     }
@@ -583,15 +627,22 @@ public final class GitRepo implements AutoCloseable {
     /** Reads a file as it is at a revision (a commit id, tag or branch); empty when the revision or the file is not in the clone (a shallow one). */
     public Optional<String> readAt(String revision, String path) {
         Repository repo = git.getRepository();
-        try (RevWalk walk = new RevWalk(repo)) {
-            ObjectId head = repo.resolve(revision);
-            if (head == null || !repo.getObjectDatabase().has(head)) return Optional.empty();
-            RevCommit commit = walk.parseCommit(head);
-            try (var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path, commit.getTree())) {
-                if (tw == null) return Optional.empty();
-                return Optional.of(new String(repo.open(tw.getObjectId(0)).getBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
+        try {
+            return withHistory(() -> {
+                try (RevWalk walk = new RevWalk(repo)) {
+                    ObjectId head = resolveInHistory(revision);
+                    if (head == null || !repo.getObjectDatabase().has(head)) {
+                        if (isShallow()) throw new NeedsHistory(); // a commit older than the shallow clone's edge
+                        return Optional.empty();
+                    }
+                    RevCommit commit = walk.parseCommit(head);
+                    try (var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path, commit.getTree())) {
+                        if (tw == null) return Optional.empty();
+                        return Optional.of(new String(repo.open(tw.getObjectId(0)).getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            });
+        } catch (IOException | GitAPIException e) {
             throw new ToolException(ExitCode.GIT, "cannot read " + path + " at " + revision, directory().toString(), "check the clone", e);
         }
     }
@@ -644,6 +695,14 @@ public final class GitRepo implements AutoCloseable {
      * anything under {@code dir} (compared with its first parent; the subtree's id, so the walk stays cheap).
      */
     public List<LogEntry> firstParentLog(String dir) {
+        try {
+            return withHistory(() -> firstParentLogHeld(dir));
+        } catch (GitAPIException | IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read the history of " + dir + ": " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    private List<LogEntry> firstParentLogHeld(String dir) throws IOException {
         Repository repo = git.getRepository();
         try (RevWalk walk = new RevWalk(repo)) {
             ObjectId head = repo.resolve(Constants.HEAD);
@@ -652,6 +711,7 @@ public final class GitRepo implements AutoCloseable {
             RevCommit c = walk.parseCommit(head);
             ObjectId subtree = subtree(repo, c, dir);
             while (c != null) {
+                if (isEdge(c)) throw new NeedsHistory(); // the line goes on in commits not fetched yet
                 RevCommit parent = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
                 ObjectId parentSubtree = parent == null ? null : subtree(repo, parent, dir);
                 String message = c.getFullMessage();
@@ -663,8 +723,6 @@ public final class GitRepo implements AutoCloseable {
                 subtree = parentSubtree;
             }
             return out;
-        } catch (IOException e) {
-            throw new ToolException(ExitCode.GIT, "cannot read the history of " + dir + ": " + e.getMessage(), directory().toString(), "check the clone", e);
         }
     }
 
@@ -672,6 +730,103 @@ public final class GitRepo implements AutoCloseable {
     private static ObjectId subtree(Repository repo, RevCommit commit, String dir) throws IOException {
         try (var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, dir, commit.getTree())) {
             return tw == null ? null : tw.getObjectId(0);
+        }
+    }
+
+    /**
+     * A read of history reached the edge of a shallow clone: what it looks for may lie in commits not fetched yet.
+     * Thrown inside {@link #withHistory} only, which fetches more and reads again.
+     */
+    private static final class NeedsHistory extends RuntimeException {
+        NeedsHistory() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** A read of the clone's history that may meet a shallow clone's edge. */
+    @FunctionalInterface
+    private interface HistoryRead<T> {
+        T read() throws IOException, GitAPIException;
+    }
+
+    /**
+     * Runs a read of history so that its answer is the one a full clone gives: in a shallow clone, a read that reaches
+     * the edge ({@link NeedsHistory}) fetches more history, twice as deep each time, and reads again; a read that
+     * finds its answer within the fetched commits fetches nothing.
+     */
+    private <T> T withHistory(HistoryRead<T> read) throws IOException, GitAPIException {
+        while (true) {
+            try {
+                return read.read();
+            } catch (NeedsHistory e) {
+                deepen();
+            }
+        }
+    }
+
+    private Set<ObjectId> shallowEdge() throws IOException {
+        return historyComplete ? Set.of() : git.getRepository().getObjectDatabase().getShallowCommits();
+    }
+
+    /** The clone lacks history (made with --depth, not deepened to its first commit yet). */
+    public boolean isShallow() {
+        try {
+            return !shallowEdge().isEmpty();
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read the clone's shallow edge: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    /** A commit at the shallow clone's edge: it has parents the clone has not fetched (a walk sees it as a first commit). */
+    private boolean isEdge(ObjectId commit) throws IOException {
+        return shallowEdge().contains(commit);
+    }
+
+    /**
+     * Fetches the branches and tags twice as deep as the clone's branch goes; when that brings nothing new, the
+     * whole history; when even that moves no edge, the edge is the remote's too (history it no longer serves), and reads
+     * take the clone as complete, with a warning.
+     */
+    private void deepen() throws IOException, GitAPIException {
+        Set<ObjectId> edge = Set.copyOf(shallowEdge());
+        int held = depthHeld();
+        int depth = 2 * Math.max(1, held);
+        log.progress("git: the shallow clone (" + held + " commits deep) lacks history a read needs: fetching " + depth + " deep");
+        fetchHistory(f -> f.setDepth(depth));
+        if (!edge.equals(shallowEdge())) return;
+        log.progress("git: fetching the whole history");
+        fetchHistory(f -> f.setUnshallow(true));
+        if (!edge.equals(shallowEdge())) return;
+        historyComplete = true;
+        log.warn("git: the remote serves no history behind the shallow clone's edge (" + edge.size() + " commit(s)); reads take it as the first commits");
+    }
+
+    private void fetchHistory(java.util.function.Consumer<org.eclipse.jgit.api.FetchCommand> how) throws GitAPIException {
+        var fetch = git.fetch().setRemote(REMOTE).setRefSpecs(new RefSpec("+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + REMOTE + "/*"),
+                new RefSpec(Constants.R_TAGS + "*:" + Constants.R_TAGS + "*"));
+        how.accept(fetch);
+        auth.apply(fetch, env).call();
+    }
+
+    /** How deep the clone's history goes on HEAD's first-parent line (what a deepening doubles). */
+    private int depthHeld() throws IOException {
+        Repository repo = git.getRepository();
+        try (RevWalk walk = new RevWalk(repo)) {
+            ObjectId head = repo.resolve(Constants.HEAD);
+            int n = 0;
+            for (RevCommit c = head == null ? null : walk.parseCommit(head); c != null; n++) {
+                c = isEdge(c) || c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
+            }
+            return n;
+        }
+    }
+
+    /** A revision's object id; null when the clone cannot resolve it (not fetched, or past a first commit). */
+    private ObjectId resolveInHistory(String revision) throws IOException {
+        try {
+            return git.getRepository().resolve(revision);
+        } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+            return null;
         }
     }
 
