@@ -55,7 +55,7 @@ public final class GitRepo implements AutoCloseable {
     private final Log log;
     private CloneLock cloneLock;
     /** Set when a deepening fetch brought nothing more: the shallow edge left is history the remote does not serve. */
-    private boolean historyComplete;
+    private volatile boolean historyComplete;
 
     private GitRepo(Git git, GitAuth auth, Map<String, String> env, Log log) {
         this.git = git;
@@ -350,14 +350,18 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
-    /** The clone holds this commit. */
+    /** The clone holds this commit; a shallow clone fetches history until it does or has it all. */
     public boolean contains(String commit) {
         try {
             ObjectId id = ObjectId.fromString(commit);
-            return git.getRepository().getObjectDatabase().has(id);
+            return withHistory(() -> {
+                boolean held = git.getRepository().getObjectDatabase().has(id);
+                if (!held && isShallow()) throw new NeedsHistory();
+                return held;
+            });
         } catch (IllegalArgumentException e) {
             return false;
-        } catch (IOException e) {
+        } catch (IOException | GitAPIException e) {
             throw new ToolException(ExitCode.GIT, "cannot read the clone: " + e.getMessage(), directory().toString(), "check the clone", e);
         }
     }
@@ -602,17 +606,21 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
-    /** The last commit that changed a path (e.g. a stack's template), for the stack's tags; empty when never committed. */
+    /**
+     * The last commit that changed a path HEAD holds (e.g. a stack's template), for the stack's tags; empty when HEAD does
+     * not hold it (never committed, or deleted: no commit holds that template then, and a shallow clone need not fetch
+     * the whole history to find out).
+     */
     public Optional<String> lastCommitTouching(String path) {
         try {
+            if (readAtHead(path).isEmpty()) return Optional.empty();
             return withHistory(() -> {
                 for (RevCommit c : git.log().addPath(path).setMaxCount(1).call()) {
                     // at a shallow clone's edge a commit seems to add every file: whether it changed this one is not known here
                     if (isEdge(c)) throw new NeedsHistory();
                     return Optional.of(c.name());
                 }
-                if (isShallow()) throw new NeedsHistory(); // the change may be older than the clone
-                return Optional.empty();
+                return Optional.<String>empty(); // not reached: HEAD holds the path, so a commit added it
             });
         } catch (GitAPIException | IOException e) {
             throw new ToolException(ExitCode.GIT, "git log failed: " + e.getMessage(), directory().toString(), "check the clone", e);
@@ -752,14 +760,16 @@ public final class GitRepo implements AutoCloseable {
     /**
      * Runs a read of history so that its answer is the one a full clone gives: in a shallow clone, a read that reaches
      * the edge ({@link NeedsHistory}) fetches more history, twice as deep each time, and reads again; a read that
-     * finds its answer within the fetched commits fetches nothing.
+     * finds its answer within the fetched commits fetches nothing. Plans read side by side: one thread deepens at a
+     * time, and a read whose edge another thread moved meanwhile reads again without fetching.
      */
     private <T> T withHistory(HistoryRead<T> read) throws IOException, GitAPIException {
         while (true) {
+            Set<ObjectId> edge = Set.copyOf(shallowEdge());
             try {
                 return read.read();
             } catch (NeedsHistory e) {
-                deepen();
+                deepen(edge);
             }
         }
     }
@@ -787,8 +797,8 @@ public final class GitRepo implements AutoCloseable {
      * whole history; when even that moves no edge, the edge is the remote's too (history it no longer serves), and reads
      * take the clone as complete, with a warning.
      */
-    private void deepen() throws IOException, GitAPIException {
-        Set<ObjectId> edge = Set.copyOf(shallowEdge());
+    private synchronized void deepen(Set<ObjectId> edge) throws IOException, GitAPIException {
+        if (!edge.equals(shallowEdge())) return; // another read deepened the clone meanwhile
         int held = depthHeld();
         int depth = 2 * Math.max(1, held);
         log.progress("git: the shallow clone (" + held + " commits deep) lacks history a read needs: fetching " + depth + " deep");
