@@ -719,7 +719,7 @@ public final class GitRepo implements AutoCloseable {
             RevCommit c = walk.parseCommit(head);
             ObjectId subtree = subtree(repo, c, dir);
             while (c != null) {
-                if (isEdge(c)) throw new NeedsHistory(); // the line goes on in commits not fetched yet
+                if (isEdge(c)) throw new NeedsHistory(true); // the line goes on to the first commit, not fetched yet
                 RevCommit parent = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
                 ObjectId parentSubtree = parent == null ? null : subtree(repo, parent, dir);
                 String message = c.getFullMessage();
@@ -746,8 +746,16 @@ public final class GitRepo implements AutoCloseable {
      * Thrown inside {@link #withHistory} only, which fetches more and reads again.
      */
     private static final class NeedsHistory extends RuntimeException {
+        /** The read needs the whole history (a walk to the first commit): doubling the depth would only take more round trips. */
+        final boolean all;
+
         NeedsHistory() {
+            this(false);
+        }
+
+        NeedsHistory(boolean all) {
             super(null, null, false, false);
+            this.all = all;
         }
     }
 
@@ -769,7 +777,7 @@ public final class GitRepo implements AutoCloseable {
             try {
                 return read.read();
             } catch (NeedsHistory e) {
-                deepen(edge);
+                deepen(edge, e.all);
             }
         }
     }
@@ -793,29 +801,48 @@ public final class GitRepo implements AutoCloseable {
     }
 
     /**
-     * Fetches the branches and tags twice as deep as the clone's branch goes; when that brings nothing new, the
-     * whole history; when even that moves no edge, the edge is the remote's too (history it no longer serves), and reads
+     * Fetches the branches and tags twice as deep as the clone's branch goes; when that brings nothing new, or the read
+     * needs it all, the whole history; when even that moves no edge, the edge is the remote's too (history it no longer serves), and reads
      * take the clone as complete, with a warning.
      */
-    private synchronized void deepen(Set<ObjectId> edge) throws IOException, GitAPIException {
+    private synchronized void deepen(Set<ObjectId> edge, boolean all) throws IOException, GitAPIException {
         if (!edge.equals(shallowEdge())) return; // another read deepened the clone meanwhile
-        int held = depthHeld();
-        int depth = 2 * Math.max(1, held);
-        log.progress("git: the shallow clone (" + held + " commits deep) lacks history a read needs: fetching " + depth + " deep");
-        fetchHistory(f -> f.setDepth(depth));
-        if (!edge.equals(shallowEdge())) return;
-        log.progress("git: fetching the whole history");
+        if (!all) {
+            int held = depthHeld();
+            int depth = 2 * Math.max(1, held);
+            log.progress("git: the shallow clone (" + held + " commits deep) lacks history a read needs: fetching " + depth + " deep");
+            fetchHistory(f -> f.setDepth(depth));
+            if (!edge.equals(shallowEdge())) return;
+        }
+        log.progress("git: the shallow clone lacks history a read needs: fetching the whole history");
         fetchHistory(f -> f.setUnshallow(true));
         if (!edge.equals(shallowEdge())) return;
         historyComplete = true;
         log.warn("git: the remote serves no history behind the shallow clone's edge (" + edge.size() + " commit(s)); reads take it as the first commits");
     }
 
-    private void fetchHistory(java.util.function.Consumer<org.eclipse.jgit.api.FetchCommand> how) throws GitAPIException {
-        var fetch = git.fetch().setRemote(REMOTE).setRefSpecs(new RefSpec("+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + REMOTE + "/*"),
-                new RefSpec(Constants.R_TAGS + "*:" + Constants.R_TAGS + "*"));
+    /** Where a deepening fetch puts the remote's refs for as long as it runs. */
+    private static final String HISTORY_REFS = "refs/datomic-gitops/history/";
+
+    /**
+     * Fetches history only: the remote's branches and tags land in refs of their own, deleted afterwards, so no
+     * remote-tracking branch or tag moves under a run that checked what it fetched before (catch-up, rebase).
+     */
+    private void fetchHistory(java.util.function.Consumer<org.eclipse.jgit.api.FetchCommand> how) throws GitAPIException, IOException {
+        var fetch = git.fetch().setRemote(REMOTE).setTagOpt(org.eclipse.jgit.transport.TagOpt.NO_TAGS)
+                .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + "*:" + HISTORY_REFS + "heads/*"),
+                        new RefSpec("+" + Constants.R_TAGS + "*:" + HISTORY_REFS + "tags/*"));
         how.accept(fetch);
-        auth.apply(fetch, env).call();
+        try {
+            auth.apply(fetch, env).call();
+        } finally {
+            Repository repo = git.getRepository();
+            for (Ref ref : repo.getRefDatabase().getRefsByPrefix(HISTORY_REFS)) {
+                var delete = repo.updateRef(ref.getName());
+                delete.setForceUpdate(true);
+                delete.delete();
+            }
+        }
     }
 
     /** How deep the clone's history goes on HEAD's first-parent line (what a deepening doubles). */

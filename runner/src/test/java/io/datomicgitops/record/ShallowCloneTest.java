@@ -92,8 +92,14 @@ class ShallowCloneTest {
         notes(bare, 3, "note");
         try (GitRepo full = DeploymentHistoryTest.checkout(bare, tmp.resolve("full"));
              GitRepo shallow = GitRepo.checkout(bare.toUri().toString(), "main", tmp.resolve("shallow"), Optional.of(1), GitAuth.none(), Map.of(), Log.NONE)) {
+            // someone pushes meanwhile: the deepening fetch must not move origin/main, which catch-up checked before it fast-forwards
+            TestRepos.pushChange(bare, tmp.resolve("olga"), "main", Map.of(TEMPLATE, "{\"v\": 2}\n"), "their template");
             assertThat(shallow.lastCommitTouching(TEMPLATE)).isEqualTo(full.lastCommitTouching(TEMPLATE)).isNotEqualTo(Optional.of(full.head()));
             assertThat(shallow.lastCommitTouching("stacks/never/cf.json")).isEqualTo(full.lastCommitTouching("stacks/never/cf.json")).isEmpty();
+            try (Git git = Git.open(tmp.resolve("shallow").toFile())) {
+                assertThat(git.getRepository().resolve("refs/remotes/origin/main").name()).isEqualTo(full.head());
+                assertThat(git.getRepository().getRefDatabase().getRefsByPrefix("refs/datomic-gitops/")).isEmpty();
+            }
         }
     }
 
