@@ -716,10 +716,11 @@ public final class GitRepo implements AutoCloseable {
             ObjectId head = repo.resolve(Constants.HEAD);
             List<LogEntry> out = new ArrayList<>();
             if (head == null) return out;
+            Set<ObjectId> edge = shallowEdge();
             RevCommit c = walk.parseCommit(head);
             ObjectId subtree = subtree(repo, c, dir);
             while (c != null) {
-                if (isEdge(c)) throw new NeedsHistory(true); // the line goes on to the first commit, not fetched yet
+                if (edge.contains(c)) throw new NeedsHistory(true); // the line goes on to the first commit, not fetched yet
                 RevCommit parent = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
                 ObjectId parentSubtree = parent == null ? null : subtree(repo, parent, dir);
                 String message = c.getFullMessage();
