@@ -811,7 +811,7 @@ public final class GitRepo implements AutoCloseable {
         if (!all) {
             int held = depthHeld();
             int depth = 2 * Math.max(1, held);
-            log.progress("git: the shallow clone (" + held + " commits deep) lacks history a read needs: fetching " + depth + " deep");
+            log.progress("git: the shallow clone (" + held + " commit(s) deep) lacks history a read needs: fetching " + depth + " deep");
             fetchHistory(f -> f.setDepth(depth));
             if (!edge.equals(shallowEdge())) return;
         }
