@@ -376,6 +376,22 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /**
+     * For a walk made elsewhere that needs the clone's whole history (a review branch's commits since it left HEAD's
+     * line, which may lie behind a shallow clone's edge): a shallow clone fetches all of it, a full clone nothing.
+     */
+    public void fetchWholeHistory() {
+        try {
+            withHistory(() -> {
+                if (isShallow()) throw new NeedsHistory(true);
+                return null;
+            });
+        } catch (IOException | GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "cannot fetch the clone's history: " + e.getMessage(), directory().toString(),
+                    "check the remote and the credentials", e);
+        }
+    }
+
     /** The clone's origin URL, for stack tags. */
     public String remoteUrl() {
         return git.getRepository().getConfig().getString("remote", REMOTE, "url");

@@ -4,6 +4,7 @@ import io.datomicgitops.configrepo.StackFolder;
 import io.datomicgitops.git.CommitMessage;
 import io.datomicgitops.git.GitAuth;
 import io.datomicgitops.git.GitRepo;
+import io.datomicgitops.git.ReviewBranch;
 import io.datomicgitops.report.Log;
 import io.datomicgitops.testing.TestRepos;
 import org.eclipse.jgit.api.Git;
@@ -99,6 +100,25 @@ class ShallowCloneTest {
             try (Git git = Git.open(tmp.resolve("shallow").toFile())) {
                 assertThat(git.getRepository().resolve("refs/remotes/origin/main").name()).isEqualTo(full.head());
                 assertThat(git.getRepository().getRefDatabase().getRefsByPrefix("refs/datomic-gitops/")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void driftUpdatesItsReviewBranchFromAShallowCloneWhoseEdgeIsNewerThanTheBranch() throws Exception {
+        // failing first: the branch appeared after the shallow clone and its base lies behind the edge, so the walk of what
+        // HEAD lacks took the operators' commits before the edge for someone's review work on the branch
+        Path bare = TestRepos.bareWith(tmp, "main", Map.of(CF, "aws-instance-type=m5.large\n"));
+        CommitMessage message = CommitMessage.of("drift", "demo", "bring git in line with AWS");
+        try (GitRepo behind = DeploymentHistoryTest.checkout(bare, tmp.resolve("behind"))) {
+            notes(bare, 3, "note");
+            try (GitRepo shallow = GitRepo.checkout(bare.toUri().toString(), "main", tmp.resolve("shallow"), Optional.of(1), GitAuth.none(), Map.of(),
+                    Log.NONE)) {
+                assertThat(new ReviewBranch(behind, GitAuth.none(), Map.of())
+                        .push("drift/demo", Map.of(CF, "aws-instance-type=m5.xlarge\n"), message, TOOL).outcome()).isEqualTo(ReviewBranch.Outcome.CREATED);
+                ReviewBranch.Pushed pushed = new ReviewBranch(shallow, GitAuth.none(), Map.of())
+                        .push("drift/demo", Map.of(CF, "aws-instance-type=m5.2xlarge\n"), message, TOOL);
+                assertThat(pushed.outcome()).isEqualTo(ReviewBranch.Outcome.UPDATED);
             }
         }
     }
