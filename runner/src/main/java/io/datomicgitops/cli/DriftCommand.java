@@ -100,7 +100,7 @@ public final class DriftCommand extends BaseCommand {
         DriftFix fix = DriftFix.of(plan, plan.deployedTemplate(), drift);
         String branch = DriftFix.branch(plan.stack());
         try {
-            ReviewBranch.Pushed pushed = new ReviewBranch(repo.directory(), git.auth(), env())
+            ReviewBranch.Pushed pushed = new ReviewBranch(repo, git.auth(), env())
                     .push(branch, fix.files(), fix.message(plan.inputs().stackName()), git.committer(env()));
             String line = "drift: " + branch + " " + pushed.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                     + " at " + pushed.commit().substring(0, 10) + ": " + fix.expressed().size() + " difference(s) in the files, "

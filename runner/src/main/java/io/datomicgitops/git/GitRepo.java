@@ -54,6 +54,8 @@ public final class GitRepo implements AutoCloseable {
     private final Map<String, String> env;
     private final Log log;
     private CloneLock cloneLock;
+    /** Set when a deepening fetch brought nothing more: the shallow edge left is history the remote does not serve. */
+    private volatile boolean historyComplete;
 
     private GitRepo(Git git, GitAuth auth, Map<String, String> env, Log log) {
         this.git = git;
@@ -112,6 +114,16 @@ public final class GitRepo implements AutoCloseable {
      * Refuses (instead of discarding) uncommitted changes and local commits that the remote does not have.
      */
     public static GitRepo checkout(String url, String branch, Path dir, GitAuth auth, Map<String, String> env, Log log) {
+        return checkout(url, branch, dir, Optional.empty(), auth, env, log);
+    }
+
+    /**
+     * {@link #checkout(String, String, Path, GitAuth, Map, Log)}, a new clone holding only the last {@code depth}
+     * commits of each branch (and each tag's commit): a shallow clone. Its reads of history fetch what they need beyond
+     * that ({@link #withHistory}). An existing clone keeps the history it has and fetches the new commits.
+     */
+    public static GitRepo checkout(String url, String branch, Path dir, Optional<Integer> depth, GitAuth auth, Map<String, String> env,
+                                   Log log) {
         registerCredentials(url);
         boolean existing = Files.isDirectory(dir.resolve(".git"));
         if (!existing && Files.exists(dir) && !isEmptyDirectory(dir)) {
@@ -119,10 +131,13 @@ public final class GitRepo implements AutoCloseable {
                     "choose an empty or new --dir");
         }
         if (!existing) {
-            log.progress("git: cloning " + url + " (" + branch + ") into " + dir);
+            log.progress("git: cloning " + url + " (" + branch + ") into " + dir + depth.map(d -> ", the last " + d + " commit(s)").orElse(""));
             try {
-                // every branch: a pull request's plan compares with its target branch (--since origin/main)
-                Git git = auth.apply(Git.cloneRepository().setFs(NoHooks.FS).setURI(url).setBranch(branch).setDirectory(dir.toFile()), env).call();
+                // every branch: a pull request's plan compares with its target branch (--since origin/main); every tag
+                // (a shallow clone too: deploy/<stack>/... tags are the stacks' history)
+                var clone = Git.cloneRepository().setFs(NoHooks.FS).setURI(url).setBranch(branch).setDirectory(dir.toFile());
+                depth.ifPresent(clone::setDepth);
+                Git git = auth.apply(clone, env).call();
                 if (git.getRepository().resolve(Constants.HEAD) == null) {
                     git.close();
                     throw branchNotFound(url, branch);
@@ -215,8 +230,10 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /** Inside {@link #withHistory}: an edge commit's changes are not known until its parent is fetched. */
     private LocalCommit localCommit(RevWalk walk, ObjectReader reader, RevCommit c) throws IOException, GitAPIException {
         RevCommit commit = walk.parseCommit(c);
+        if (isEdge(commit)) throw new NeedsHistory();
         CanonicalTreeParser after = new CanonicalTreeParser(null, reader, commit.getTree());
         var before = commit.getParentCount() == 0 ? new org.eclipse.jgit.treewalk.EmptyTreeIterator()
                 : new CanonicalTreeParser(null, reader, walk.parseCommit(commit.getParent(0)).getTree());
@@ -227,8 +244,14 @@ public final class GitRepo implements AutoCloseable {
     /** One commit of the clone, with what it changed. */
     public LocalCommit commit(String id) {
         Repository repo = git.getRepository();
-        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-            return localCommit(walk, reader, walk.parseCommit(ObjectId.fromString(id)));
+        try {
+            return withHistory(() -> {
+                try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+                    ObjectId commit = ObjectId.fromString(id);
+                    if (!repo.getObjectDatabase().has(commit) && isShallow()) throw new NeedsHistory();
+                    return localCommit(walk, reader, walk.parseCommit(commit));
+                }
+            });
         } catch (IOException | GitAPIException | RuntimeException e) {
             throw new ToolException(ExitCode.GIT, "cannot read commit " + abbreviate(id) + ": " + e.getMessage(), directory().toString(), "check the clone", e);
         }
@@ -240,6 +263,14 @@ public final class GitRepo implements AutoCloseable {
      * is checked by reachability, so none of those is taken for new.
      */
     private List<LocalCommit> range(ObjectId from, ObjectId to) throws IOException, GitAPIException {
+        return withHistory(() -> rangeHeld(from, to));
+    }
+
+    /** {@link #range} in the commits the clone holds: a commit at a shallow edge, or a missing end, needs more. */
+    private List<LocalCommit> rangeHeld(ObjectId from, ObjectId to) throws IOException, GitAPIException {
+        if (isShallow() && !(git.getRepository().getObjectDatabase().has(from) && git.getRepository().getObjectDatabase().has(to))) {
+            throw new NeedsHistory();
+        }
         List<LocalCommit> out = new ArrayList<>();
         Repository repo = git.getRepository();
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
@@ -330,14 +361,18 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
-    /** The clone holds this commit. */
+    /** The clone holds this commit; a shallow clone fetches history until it does or has it all. */
     public boolean contains(String commit) {
         try {
             ObjectId id = ObjectId.fromString(commit);
-            return git.getRepository().getObjectDatabase().has(id);
+            return withHistory(() -> {
+                boolean held = git.getRepository().getObjectDatabase().has(id);
+                if (!held && isShallow()) throw new NeedsHistory();
+                return held;
+            });
         } catch (IllegalArgumentException e) {
             return false;
-        } catch (IOException e) {
+        } catch (IOException | GitAPIException e) {
             throw new ToolException(ExitCode.GIT, "cannot read the clone: " + e.getMessage(), directory().toString(), "check the clone", e);
         }
     }
@@ -352,6 +387,22 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /**
+     * For a walk made elsewhere that needs the clone's whole history (a review branch's commits since it left HEAD's
+     * line, which may lie behind a shallow clone's edge): a shallow clone fetches all of it, a full clone nothing.
+     */
+    public void fetchWholeHistory() {
+        try {
+            withHistory(() -> {
+                if (isShallow()) throw new NeedsHistory(true);
+                return null;
+            });
+        } catch (IOException | GitAPIException e) {
+            throw new ToolException(ExitCode.GIT, "cannot fetch the clone's history: " + e.getMessage(), directory().toString(),
+                    "check the remote and the credentials", e);
+        }
+    }
+
     /** The clone's origin URL, for stack tags. */
     public String remoteUrl() {
         return git.getRepository().getConfig().getString("remote", REMOTE, "url");
@@ -361,7 +412,11 @@ public final class GitRepo implements AutoCloseable {
     public Set<String> changedPaths(String rev) {
         Repository repo = git.getRepository();
         try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(repo)) {
-            ObjectId from = repo.resolve(rev + "^{tree}");
+            ObjectId from = withHistory(() -> {
+                ObjectId tree = resolveInHistory(rev + "^{tree}");
+                if (tree == null && isShallow()) throw new NeedsHistory(); // a commit older than the shallow clone
+                return tree;
+            });
             if (from == null) {
                 throw new ToolException(ExitCode.GIT, "unknown revision " + rev, directory().toString(),
                         "pass a commit, tag or branch that exists in the clone to --since");
@@ -477,13 +532,15 @@ public final class GitRepo implements AutoCloseable {
         Repository repo = git.getRepository();
         ObjectId remote = repo.resolve(remoteRef(branch));
         if (remote == null) return List.of();
-        List<Incoming> out = new ArrayList<>();
-        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-            for (RevCommit c : git.log().addRange(ObjectId.fromString(local), remote).call()) {
-                out.add(0, new Incoming(c.getAuthorIdent().getName(), localCommit(walk, reader, c)));
+        return withHistory(() -> {
+            List<Incoming> out = new ArrayList<>();
+            try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+                for (RevCommit c : git.log().addRange(ObjectId.fromString(local), remote).call()) {
+                    out.add(0, new Incoming(c.getAuthorIdent().getName(), localCommit(walk, reader, c)));
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /**
@@ -576,12 +633,23 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
-    /** The last commit that changed a path (e.g. a stack's template), for the stack's tags; empty when never committed. */
+    /**
+     * The last commit that changed a path HEAD holds (e.g. a stack's template), for the stack's tags; empty when HEAD does
+     * not hold it (never committed, or deleted: no commit holds that template then, and a shallow clone need not fetch
+     * the whole history to find out).
+     */
     public Optional<String> lastCommitTouching(String path) {
         try {
-            for (RevCommit c : git.log().addPath(path).setMaxCount(1).call()) return Optional.of(c.name());
-            return Optional.empty();
-        } catch (GitAPIException e) {
+            if (readAtHead(path).isEmpty()) return Optional.empty();
+            return withHistory(() -> {
+                for (RevCommit c : git.log().addPath(path).setMaxCount(1).call()) {
+                    // at a shallow clone's edge a commit seems to add every file: whether it changed this one is not known here
+                    if (isEdge(c)) throw new NeedsHistory();
+                    return Optional.of(c.name());
+                }
+                return Optional.<String>empty(); // not reached: HEAD holds the path, so a commit added it
+            });
+        } catch (GitAPIException | IOException e) {
             throw new ToolException(ExitCode.GIT, "git log failed: " + e.getMessage(), directory().toString(), "check the clone", e);
         }
     }
@@ -594,15 +662,22 @@ public final class GitRepo implements AutoCloseable {
     /** Reads a file as it is at a revision (a commit id, tag or branch); empty when the revision or the file is not in the clone (a shallow one). */
     public Optional<String> readAt(String revision, String path) {
         Repository repo = git.getRepository();
-        try (RevWalk walk = new RevWalk(repo)) {
-            ObjectId head = repo.resolve(revision);
-            if (head == null || !repo.getObjectDatabase().has(head)) return Optional.empty();
-            RevCommit commit = walk.parseCommit(head);
-            try (var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path, commit.getTree())) {
-                if (tw == null) return Optional.empty();
-                return Optional.of(new String(repo.open(tw.getObjectId(0)).getBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
+        try {
+            return withHistory(() -> {
+                try (RevWalk walk = new RevWalk(repo)) {
+                    ObjectId head = resolveInHistory(revision);
+                    if (head == null || !repo.getObjectDatabase().has(head)) {
+                        if (isShallow()) throw new NeedsHistory(); // a commit older than the shallow clone's edge
+                        return Optional.empty();
+                    }
+                    RevCommit commit = walk.parseCommit(head);
+                    try (var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path, commit.getTree())) {
+                        if (tw == null) return Optional.empty();
+                        return Optional.of(new String(repo.open(tw.getObjectId(0)).getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            });
+        } catch (IOException | GitAPIException e) {
             throw new ToolException(ExitCode.GIT, "cannot read " + path + " at " + revision, directory().toString(), "check the clone", e);
         }
     }
@@ -655,14 +730,24 @@ public final class GitRepo implements AutoCloseable {
      * anything under {@code dir} (compared with its first parent; the subtree's id, so the walk stays cheap).
      */
     public List<LogEntry> firstParentLog(String dir) {
+        try {
+            return withHistory(() -> firstParentLogHeld(dir));
+        } catch (GitAPIException | IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read the history of " + dir + ": " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    private List<LogEntry> firstParentLogHeld(String dir) throws IOException {
         Repository repo = git.getRepository();
         try (RevWalk walk = new RevWalk(repo)) {
             ObjectId head = repo.resolve(Constants.HEAD);
             List<LogEntry> out = new ArrayList<>();
             if (head == null) return out;
+            Set<ObjectId> edge = shallowEdge();
             RevCommit c = walk.parseCommit(head);
             ObjectId subtree = subtree(repo, c, dir);
             while (c != null) {
+                if (edge.contains(c)) throw new NeedsHistory(true); // the line goes on to the first commit, not fetched yet
                 RevCommit parent = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
                 ObjectId parentSubtree = parent == null ? null : subtree(repo, parent, dir);
                 String message = c.getFullMessage();
@@ -674,8 +759,6 @@ public final class GitRepo implements AutoCloseable {
                 subtree = parentSubtree;
             }
             return out;
-        } catch (IOException e) {
-            throw new ToolException(ExitCode.GIT, "cannot read the history of " + dir + ": " + e.getMessage(), directory().toString(), "check the clone", e);
         }
     }
 
@@ -683,6 +766,132 @@ public final class GitRepo implements AutoCloseable {
     private static ObjectId subtree(Repository repo, RevCommit commit, String dir) throws IOException {
         try (var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, dir, commit.getTree())) {
             return tw == null ? null : tw.getObjectId(0);
+        }
+    }
+
+    /**
+     * A read of history reached the edge of a shallow clone: what it looks for may lie in commits not fetched yet.
+     * Thrown inside {@link #withHistory} only, which fetches more and reads again.
+     */
+    private static final class NeedsHistory extends RuntimeException {
+        /** The read needs the whole history (a walk to the first commit): doubling the depth would only take more round trips. */
+        final boolean all;
+
+        NeedsHistory() {
+            this(false);
+        }
+
+        NeedsHistory(boolean all) {
+            super(null, null, false, false);
+            this.all = all;
+        }
+    }
+
+    /** A read of the clone's history that may meet a shallow clone's edge. */
+    @FunctionalInterface
+    private interface HistoryRead<T> {
+        T read() throws IOException, GitAPIException;
+    }
+
+    /**
+     * Runs a read of history so that its answer is the one a full clone gives: in a shallow clone, a read that reaches
+     * the edge ({@link NeedsHistory}) fetches more history, twice as deep each time, and reads again; a read that
+     * finds its answer within the fetched commits fetches nothing. Plans read side by side: one thread deepens at a
+     * time, and a read whose edge another thread moved meanwhile reads again without fetching.
+     */
+    private <T> T withHistory(HistoryRead<T> read) throws IOException, GitAPIException {
+        while (true) {
+            Set<ObjectId> edge = Set.copyOf(shallowEdge());
+            try {
+                return read.read();
+            } catch (NeedsHistory e) {
+                deepen(edge, e.all);
+            }
+        }
+    }
+
+    private Set<ObjectId> shallowEdge() throws IOException {
+        return historyComplete ? Set.of() : git.getRepository().getObjectDatabase().getShallowCommits();
+    }
+
+    /** The clone lacks history (made with --depth, not deepened to its first commit yet). */
+    public boolean isShallow() {
+        try {
+            return !shallowEdge().isEmpty();
+        } catch (IOException e) {
+            throw new ToolException(ExitCode.GIT, "cannot read the clone's shallow edge: " + e.getMessage(), directory().toString(), "check the clone", e);
+        }
+    }
+
+    /** A commit at the shallow clone's edge: it has parents the clone has not fetched (a walk sees it as a first commit). */
+    private boolean isEdge(ObjectId commit) throws IOException {
+        return shallowEdge().contains(commit);
+    }
+
+    /**
+     * Fetches the branches and tags twice as deep as the clone's branch goes; when that brings nothing new, or the read
+     * needs it all, the whole history; when even that moves no edge, the edge is the remote's too (history it no longer serves), and reads
+     * take the clone as complete, with a warning.
+     */
+    private synchronized void deepen(Set<ObjectId> edge, boolean all) throws IOException, GitAPIException {
+        if (!edge.equals(shallowEdge())) return; // another read deepened the clone meanwhile
+        if (!all) {
+            int held = depthHeld();
+            int depth = 2 * Math.max(1, held);
+            log.progress("git: the shallow clone (" + held + " commit(s) deep) lacks history a read needs: fetching " + depth + " deep");
+            fetchHistory(f -> f.setDepth(depth));
+            if (!edge.equals(shallowEdge())) return;
+        }
+        log.progress("git: the shallow clone lacks history a read needs: fetching the whole history");
+        fetchHistory(f -> f.setUnshallow(true));
+        if (!edge.equals(shallowEdge())) return;
+        historyComplete = true;
+        log.warn("git: the remote serves no history behind the shallow clone's edge (" + edge.size() + " commit(s)); reads take it as the first commits");
+    }
+
+    /** Where a deepening fetch puts the remote's refs for as long as it runs. */
+    private static final String HISTORY_REFS = "refs/datomic-gitops/history/";
+
+    /**
+     * Fetches history only: the remote's branches and tags land in refs of their own, deleted afterwards, so no
+     * remote-tracking branch or tag moves under a run that checked what it fetched before (catch-up, rebase).
+     */
+    private void fetchHistory(java.util.function.Consumer<org.eclipse.jgit.api.FetchCommand> how) throws GitAPIException, IOException {
+        var fetch = git.fetch().setRemote(REMOTE).setTagOpt(org.eclipse.jgit.transport.TagOpt.NO_TAGS)
+                .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + "*:" + HISTORY_REFS + "heads/*"),
+                        new RefSpec("+" + Constants.R_TAGS + "*:" + HISTORY_REFS + "tags/*"));
+        how.accept(fetch);
+        try {
+            auth.apply(fetch, env).call();
+        } finally {
+            Repository repo = git.getRepository();
+            for (Ref ref : repo.getRefDatabase().getRefsByPrefix(HISTORY_REFS)) {
+                var delete = repo.updateRef(ref.getName());
+                delete.setForceUpdate(true);
+                delete.delete();
+            }
+        }
+    }
+
+    /** How deep the clone's history goes on HEAD's first-parent line (what a deepening doubles). */
+    private int depthHeld() throws IOException {
+        Repository repo = git.getRepository();
+        try (RevWalk walk = new RevWalk(repo)) {
+            ObjectId head = repo.resolve(Constants.HEAD);
+            int n = 0;
+            for (RevCommit c = head == null ? null : walk.parseCommit(head); c != null; n++) {
+                c = isEdge(c) || c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
+            }
+            return n;
+        }
+    }
+
+    /** A revision's object id; null when the clone cannot resolve it (not fetched, or past a first commit). */
+    private ObjectId resolveInHistory(String revision) throws IOException {
+        try {
+            return git.getRepository().resolve(revision);
+        } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+            return null;
         }
     }
 

@@ -47,12 +47,14 @@ public final class ReviewBranch {
     /** The branch, what happened to it and the commit it now points at. */
     public record Pushed(String branch, Outcome outcome, String commit) {}
 
+    private final GitRepo repo;
     private final Path clone;
     private final GitAuth auth;
     private final Map<String, String> env;
 
-    public ReviewBranch(Path clone, GitAuth auth, Map<String, String> env) {
-        this.clone = clone;
+    public ReviewBranch(GitRepo repo, GitAuth auth, Map<String, String> env) {
+        this.repo = repo;
+        this.clone = repo.directory();
         this.auth = auth;
         this.env = env;
     }
@@ -64,6 +66,8 @@ public final class ReviewBranch {
             Repository repo = git.getRepository();
             String url = repo.getConfig().getString("remote", GitRepo.REMOTE, "url");
             Optional<RevCommit> remote = fetch(git, branch, url);
+            // the branch's commits since it left HEAD's line may lie behind a shallow clone's edge: the walk needs them all
+            if (remote.isPresent()) this.repo.fetchWholeHistory();
             try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
                 RevCommit base = walk.parseCommit(repo.resolve(Constants.HEAD));
                 if (remote.isPresent()) refuseOthersCommits(walk, remote.get(), base, message, committer, branch, url);

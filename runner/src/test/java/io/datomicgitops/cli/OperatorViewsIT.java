@@ -75,6 +75,15 @@ class OperatorViewsIT {
         return out;
     }
 
+    /** A stack's part of a report without what differs between two runs of the same plan: durations and times. */
+    private static JsonNode withoutTimes(JsonNode stack) {
+        JsonNode copy = stack.deepCopy();
+        List<com.fasterxml.jackson.databind.node.ObjectNode> objects = new ArrayList<>();
+        copy.findParents("durationMs").forEach(n -> objects.add((com.fasterxml.jackson.databind.node.ObjectNode) n));
+        objects.forEach(o -> o.remove("durationMs"));
+        return copy;
+    }
+
     private static List<String> ids(JsonNode changes) {
         List<String> out = new ArrayList<>();
         changes.forEach(n -> out.add(n.path("id").asText()));
@@ -245,6 +254,22 @@ class OperatorViewsIT {
                 ": Revert \"m5.xlarge, surge\"",
                 "           + 2 commit(s) by datomic-gitops (deploy, create-cf-template)",
                 "           + 5 commit(s) by datomic-gitops (deploy, create-cf-template, ensure-cf, ensure-transactor)");
+
+        // a shallow clone (checkout --depth 1) plans and tells the history as the full clone does: the template's last
+        // change (the stack's commit tag) and every deployment lie behind its edge, and it fetches them as it reads
+        Path shallow = tmp.resolve("shallow");
+        CliRun shallowCheckout = repo.run("checkout", "--repo", repo.url(), "--dir", shallow.toString(), "--depth", "1",
+                "--report", tmp.resolve("shallow-checkout.json").toString());
+        assertThat(shallowCheckout.exitCode()).as(shallowCheckout.err()).isZero();
+        Run fullPlan = run(repo, "plan", "--dir", dir);
+        Run shallowPlan = run(repo, "plan", "--dir", shallow.toString());
+        assertThat(shallowPlan.cli().exitCode()).as(shallowPlan.cli().err()).isEqualTo(fullPlan.cli().exitCode()).isZero();
+        assertThat(shallowPlan.cli().out()).contains("git: the shallow clone (1 commit(s) deep) lacks history a read needs: fetching 2 deep");
+        assertThat(withoutTimes(shallowPlan.demo())).isEqualTo(withoutTimes(fullPlan.demo()));
+        Run shallowHistory = run(repo, "history", "demo", "--dir", shallow.toString());
+        assertThat(shallowHistory.demo()).isEqualTo(h);
+        assertThat(shallowHistory.cli().out()).endsWith(history.cli().out())
+                .startsWith(shallowHistory.cli().out().substring(0, 9) + "git: the shallow clone lacks history a read needs: fetching the whole history\n");
 
         Run limited = run(repo, "history", "stacks/demo/", "--dir", dir, "--limit", "1");
         assertThat(limited.demo().path("deployments")).hasSize(1);

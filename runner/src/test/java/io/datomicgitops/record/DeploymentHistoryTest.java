@@ -142,11 +142,11 @@ class DeploymentHistoryTest {
         }
     }
 
-    private static GitRepo checkout(Path bare, Path dir) {
+    static GitRepo checkout(Path bare, Path dir) {
         return GitRepo.checkout(bare.toUri().toString(), "main", dir, GitAuth.none(), Map.of(), Log.NONE);
     }
 
-    private record Deployed(String deployedCommit, String recordCommit) {}
+    record Deployed(String deployedCommit, String recordCommit) {}
 
     /** What the applier commits and tags for one deployment (its ensure phases wrote nothing here). */
     @Test
@@ -166,7 +166,7 @@ class DeploymentHistoryTest {
         }
     }
 
-    private static Deployed deploy(GitRepo repo, Path dir, String time, String template, String approver, String buildUrl,
+    static Deployed deploy(GitRepo repo, Path dir, String time, String template, String approver, String buildUrl,
                                    List<String> replaced) throws Exception {
         Files.writeString(dir.resolve(TEMPLATE), template);
         String deployed = repo.commit(List.of(TEMPLATE), CommitMessage.of("create-cf-template", "demo", "regenerate cf.json")
