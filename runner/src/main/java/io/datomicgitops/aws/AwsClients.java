@@ -14,7 +14,6 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
-import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -27,18 +26,16 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Builds the SDK clients the runner uses, one per service and region, all sharing one lightweight HTTP client,
  * the same credentials, timeouts, and the {@link ApiCallCounter}; each client retries with backoff and slows down
- * when AWS throttles it ({@link AdaptiveRetries}; each retry said as it happens: {@link RetryLog}). An endpoint override (the standard {@code AWS_ENDPOINT_URL} or {@code --endpoint-url})
- * applies to every client, with path-style S3.
+ * when AWS throttles it ({@link RateLimitedRetries}; each retry said as it happens: {@link RetryLog}). An endpoint
+ * override (the standard {@code AWS_ENDPOINT_URL} or {@code --endpoint-url}) applies to every client, with path-style S3.
  */
 public final class AwsClients implements AutoCloseable {
     private final AwsSettings settings;
@@ -47,7 +44,6 @@ public final class AwsClients implements AutoCloseable {
     private final Consumer<String> log;
     private final SdkHttpClient http;
     private final Map<String, SdkAutoCloseable> clients = new ConcurrentHashMap<>();
-    private final List<RetryStrategy> strategies = new CopyOnWriteArrayList<>();
     private final Map<Region, String> accounts = new ConcurrentHashMap<>();
     private final Map<String, Object> facts = new ConcurrentHashMap<>();
     private final Map<String, Object> untilChange = new ConcurrentHashMap<>();
@@ -195,18 +191,11 @@ public final class AwsClients implements AutoCloseable {
                         .addExecutionInterceptor(gate) // first: a call it stops is neither counted nor sent
                         .addExecutionInterceptor(counter)
                         .addExecutionInterceptor(new RetryLog(log, maxAttempts))
-                        .retryStrategy(retryStrategy(maxAttempts))
+                        .retryStrategy(RateLimitedRetries.forOneClient(maxAttempts)) // each client its own rate
                         .apiCallAttemptTimeout(settings.attemptTimeout())
                         .build());
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder;
-    }
-
-    /** Each client its own (its rate limiter is the client's: one per service and region), closed with the clients. */
-    private RetryStrategy retryStrategy(int maxAttempts) {
-        RetryStrategy strategy = AdaptiveRetries.forOneClient(maxAttempts);
-        strategies.add(strategy);
-        return strategy;
     }
 
     private AwsCredentialsProvider credentials() {
@@ -243,8 +232,6 @@ public final class AwsClients implements AutoCloseable {
     public void close() {
         clients.values().forEach(SdkAutoCloseable::close);
         clients.clear();
-        strategies.forEach(RetryStrategy::close);
-        strategies.clear();
         if (credentials instanceof SdkAutoCloseable c) c.close();
         http.close();
     }
