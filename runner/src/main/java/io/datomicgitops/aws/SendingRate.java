@@ -46,6 +46,7 @@ final class SendingRate {
             slot = Math.max(slot, nextSlot);
             nextSlot = slot + (long) (SECOND / perSecond);
         }
+        forgetBefore(now - SECOND);
         sent.addLast(slot);
         return Duration.ofNanos(slot - now);
     }
@@ -76,7 +77,12 @@ final class SendingRate {
     }
 
     private double sentInTheLastSecond(long now) {
-        while (!sent.isEmpty() && sent.peekFirst() <= now - SECOND) sent.removeFirst();
+        forgetBefore(now - SECOND);
         return sent.stream().filter(slot -> slot <= now).count();
+    }
+
+    /** Slots are kept a second, for the rate a throttling answer cuts from: a long run keeps no more. */
+    private void forgetBefore(long time) {
+        while (!sent.isEmpty() && sent.peekFirst() <= time) sent.removeFirst();
     }
 }

@@ -74,6 +74,16 @@ class SendingRateTest {
         assertThat(rate.perSecond()).isEqualTo(SendingRate.MIN_PER_SECOND);
     }
 
+    @Test
+    void afterALongRunAThrottlingAnswerCutsFromTheLastSecondOnly() {
+        for (int i = 0; i < 10_000; i++) {
+            rate.reserve(Duration.ZERO);
+            advance(10);
+        }
+        rate.throttled();
+        assertThat(rate.perSecond()).as("70% of the 99 sent in the last second (a slot a second old is past)").isCloseTo(69.3, within(0.01));
+    }
+
     private void sendTenInASecond() {
         for (int i = 0; i < 10; i++) {
             assertThat(rate.reserve(Duration.ZERO)).isZero();
