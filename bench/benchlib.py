@@ -1,10 +1,15 @@
 """Measuring and reporting helpers of bench/run (standard library only; tests: python3 -m unittest discover bench)."""
 
+import http.client
+import http.server
 import os
+import re
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 
 
@@ -150,3 +155,126 @@ def class_list(paths):
                     continue
                 names.add(name)
     return sorted(names)
+
+
+# ------------------------------------------------------------------------------------------------ throttling proxy
+
+class TokenBucket:
+    """AWS's throttling of an account's calls: `burst` tokens refilled at `per_second`; a call finding none is refused."""
+
+    def __init__(self, per_second, burst, clock=time.monotonic):
+        self.per_second, self.burst, self.clock = per_second, burst, clock
+        self.tokens, self.last = float(burst), clock()
+        self.lock = threading.Lock()
+
+    def take(self):
+        with self.lock:
+            now = self.clock()
+            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.per_second)
+            self.last = now
+            if self.tokens < 1:
+                return False
+            self.tokens -= 1
+            return True
+
+
+_SERVICE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
+_ACTION = re.compile(r"(?:^|&)Action=([A-Za-z0-9]+)")
+
+
+def aws_call(headers, query, body):
+    """(service, operation) of a signed AWS request: the service from the signature, the operation from the JSON
+    target or the query action; operation None when neither names it (S3's REST calls)."""
+    m = _SERVICE.search(headers.get("Authorization", ""))
+    service = m.group(1) if m else ""
+    target = headers.get("X-Amz-Target")
+    if target:
+        return service, target.rsplit(".", 1)[-1]
+    for text in (body.decode("utf-8", "replace"), urllib.parse.unquote(query or "")):
+        m = _ACTION.search(text)
+        if m:
+            return service, m.group(1)
+    return service, None
+
+
+def throttling_answer(service):
+    """(status, content type, body) of each service's throttling error, in its wire format."""
+    if service == "dynamodb":
+        return 400, "application/x-amz-json-1.0", b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate exceeded"}'
+    if service == "ec2":
+        return 503, "text/xml", (b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>RequestLimitExceeded"
+                                 b"</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>bench</RequestID></Response>")
+    return 400, "text/xml", (b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message>"
+                             b"</Error><RequestId>bench</RequestId></ErrorResponse>")
+
+
+class ThrottlingProxy:
+    """An HTTP proxy on loopback in front of the sandbox that throttles reads (Describe*, List*, Get*) as AWS does
+    past an account's rate: a token bucket per service. Counts the requests and the throttled ones."""
+
+    def __init__(self, target_port, per_second, burst=5):
+        self.target_port, self.per_second, self.burst = target_port, per_second, burst
+        self.buckets, self.requests, self.throttled = {}, 0, 0
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def relay(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                url = urllib.parse.urlsplit(self.path)
+                service, operation = aws_call(self.headers, url.query, body)
+                if proxy.refuse(service, operation):
+                    status, kind, answer = throttling_answer(service)
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                    return
+                upstream = http.client.HTTPConnection("127.0.0.1", proxy.target_port, timeout=120)
+                try:
+                    upstream.request(self.command, self.path, body=body, headers=dict(self.headers))
+                    r = upstream.getresponse()
+                    answer = r.read()
+                    self.send_response(r.status)
+                    for k, v in r.getheaders():
+                        if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                            self.send_header(k, v)
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(answer)
+                finally:
+                    upstream.close()
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = relay
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def refuse(self, service, operation):
+        with self.lock:
+            self.requests += 1
+            if not operation or not operation.startswith(("Describe", "List", "Get")):
+                return False
+            bucket = self.buckets.setdefault(service, TokenBucket(self.per_second, self.burst))
+        if bucket.take():
+            return False
+        with self.lock:
+            self.throttled += 1
+        return True
+
+    def reset_counts(self):
+        with self.lock:
+            self.requests, self.throttled = 0, 0
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -75,5 +75,46 @@ class ClassListTest(unittest.TestCase):
             self.assertEqual(benchlib.class_list([a, b]), ["io/x/Main", "io/x/Other", "java/lang/Object"])
 
 
+class ThrottlingProxyTest(unittest.TestCase):
+    def test_reads_above_the_rate_per_service_are_throttled_in_the_services_format_the_rest_relayed(self):
+        import http.client
+        import http.server
+        import threading
+
+        class Echo(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+        threading.Thread(target=upstream.serve_forever, daemon=True).start()
+        proxy = benchlib.ThrottlingProxy(upstream.server_address[1], per_second=0.001, burst=2)
+        try:
+            def call(service, action):
+                c = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
+                auth = f"AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host"
+                c.request("POST", "/", body=f"Action={action}&Version=1", headers={"Authorization": auth})
+                r = c.getresponse()
+                return r.status, r.read()
+
+            self.assertEqual(call("cloudformation", "DescribeStacks"), (200, b"Action=DescribeStacks&Version=1"))
+            self.assertEqual(call("cloudformation", "DescribeStacks")[0], 200)
+            status, body = call("cloudformation", "DescribeStacks")
+            self.assertEqual(status, 400)
+            self.assertIn(b"<Code>Throttling</Code>", body)
+            self.assertEqual(call("cloudformation", "CreateChangeSet")[0], 200, "writes are not throttled")
+            self.assertEqual(call("ec2", "DescribeVpcs")[0], 200, "a bucket per service")
+            self.assertEqual((proxy.requests, proxy.throttled), (5, 1))
+        finally:
+            proxy.close()
+            upstream.shutdown()
+
+
 if __name__ == "__main__":
     unittest.main()

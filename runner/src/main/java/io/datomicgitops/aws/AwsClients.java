@@ -9,7 +9,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -34,9 +33,9 @@ import java.util.function.Supplier;
 
 /**
  * Builds the SDK clients the runner uses, one per service and region, all sharing one lightweight HTTP client,
- * the same credentials, retries with backoff (each retry said as it happens: {@link RetryLog}), timeouts, and the
- * {@link ApiCallCounter}. An endpoint override (the standard {@code AWS_ENDPOINT_URL} or {@code --endpoint-url})
- * applies to every client, with path-style S3.
+ * the same credentials, timeouts, and the {@link ApiCallCounter}; each client retries with backoff and slows down
+ * when AWS throttles it ({@link RateLimitedRetries}; each retry said as it happens: {@link RetryLog}). An endpoint
+ * override (the standard {@code AWS_ENDPOINT_URL} or {@code --endpoint-url}) applies to every client, with path-style S3.
  */
 public final class AwsClients implements AutoCloseable {
     private final AwsSettings settings;
@@ -192,11 +191,7 @@ public final class AwsClients implements AutoCloseable {
                         .addExecutionInterceptor(gate) // first: a call it stops is neither counted nor sent
                         .addExecutionInterceptor(counter)
                         .addExecutionInterceptor(new RetryLog(log, maxAttempts))
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(maxAttempts)
-                                // a long deployment must ride out a burst of throttling, not give up on it
-                                .circuitBreakerEnabled(false)
-                                .build())
+                        .retryStrategy(RateLimitedRetries.forOneClient(maxAttempts)) // each client its own rate
                         .apiCallAttemptTimeout(settings.attemptTimeout())
                         .build());
         settings.endpoint().ifPresent(builder::endpointOverride);
