@@ -1,5 +1,6 @@
 package io.datomicgitops.reliability;
 
+import io.datomicgitops.ExitCode;
 import io.datomicgitops.testing.FaultProxy;
 import io.datomicgitops.testing.FaultProxy.Fault;
 import io.datomicgitops.testing.Sandbox;
@@ -13,10 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,14 +60,14 @@ class FaultApplyIT {
         Lanes.run(FIRST_SEED, RUNS, seed -> {
             SandboxAccount account = SandboxAccount.of(sandbox, Lanes.account(ACCOUNTS, seed));
             DemoRepo demo = DemoRepo.create(tmp.resolve("run-" + seed), sandbox, account);
-            try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(), sandboxFaithful(FaultProxy.seeded(seed, RATE, FaultProxy.EVEN_MIX)),
-                    LATENCY_MILLIS, STALL_MILLIS)) {
+            try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(), FaultProxy.seeded(seed, RATE, FaultProxy.EVEN_MIX),
+                    LATENCY_MILLIS, STALL_MILLIS).honourIdempotencyTokens()) {
                 String first = deployUnderFaults(demo, proxy, "seed " + seed + " first deployment", figures, problems);
                 demo.pushSecondChange();
-                proxy.policy(sandboxFaithful(FaultProxy.seeded(seed * 7919, RATE, FaultProxy.EVEN_MIX)));
+                proxy.policy(FaultProxy.seeded(seed * 7919, RATE, FaultProxy.EVEN_MIX));
                 String second = deployUnderFaults(demo, proxy, "seed " + seed + " change", figures, problems);
                 outcomes.put(seed, first + ", " + second);
-                proxy.injected().forEach((k, v) -> figures.fault(k.name(), v));
+                figures.faults(proxy);
                 proxy.log().stream().filter(i -> i.fault() == Fault.RESET_AFTER && i.call().mutating())
                         .forEach(i -> resetAfterHits.merge(i.call().toString(), 1L, Long::sum));
             }
@@ -84,48 +90,159 @@ class FaultApplyIT {
     }
 
     /**
-     * Every mutating call of both deployments has its first answer lost after the sandbox acted (CreateTable,
-     * CreateRole, CreateInstanceProfile, CreateBucket, CreateSecurityGroup, the lock's PutItem, the termination of the
-     * old instance, ...): each retry must find its own work done and go on, with no duplicate.
+     * The answer of every mutating call of both deployments is lost once, each way an answer is lost after the sandbox
+     * acted: the connection drops (RESET_AFTER), the body is cut mid-way (CUT_BODY), or the answer is held past the
+     * runner's attempt timeout (STALL_AFTER, on the calls of each phase that create or execute something). CreateTable,
+     * CreateRole, CreateInstanceProfile, CreateBucket, CreateSecurityGroup, CreateChangeSet, ExecuteChangeSet, the
+     * lock's PutItem, the termination of the old instance, ...: each retry must find its own work done and go on, with
+     * no duplicate, no lost name, and no re-run needed.
      */
     @Test
     void everyMutatingCallWhoseAnswerIsLostIsRetriedWithoutADuplicate(Sandbox sandbox) throws Exception {
-        Figures figures = new Figures("FaultApplyIT.resetAfterEveryMutatingCall");
-        List<String> problems = new ArrayList<>();
-        SandboxAccount account = SandboxAccount.of(sandbox, Lanes.account(ACCOUNTS, 0));
-        DemoRepo demo = DemoRepo.create(tmp.resolve("reset-after"), sandbox, account);
-        try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(),
-                sandboxFaithful(FaultProxy.firstOf(Fault.RESET_AFTER, FaultProxy.Call::mutating)), 0, 0)) {
-            deployUnderFaults(demo, proxy, "first deployment", figures, problems);
-            demo.pushSecondChange();
-            proxy.policy(sandboxFaithful(FaultProxy.firstOf(Fault.RESET_AFTER, FaultProxy.Call::mutating)));
-            deployUnderFaults(demo, proxy, "change", figures, problems);
-            proxy.injected().forEach((k, v) -> figures.fault(k.name(), v));
-            List<String> hit = proxy.log().stream().map(i -> i.call().toString()).distinct().sorted().toList();
-            figures.run();
-            figures.put("operations", hit.size());
-            figures.print();
-            System.out.println("FaultApplyIT: reset after the sandbox acted, once each: " + hit);
+        Map<Fault, Predicate<FaultProxy.Call>> kinds = new LinkedHashMap<>();
+        kinds.put(Fault.RESET_AFTER, FaultProxy.Call::mutating);
+        kinds.put(Fault.CUT_BODY, FaultProxy.Call::mutating);
+        kinds.put(Fault.STALL_AFTER, c -> STALLED.contains(c.toString()));
+        List<Fault> order = List.copyOf(kinds.keySet());
+        Map<Fault, Figures> figures = new EnumMap<>(Fault.class);
+        Map<Fault, List<String>> hit = new EnumMap<>(Fault.class);
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        Lanes.run(0, order.size(), i -> {
+            Fault kind = order.get((int) i);
+            Figures f = new Figures("FaultApplyIT.lostAnswers." + kind);
+            DemoRepo demo = DemoRepo.create(tmp.resolve("lost-" + kind), sandbox, SandboxAccount.of(sandbox, Lanes.account(ACCOUNTS + 900, i)));
+            try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(), FaultProxy.firstOf(kind, kinds.get(kind)), 0, STALL_PAST_TIMEOUT_MILLIS)
+                    .honourIdempotencyTokens()) {
+                deployUnderFaults(demo, proxy, kind + " first deployment", f, problems, "--attempt-timeout", "1s");
+                demo.pushSecondChange();
+                proxy.policy(FaultProxy.firstOf(kind, kinds.get(kind)));
+                deployUnderFaults(demo, proxy, kind + " change", f, problems, "--attempt-timeout", "1s");
+                f.faults(proxy);
+                f.run();
+                f.print();
+                synchronized (hit) {
+                    figures.put(kind, f);
+                    hit.put(kind, proxy.log().stream().map(x -> x.call().toString()).distinct().sorted().toList());
+                }
+            }
+        });
+        hit.forEach((k, v) -> System.out.println("FaultApplyIT: " + k + " once each: " + v));
 
-            assertThat(problems).isEmpty();
-            assertThat(figures.afterRerun()).as("every lost answer is recovered by the retry itself").isZero();
-            assertThat(hit).contains("dynamodb:CreateTable", "iam:CreateRole", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile",
-                    "iam:PutRolePolicy", "s3:CreateBucket", "s3:PutBucketTagging", "ec2:CreateSecurityGroup",
-                    "ec2:AuthorizeSecurityGroupIngress", "dynamodb:PutItem", "dynamodb:DeleteItem");
-        }
+        assertThat(problems).isEmpty();
+        figures.forEach((k, f) -> assertThat(f.afterRerun()).as(k + ": every lost answer is recovered in the run itself").isZero());
+        assertThat(hit.get(Fault.RESET_AFTER)).contains("dynamodb:CreateTable", "iam:CreateRole", "iam:CreateInstanceProfile",
+                "iam:AddRoleToInstanceProfile", "iam:PutRolePolicy", "s3:CreateBucket", "s3:PutBucketTagging", "ec2:CreateSecurityGroup",
+                "ec2:AuthorizeSecurityGroupIngress", "dynamodb:PutItem", "dynamodb:DeleteItem", "cloudformation:CreateChangeSet",
+                "cloudformation:ExecuteChangeSet", "autoscaling:TerminateInstanceInAutoScalingGroup");
+        assertThat(hit.get(Fault.CUT_BODY)).containsAll(hit.get(Fault.RESET_AFTER));
+        assertThat(hit.get(Fault.STALL_AFTER)).containsExactlyInAnyOrderElementsOf(STALLED);
+        assertThat(figures.get(Fault.RESET_AFTER).reached()).as("retries that met their own work reached the runner's recovery")
+                .containsKey("RESET_AFTER");
     }
 
+    /** The calls whose answer is held past the attempt timeout: one per phase that creates or executes something. */
+    static final List<String> STALLED = List.of("dynamodb:CreateTable", "iam:CreateRole", "s3:CreateBucket", "ec2:CreateSecurityGroup",
+            "dynamodb:PutItem", "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet",
+            "autoscaling:TerminateInstanceInAutoScalingGroup");
+    /** Past the 1 s attempt timeout the lost-answer runs set. */
+    static final long STALL_PAST_TIMEOUT_MILLIS = 1_500;
+
     /**
-     * The sandbox answers a repeated CreateChangeSet or ExecuteChangeSet unlike AWS (it creates a second stack of the
-     * same name, or executes the change set again), so a reset after the sandbox acted on those two is left out here;
-     * ChangeSetRetryReplayTest covers them on AWS's recorded answers.
+     * A throttling storm: from the first CreateChangeSet (of the first deployment) and from the first
+     * TerminateInstanceInAutoScalingGroup (of the change), every AWS call is throttled for longer than the runner's
+     * 4 attempts back off. The calls that outlast their retries reach the runner: the run stops with a clear error
+     * (or its own retry carries it through) and one clean re-run finishes the deployment.
      */
-    static FaultProxy.Policy sandboxFaithful(FaultProxy.Policy policy) {
+    @Test
+    void aThrottlingStormThatOutlastsTheRetriesStopsTheRunCleanly(Sandbox sandbox) throws Exception {
+        Figures figures = new Figures("FaultApplyIT.throttlingStorm");
+        List<String> problems = new ArrayList<>();
+        DemoRepo demo = DemoRepo.create(tmp.resolve("storm"), sandbox, SandboxAccount.of(sandbox, Lanes.account(ACCOUNTS + 950, 0)));
+        try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(), FaultProxy.storm(c -> c.operation().equals("CreateChangeSet"), STORM_MILLIS), 0, 0)
+                .honourIdempotencyTokens()) {
+            deployUnderFaults(demo, proxy, "storm first deployment", figures, problems);
+            demo.pushSecondChange();
+            proxy.policy(FaultProxy.storm(c -> c.operation().equals("TerminateInstanceInAutoScalingGroup"), STORM_MILLIS));
+            deployUnderFaults(demo, proxy, "storm change", figures, problems);
+            figures.faults(proxy);
+        }
+        figures.run();
+        figures.print();
+        assertThat(problems).isEmpty();
+        assertThat(figures.reached()).as("throttles outlasted the SDK's retries").containsKey("THROTTLE");
+    }
+
+    /** Longer than 4 attempts' backoff on throttling (the SDK waits up to about 1, 2, 4 s between them). */
+    static final long STORM_MILLIS = 9_000;
+
+    /**
+     * A call refused at each step (AccessDenied, which no SDK retries), one step per run: each run stops at the next
+     * step not refused before, with exit 5 and one clear error line, and the next run goes on from where it stopped,
+     * until a run meets no refusal. Then the invariants hold: nothing duplicated, no name lost. The normal build
+     * refuses the calls that start each phase; -Dreliability.runs past 30 (the soak) every mutating call.
+     */
+    @Test
+    void aCallDeniedAtEachStepStopsTheRunAndTheNextRunGoesOn(Sandbox sandbox) throws Exception {
+        Figures figures = new Figures("FaultApplyIT.deniedAtEachStep");
+        List<String> problems = new ArrayList<>();
+        List<String> denied = new ArrayList<>();
+        Predicate<FaultProxy.Call> step = RUNS > 30 ? FaultProxy.Call::mutating : c -> DENIED_STEPS.contains(c.toString());
+        DemoRepo demo = DemoRepo.create(tmp.resolve("denied"), sandbox, SandboxAccount.of(sandbox, Lanes.account(ACCOUNTS + 960, 0)));
+        try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(), FaultProxy.none(), 0, 0).honourIdempotencyTokens()) {
+            for (String deployment : List.of("first deployment", "change")) {
+                if (deployment.equals("change")) demo.pushSecondChange();
+                Invariants.History before = Invariants.History.of(demo.repo.bare);
+                Set<String> deniedHere = new LinkedHashSet<>();
+                while (true) {
+                    proxy.policy(denyOneNewStep(step, deniedHere));
+                    int deniedBefore = deniedHere.size();
+                    DemoRepo.Run run = demo.apply(proxy.endpoint());
+                    if (run.ok()) {
+                        if (deniedHere.size() != deniedBefore) problems.add(deployment + ": a denied call went unnoticed: " + deniedHere);
+                        break;
+                    }
+                    if (deniedHere.size() == deniedBefore) {
+                        problems.add(deployment + ": failed with no call denied: " + run.err());
+                        break;
+                    }
+                    String what = deployment + ", " + List.copyOf(deniedHere).get(deniedHere.size() - 1) + " denied";
+                    System.out.println("FaultApplyIT: " + what + ": exit " + run.exitCode() + ": " + run.errorLine());
+                    run.unclearFailure().ifPresent(p -> problems.add(what + ": " + p));
+                    if (run.exitCode() != ExitCode.AWS_ACCESS.code) problems.add(what + ": exit " + run.exitCode() + ", not 5: " + run.errorLine());
+                    figures.tally("review-only-stacks-removed", demo.removeReviewOnlyStacks());
+                }
+                figures.converged(deniedHere.isEmpty());
+                Invariants.Findings found = demo.check(before);
+                figures.add(found);
+                if (!found.ok()) problems.add(deployment + ": " + found);
+                deniedHere.forEach(c -> denied.add(deployment + " " + c));
+            }
+            figures.faults(proxy);
+        }
+        figures.put("denied", denied.size());
+        figures.run();
+        figures.print();
+        System.out.println("FaultApplyIT: denied, one per run: " + denied);
+        assertThat(problems).isEmpty();
+        assertThat(denied).as("each step was refused once").hasSizeGreaterThanOrEqualTo(DENIED_STEPS.size());
+        assertThat(figures.reached().get("DENIED")).as("every refusal reached the runner").isEqualTo((long) denied.size());
+    }
+
+    /** The calls refused in the normal build: the first mutating call of each phase, and the lock's. */
+    static final List<String> DENIED_STEPS = List.of("dynamodb:PutItem", "dynamodb:CreateTable", "iam:CreateRole", "s3:CreateBucket",
+            "ec2:CreateSecurityGroup", "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet",
+            "autoscaling:TerminateInstanceInAutoScalingGroup");
+
+    /** Denies the first call of one step not denied before, and adds it to {@code denied}; every other call passes. */
+    static FaultProxy.Policy denyOneNewStep(Predicate<FaultProxy.Call> step, Set<String> denied) {
+        boolean[] done = {false};
         return call -> {
-            Fault f = policy.decide(call);
-            boolean unfaithful = call.service().equals("cloudformation")
-                    && (call.operation().equals("CreateChangeSet") || call.operation().equals("ExecuteChangeSet"));
-            return f == Fault.RESET_AFTER && unfaithful ? null : f;
+            synchronized (denied) {
+                if (done[0] || !step.test(call) || denied.contains(call.toString())) return null;
+                done[0] = true;
+                denied.add(call.toString());
+                return Fault.DENIED;
+            }
         };
     }
 
@@ -133,10 +250,12 @@ class FaultApplyIT {
      * One apply under faults, and a clean re-run when it failed. Returns "first try" or "after re-run (error line)";
      * adds any problem (unclear error, failed re-run, broken invariant) to {@code problems}.
      */
-    static String deployUnderFaults(DemoRepo demo, FaultProxy proxy, String label, Figures figures, List<String> problems) {
+    static String deployUnderFaults(DemoRepo demo, FaultProxy proxy, String label, Figures figures, List<String> problems, String... extra) {
         Invariants.History before = Invariants.History.of(demo.repo.bare);
         long t0 = System.nanoTime();
-        DemoRepo.Run faulted = demo.apply(proxy.endpoint(), "--max-attempts", MAX_ATTEMPTS);
+        List<String> args = new ArrayList<>(List.of("--max-attempts", MAX_ATTEMPTS));
+        args.addAll(List.of(extra));
+        DemoRepo.Run faulted = demo.apply(proxy.endpoint(), args.toArray(String[]::new));
         System.out.println("FaultApplyIT: " + label + " apply took " + (System.nanoTime() - t0) / 1_000_000 + " ms, exit " + faulted.exitCode() + (faulted.ok() ? "" : ": " + faulted.errorLine()));
         String outcome;
         if (faulted.ok()) {
