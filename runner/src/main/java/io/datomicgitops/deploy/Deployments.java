@@ -316,7 +316,7 @@ public final class Deployments {
         if (e instanceof ToolException t) return t;
         if (e instanceof SdkException sdk) return AwsErrors.translate(sdk, ctx.aws().counter());
         if (e instanceof UncheckedIOException io) {
-            return new ToolException(ExitCode.FAILED, io.getMessage(), "file system", "check the path and permissions", io);
+            return new ToolException(ExitCode.FAILED, io.getMessage(), "file system", "check the path, its permissions and the disk's free space, then run again", io);
         }
         return new ToolException(ExitCode.FAILED, "unexpected error: " + e, "apply",
                 "re-run with the same arguments; if it persists, report it with the report file", e);

@@ -84,6 +84,7 @@ class CrashApplyIT {
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void anApplyKilledAtAnyMomentIsFinishedByTheNextRun(Sandbox sandbox) throws Exception {
         Figures figures = new Figures("CrashApplyIT");
+        System.out.println("CrashApplyIT: " + RUNS + " seeds from " + FIRST_SEED + ", " + Lanes.LANES + " at once");
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         Map<Long, String> outcomes = new ConcurrentSkipListMap<>();
         Map<String, Long> phases = new ConcurrentSkipListMap<>();
