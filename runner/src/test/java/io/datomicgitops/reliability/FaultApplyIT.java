@@ -9,6 +9,8 @@ import io.datomicgitops.testing.SandboxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -33,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * succeeds. After each, the invariants hold: one of each resource, the remote names them, nothing lost, no secret.
  */
 @ExtendWith(SandboxExtension.class)
+// the tests side by side (each in sandbox accounts of its own; the class still runs alone among the others, whose
+// start resets the sandbox): most of each is backoff, stalls and a storm's waiting
 class FaultApplyIT {
     /** Runs (seeds) per test: 30 in the normal build, more with -Psoak (-Dreliability.runs=N). */
     static final int RUNS = Integer.getInteger("reliability.runs", 30);
@@ -49,6 +53,7 @@ class FaultApplyIT {
     Path tmp;
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void aFullApplyConvergesUnderATwentyPercentFaultRate(Sandbox sandbox) throws Exception {
         Figures figures = new Figures("FaultApplyIT");
@@ -99,6 +104,7 @@ class FaultApplyIT {
      * goes on from there. Either way: no duplicate, no lost name.
      */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void everyMutatingCallWhoseAnswerIsLostIsRetriedWithoutADuplicate(Sandbox sandbox) throws Exception {
         Map<Fault, Predicate<FaultProxy.Call>> kinds = new LinkedHashMap<>();
         kinds.put(Fault.RESET_AFTER, FaultProxy.Call::mutating);
@@ -151,8 +157,8 @@ class FaultApplyIT {
     static final List<String> STALLED = List.of("iam:CreateRole", "dynamodb:PutItem", "cloudformation:CreateChangeSet",
             "cloudformation:ExecuteChangeSet", "autoscaling:TerminateInstanceInAutoScalingGroup");
     /** The runner's attempt timeout in the STALL_AFTER runs (30 s by default), and a stall past it. */
-    static final String ATTEMPT_TIMEOUT = "2s";
-    static final long STALL_PAST_TIMEOUT_MILLIS = 2_500;
+    static final String ATTEMPT_TIMEOUT = "5s";
+    static final long STALL_PAST_TIMEOUT_MILLIS = 6_000;
 
     /**
      * Applies through the proxy, its policy left as it is, until a run succeeds (at most 20 runs); each run that
@@ -188,6 +194,7 @@ class FaultApplyIT {
      * (or its own retry carries it through) and one clean re-run finishes the deployment.
      */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aThrottlingStormThatOutlastsTheRetriesStopsTheRunCleanly(Sandbox sandbox) throws Exception {
         Figures figures = new Figures("FaultApplyIT.throttlingStorm");
         List<String> problems = new ArrayList<>();
@@ -217,6 +224,7 @@ class FaultApplyIT {
      * refusal is absorbed by the runner's own code and the run goes on.
      */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aCallDeniedAtEachStepStopsTheRunAndTheNextRunGoesOn(Sandbox sandbox) throws Exception {
         Figures figures = new Figures("FaultApplyIT.deniedAtEachStep");
         List<String> problems = new ArrayList<>();

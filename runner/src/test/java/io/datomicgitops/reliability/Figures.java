@@ -42,6 +42,11 @@ final class Figures {
         proxy.reachedTool().forEach((k, v) -> reached.merge(k.name(), v, Long::sum));
     }
 
+    /** Faults that reached the runner's own code by construction (a git server's, a file system's: no SDK between). */
+    synchronized void reached(String kind, long n) {
+        if (n > 0) reached.merge(kind, n, Long::sum);
+    }
+
     synchronized Map<String, Long> reached() {
         return new TreeMap<>(reached);
     }

@@ -58,6 +58,7 @@ class GitAndDiskFaultIT {
                 DemoRepo.Run cut = demo.apply(null);
                 System.out.println("GitAndDiskFaultIT: push " + nth + " cut: exit " + cut.exitCode() + ": " + cut.errorLine());
                 figures.fault("PUSH_CUT", 1);
+                figures.reached("PUSH_CUT", 1);
                 assertThat(git.pushesCut()).as("the server cut a push").isEqualTo(nth == 1 ? 1 : 2);
                 assertThat(cut.exitCode()).as(cut.err()).isEqualTo(ExitCode.GIT.code);
                 cut.unclearFailure().ifPresent(problems::add);
@@ -92,6 +93,7 @@ class GitAndDiskFaultIT {
         List<String> errors = child.errLines().stream().filter(l -> l.startsWith("error: ")).toList();
         System.out.println("GitAndDiskFaultIT: disk full: exit " + exit + ": " + errors);
         figures.fault("FILE_TOO_LARGE", 1);
+        figures.reached("FILE_TOO_LARGE", 1);
 
         assertThat(exit).as(child.output()).isEqualTo(ExitCode.FAILED.code);
         assertThat(errors).singleElement().asString().contains("File too large").contains("free space");

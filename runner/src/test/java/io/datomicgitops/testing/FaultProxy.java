@@ -175,7 +175,8 @@ public final class FaultProxy implements AutoCloseable {
      * One attempt of an SDK call: its fault (null: none), what the client got (an HTTP status, 0 for no answer or a
      * cut one) and what the sandbox answered (0 when it never saw the request).
      */
-    record Attempt(Call call, Fault fault, int clientStatus, int sandboxStatus) {}
+    record Attempt(int number, Call call, Fault fault, int clientStatus, int sandboxStatus) {}
+    private static final Pattern ATTEMPT = Pattern.compile("attempt=(\\d+)");
 
     private FaultProxy(URI target, Policy policy, long latencyMillis, long stallMillis) throws IOException {
         this.target = target;
@@ -268,7 +269,8 @@ public final class FaultProxy implements AutoCloseable {
             synchronized (attempts) {
                 all = List.copyOf(attempts);
             }
-            Attempt last = all.get(all.size() - 1);
+            // by the SDK's attempt number: a stalled attempt ends (and is noted) after the retry that followed it
+            Attempt last = all.stream().max(java.util.Comparator.comparingInt(Attempt::number)).orElseThrow();
             for (Attempt a : all) {
                 if (a.fault() == null || a.fault() == Fault.LATENCY) continue;
                 boolean gaveUp = a == last;
@@ -287,7 +289,9 @@ public final class FaultProxy implements AutoCloseable {
         String id = ex.getRequestHeaders().getFirst("amz-sdk-invocation-id");
         if (id == null) id = "request-" + requests.get() + "-" + System.nanoTime();
         List<Attempt> attempts = invocations.computeIfAbsent(id, k -> Collections.synchronizedList(new ArrayList<>()));
-        attempts.add(new Attempt(call, fault, clientStatus, sandboxStatus));
+        String request = ex.getRequestHeaders().getFirst("amz-sdk-request");
+        Matcher n = ATTEMPT.matcher(request == null ? "" : request);
+        attempts.add(new Attempt(n.find() ? Integer.parseInt(n.group(1)) : attempts.size() + 1, call, fault, clientStatus, sandboxStatus));
     }
 
     private void handle(HttpExchange ex) throws IOException {
