@@ -235,13 +235,14 @@ public final class Deployments {
                 .forFolder(folder.name(), repo.directory());
         Instant start = ctx.clock().instant();
         HeldLocks held = new HeldLocks(repo.gitDirectory());
-        try (StackLock.Lease lease = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
-            held.record(new HeldLocks.Entry(in.stackName(), in.region(), in.settings().lockTable(), lease.holder().lockId()));
-            try {
-                return deployLocked(repo, planned, plannedAt, stacks, approval, publisher, local, start);
-            } finally {
-                held.clear(in.stackName());
-            }
+        StackLock.Lease lease = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait);
+        held.record(new HeldLocks.Entry(in.stackName(), in.region(), in.settings().lockTable(), lease.holder().lockId()));
+        try {
+            return deployLocked(repo, planned, plannedAt, stacks, approval, publisher, local, start);
+        } finally {
+            lease.close();
+            // a release that failed (throttled, the network down) keeps the note: the next run here releases the lock
+            if (lease.released()) held.clear(in.stackName());
         }
     }
 
