@@ -33,6 +33,11 @@ public final class AwsOptions {
             description = "attempts per AWS call, with exponential backoff on throttling and transient errors (default: ${DEFAULT-VALUE})")
     int maxAttempts;
 
+    @Option(names = "--attempt-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "how long one attempt of an AWS call may wait for its answer before it is given up and retried "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration attemptTimeout;
+
     public AwsSettings settings(Map<String, String> env) {
         explicitRegion();
         for (String variable : new String[]{"AWS_REGION", "AWS_DEFAULT_REGION"}) {
@@ -41,7 +46,17 @@ public final class AwsOptions {
         }
         return AwsSettings.fromEnvironment(env)
                 .with(region, endpointUrl, profile, roleArn)
-                .withRetries(Math.max(1, maxAttempts), AwsSettings.DEFAULT_ATTEMPT_TIMEOUT);
+                .withRetries(Math.max(1, maxAttempts), attemptTimeout());
+    }
+
+    /** At least a second: a shorter attempt would give up on answers AWS is still sending. */
+    private Duration attemptTimeout() {
+        if (attemptTimeout == null) return AwsSettings.DEFAULT_ATTEMPT_TIMEOUT;
+        if (attemptTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ToolException(ExitCode.USAGE, "'" + attemptTimeout.toMillis() + " ms' is below one second", "--attempt-timeout",
+                    "give an attempt at least 1s (the default is 30s)");
+        }
+        return attemptTimeout;
     }
 
     /** Used by services that pin a region from the config (cf.properties, deploy.properties) unless --region is given. */

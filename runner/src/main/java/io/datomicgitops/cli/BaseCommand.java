@@ -108,7 +108,8 @@ public abstract class BaseCommand implements Callable<Integer> {
         } catch (SdkException e) {
             failure = AwsErrors.translate(e, counter);
         } catch (UncheckedIOException e) {
-            failure = new ToolException(ExitCode.FAILED, e.getMessage(), "file system", "check the path and permissions", e);
+            failure = new ToolException(ExitCode.FAILED, e.getMessage(), "file system",
+                    "check the path, its permissions and the disk's free space, then run again", e);
         } catch (Exception e) {
             failure = new ToolException(ExitCode.FAILED, "unexpected error: " + e, commandName(),
                     "re-run with the same arguments; if it persists, report it with the report file", e);

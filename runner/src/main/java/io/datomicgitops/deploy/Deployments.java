@@ -235,13 +235,14 @@ public final class Deployments {
                 .forFolder(folder.name(), repo.directory());
         Instant start = ctx.clock().instant();
         HeldLocks held = new HeldLocks(repo.gitDirectory());
-        try (StackLock.Lease lease = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait)) {
-            held.record(new HeldLocks.Entry(in.stackName(), in.region(), in.settings().lockTable(), lease.holder().lockId()));
-            try {
-                return deployLocked(repo, planned, plannedAt, stacks, approval, publisher, local, start);
-            } finally {
-                held.clear(in.stackName());
-            }
+        StackLock.Lease lease = lock.acquire(in.stackName(), who(), where(approval, repo), in.settings().lockLease(), lockWait);
+        held.record(new HeldLocks.Entry(in.stackName(), in.region(), in.settings().lockTable(), lease.holder().lockId()));
+        try {
+            return deployLocked(repo, planned, plannedAt, stacks, approval, publisher, local, start);
+        } finally {
+            lease.close();
+            // a release that failed (throttled, the network down) keeps the note: the next run here releases the lock
+            if (lease.released()) held.clear(in.stackName());
         }
     }
 
@@ -316,7 +317,7 @@ public final class Deployments {
         if (e instanceof ToolException t) return t;
         if (e instanceof SdkException sdk) return AwsErrors.translate(sdk, ctx.aws().counter());
         if (e instanceof UncheckedIOException io) {
-            return new ToolException(ExitCode.FAILED, io.getMessage(), "file system", "check the path and permissions", io);
+            return new ToolException(ExitCode.FAILED, io.getMessage(), "file system", "check the path, its permissions and the disk's free space, then run again", io);
         }
         return new ToolException(ExitCode.FAILED, "unexpected error: " + e, "apply",
                 "re-run with the same arguments; if it persists, report it with the report file", e);

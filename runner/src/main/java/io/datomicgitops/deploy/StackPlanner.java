@@ -141,7 +141,8 @@ public final class StackPlanner {
         int toReplace = 0;
         Optional<InstanceReplacer.GroupSnapshot> snapshot = Parallel.join(group);
         if (snapshot.isPresent()) {
-            launchChanges = launchChanges(preview, deployed, template.json());
+            // a group left behind its template by a stopped run is a launch change still to finish: every instance goes
+            launchChanges = launchChanges(preview, deployed, template.json()) || snapshot.get().behindTemplate();
             instances = toReplace(replacer.plan(snapshot.get(), launchChanges), launchChanges, record);
             toReplace = instances.toReplace().size();
         }

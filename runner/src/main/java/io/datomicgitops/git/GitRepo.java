@@ -62,6 +62,12 @@ public final class GitRepo implements AutoCloseable {
         this.auth = auth;
         this.env = env;
         this.log = log;
+        // JGit's automatic gc (after ~50 fetched packs) runs detached by default: on a thread that outlives the
+        // command, whose gc.log.lock the next command's gc then met ("NoSuchFileException: .git/gc.log.lock", a
+        // checkout failed). In the foreground it is done before the command goes on. In memory only: the clone's
+        // config file is left as it is.
+        git.getRepository().getConfig().setBoolean(org.eclipse.jgit.lib.ConfigConstants.CONFIG_GC_SECTION, null,
+                org.eclipse.jgit.lib.ConfigConstants.CONFIG_KEY_AUTODETACH, false);
         registerCredentials(remoteUrl());
         gcInTheForeground(git.getRepository());
     }

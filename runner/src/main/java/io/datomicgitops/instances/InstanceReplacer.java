@@ -64,6 +64,17 @@ public final class InstanceReplacer {
         public java.util.Set<String> instanceIds() {
             return group.instances().stream().map(Instance::instanceId).collect(java.util.stream.Collectors.toUnmodifiableSet());
         }
+
+        /**
+         * The group launches from an older version of its launch template than the template's latest: a stack update
+         * made the version, and the run that made it stopped before pointing the group at it and replacing the
+         * instances (a cut or refused answer, a kill). The group's own instances then look current, though they run
+         * the old launch.
+         */
+        public boolean behindTemplate() {
+            return current.kind() == LaunchSource.Kind.TEMPLATE && LaunchSource.isNumber(current.version())
+                    && latestTemplateVersion.map(latest -> Long.parseLong(current.version()) < latest).orElse(false);
+        }
     }
 
     /** Reads the group once, so that a plan can be made from it later (e.g. when a preview has said what changes). */

@@ -47,6 +47,14 @@ final class ReplacementRun {
             this.code = code;
             this.todo = todo;
         }
+
+        /** A failed call ends the replacement with its own exit code: a refused one is exit 5, as anywhere else. */
+        static Stop failed(RuntimeException e) {
+            ExitCode code = e instanceof io.datomicgitops.ToolException t ? t.exitCode()
+                    : e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException se
+                    && io.datomicgitops.aws.AwsErrors.isAccessDenied(se) ? ExitCode.AWS_ACCESS : ExitCode.FAILED;
+            return new Stop(code, "the replacement failed: " + e.getMessage(), "fix the cause and re-run (only old instances are replaced)");
+        }
     }
 
     ReplacementRun(ReplacementRequest request, ReplacementPlan plan, GroupOps ops, Readiness readiness, GroupReader reader,

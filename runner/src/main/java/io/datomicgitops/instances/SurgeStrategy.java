@@ -57,7 +57,7 @@ final class SurgeStrategy {
         } catch (Stop s) {
             stop = s;
         } catch (SdkException | io.datomicgitops.ToolException e) {
-            stop = new Stop(ExitCode.FAILED, "the replacement failed: " + e.getMessage(), "fix the cause and re-run (only old instances are replaced)");
+            stop = Stop.failed(e);
         }
         if (stop != null && known != null) undoSurge(run, known, before);
         restore(run, before, maxRaised, suspended);

@@ -36,7 +36,7 @@ final class TerminateStrategy {
         } catch (Stop s) {
             stop = s;
         } catch (SdkException | io.datomicgitops.ToolException e) {
-            stop = new Stop(ExitCode.FAILED, "the replacement failed: " + e.getMessage(), "fix the cause and re-run (only old instances are replaced)");
+            stop = Stop.failed(e);
         }
         if (stop != null) throw run.failed(stop);
         return run.result(ReplacementOutcome.REPLACED);

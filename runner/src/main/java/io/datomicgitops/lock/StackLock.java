@@ -123,6 +123,7 @@ public final class StackLock {
         private final Duration lease;
         private final java.util.concurrent.ScheduledExecutorService renewer;
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile boolean released;
         /** Until when the lock is ours for sure: the expiry of the last write that landed. */
         private volatile Instant heldUntil;
         /** Why the lock is no longer ours; null while it is. */
@@ -209,14 +210,25 @@ public final class StackLock {
                 db().deleteItem(r -> r.tableName(table).key(key(holder.stack()))
                         .conditionExpression("LockOwner = :id")
                         .expressionAttributeValues(Map.of(":id", s(holder.lockId()))));
+                released = true;
             } catch (ConditionalCheckFailedException e) {
                 // gone already (a retried delete whose first attempt landed) is released; someone else's is theirs
+                released = true;
                 StackLock.this.holder(holder.stack()).ifPresent(h -> log.warn("the lock on " + holder.stack()
                         + " was no longer ours at release (expired and taken over?): now held by " + h.describe()));
             } catch (SdkException e) {
                 log.warn("could not release the lock on " + holder.stack() + " (" + e.getMessage() + "); it runs out within "
                         + lease.toMinutes() + " minute(s), or remove it now: " + forceUnlockCommand());
             }
+        }
+
+        /**
+         * Whether {@link #close()} removed the lock (or found it no longer this run's). False after a release that
+         * failed: the clone's note of the lock is then kept, so the next run in the clone releases it by its id at
+         * once instead of waiting for the lease.
+         */
+        public boolean released() {
+            return released;
         }
 
         /** How long the lock lasts unless renewed: a lock that could not be released runs out within it. */
@@ -334,6 +346,10 @@ public final class StackLock {
         } catch (ConditionalCheckFailedException e) {
             // our own write may have landed and its answer been lost: the SDK's retry then found the lock taken, by us
             if (holder(stack).filter(h -> h.lockId().equals(mine.lockId())).isEmpty()) return Optional.empty();
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            // no answer the SDK could read, and it retried no more (a body cut mid-way fails DynamoDB's checksum and is
+            // not retried; or the attempts ran out): the write may have landed, and then the lock is ours to hold
+            if (holder(stack).filter(h -> h.lockId().equals(mine.lockId())).isEmpty()) throw e;
         }
         log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ", renewed while held)");
         return Optional.of(new Lease(mine, lease));

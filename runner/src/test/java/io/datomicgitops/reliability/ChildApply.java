@@ -72,8 +72,23 @@ final class ChildApply {
         return start(jvmOptions, args, env, true);
     }
 
+    /**
+     * As {@link #start}, with files limited to {@code kilobytes} each (the shell's {@code ulimit -f}): a write past it
+     * fails as on a full disk (EFBIG instead of ENOSPC; the JVM ignores the SIGXFSZ that comes with it), stderr kept
+     * apart.
+     */
+    static ChildApply startWithFileLimit(long kilobytes, List<String> jvmOptions, List<String> args, Map<String, String> env) throws IOException {
+        List<String> prefix = List.of("sh", "-c", "ulimit -f " + kilobytes + " && exec \"$0\" \"$@\"");
+        return start(prefix, jvmOptions, args, env, true);
+    }
+
     private static ChildApply start(List<String> jvmOptions, List<String> args, Map<String, String> env, boolean apart) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), jvmOptions, args, env, apart);
+    }
+
+    private static ChildApply start(List<String> prefix, List<String> jvmOptions, List<String> args, Map<String, String> env, boolean apart)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");

@@ -24,6 +24,8 @@ final class Figures {
     private int namesLost;
     private int secretsLeaked;
     private final Map<String, Long> faults = new TreeMap<>();
+    /** Of the faults injected, those that reached the runner's own code (the SDK's retries did not absorb them). */
+    private final Map<String, Long> reached = new TreeMap<>();
     private final Map<String, Object> extra = new LinkedHashMap<>();
 
     Figures(String test) {
@@ -32,6 +34,21 @@ final class Figures {
 
     synchronized void fault(String kind, long n) {
         if (n > 0) faults.merge(kind, n, Long::sum);
+    }
+
+    /** What a fault proxy injected and what of it reached the runner's own code, by kind. */
+    synchronized void faults(io.datomicgitops.testing.FaultProxy proxy) {
+        proxy.injected().forEach((k, v) -> fault(k.name(), v));
+        proxy.reachedTool().forEach((k, v) -> reached.merge(k.name(), v, Long::sum));
+    }
+
+    /** Faults that reached the runner's own code by construction (a git server's, a file system's: no SDK between). */
+    synchronized void reached(String kind, long n) {
+        if (n > 0) reached.merge(kind, n, Long::sum);
+    }
+
+    synchronized Map<String, Long> reached() {
+        return new TreeMap<>(reached);
     }
 
     synchronized void put(String name, Object value) {
@@ -85,6 +102,8 @@ final class Figures {
                 .append(" first-try=").append(firstTry)
                 .append(" after-rerun=").append(afterRerun)
                 .append(" faults=").append(faultTotal()).append(faults.isEmpty() ? "" : " " + faults.toString().replace(" ", ""))
+                .append(" reached-tool=").append(reached.values().stream().mapToLong(Long::longValue).sum())
+                .append(reached.isEmpty() ? "" : " " + reached.toString().replace(" ", ""))
                 .append(" duplicates=").append(duplicates)
                 .append(" names-lost=").append(namesLost)
                 .append(" secrets-leaked=").append(secretsLeaked);

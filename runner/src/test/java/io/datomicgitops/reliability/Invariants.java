@@ -140,6 +140,7 @@ final class Invariants {
         try (AwsClients aws = account.clients()) {
             checkResources(aws, tx, cf, expected, f);
             checkStack(aws, f);
+            checkInstances(aws, cf, f);
             StackLock lock = new StackLock(aws, Sandbox.REGION, "datomic-gitops-locks", Log.NONE, Clock.systemUTC());
             lock.holder(STACK).ifPresent(h -> f.violation("the lock on " + STACK + " is still held by " + h.who() + " (lock id " + h.lockId() + ")"));
         }
@@ -268,6 +269,23 @@ final class Invariants {
         } catch (IOException e) {
             f.violation("cf.json does not parse: " + e.getMessage());
         }
+    }
+
+    /** What AWS runs is what git says: every running instance is of the file's instance type (replaced after a change). */
+    private static void checkInstances(AwsClients aws, PropertiesFile cf, Findings f) {
+        String type = cf.get("aws-instance-type").orElse(null);
+        if (type == null) return;
+        int running = 0;
+        for (var r : aws.ec2(null).describeInstancesPaginator(b -> b.filters(x -> x.name("instance-state-name").values("pending", "running")))
+                .reservations()) {
+            for (var i : r.instances()) {
+                running++;
+                if (!type.equals(i.instanceTypeAsString())) {
+                    f.violation("instance " + i.instanceId() + " runs " + i.instanceTypeAsString() + ", but " + CF + " says " + type + " (not replaced?)");
+                }
+            }
+        }
+        if (running == 0) f.violation("no transactor instance runs");
     }
 
     private void checkHistory(History before, Findings f) {

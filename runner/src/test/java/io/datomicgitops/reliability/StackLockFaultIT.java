@@ -60,6 +60,25 @@ class StackLockFaultIT {
         }
     }
 
+    /**
+     * A lock write whose answer arrives cut mid-way: DynamoDB's client finds the checksum wrong and, unlike a dropped
+     * connection, does not retry. The write landed, so the lock is this run's: it goes on holding it, instead of failing
+     * and leaving a lock nobody releases until its lease runs out (the next apply met it: exit 6, "locked by" itself).
+     */
+    @Test
+    void aLockWriteWhoseAnswerWasCutIsOursAndHeld(Sandbox sandbox) throws Exception {
+        try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(), FaultProxy.firstOf(Fault.CUT_BODY, c -> c.operation().equals("PutItem")), 0, 0);
+             AwsClients aws = through(proxy, 4)) {
+            StackLock lock = new StackLock(aws, Sandbox.REGION, "locks-cut-body", new Lines(), Clock.systemUTC());
+            StackLock.Lease lease = lock.acquire("prod", "carol", "build 3", Duration.ofMinutes(10), Duration.ZERO);
+            assertThat(proxy.log()).extracting(i -> i.call().operation() + " " + i.fault()).containsExactly("PutItem CUT_BODY");
+            assertThat(proxy.reachedTool()).as("the SDK handed the cut answer to the lock's own code").containsEntry(Fault.CUT_BODY, 1L);
+            assertThat(lock.holder("prod")).get().extracting(StackLock.Holder::lockId).isEqualTo(lease.holder().lockId());
+            lease.close();
+            assertThat(lock.holder("prod")).isEmpty();
+        }
+    }
+
     @Test
     void aReleaseThatKeepsFailingWarnsWithTheWayOutInsteadOfFailingTheDeployment(Sandbox sandbox) throws Exception {
         try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(), FaultProxy.none(), 0, 0);

@@ -27,18 +27,44 @@ import java.util.regex.Pattern;
 /**
  * A fault-injecting HTTP proxy between the runner and the sandbox, on loopback. A {@link Policy} picks, per request,
  * a fault: stall the request (then drop it), reset the connection before the sandbox sees the request or after the
- * sandbox has acted on it, or answer the errors AWS answers under load — ThrottlingException, RequestLimitExceeded,
- * Throttling, SlowDown, 500, 503 — in each service's own wire format. Latency can be added to every request. Test
- * code only: the runner just sees a slow, flaky AWS.
+ * sandbox has acted on it, hold the sandbox's answer past the client's attempt timeout, cut the answer's body
+ * mid-way, answer the errors AWS answers under load — ThrottlingException, RequestLimitExceeded, Throttling, SlowDown,
+ * 500, 503 — or refuse the call as AWS refuses a denied one (AccessDenied, not retried), in each service's own wire
+ * format. Latency can be added to every request. Test code only: the runner just sees a slow, flaky AWS.
+ *
+ * <p>It also tells, per fault, whether the SDK's retries absorbed it or it reached the runner's own code
+ * ({@link #reachedTool()}): the SDK names each call's attempts ({@code amz-sdk-invocation-id}), so the proxy sees how
+ * every call that met a fault ended.
  */
 public final class FaultProxy implements AutoCloseable {
-    public enum Fault { LATENCY, STALL, RESET_BEFORE, RESET_AFTER, THROTTLE, ERROR_500, ERROR_503 }
+    public enum Fault {
+        LATENCY,
+        /** The request hangs for the proxy's stall time, then the connection drops; the sandbox never sees it. */
+        STALL,
+        RESET_BEFORE,
+        /** The sandbox acted; the connection drops before the answer: the answer is lost. */
+        RESET_AFTER,
+        /** The sandbox acted; its answer is held for the stall time (past the client's attempt timeout), then dropped. */
+        STALL_AFTER,
+        /** The sandbox acted; its answer's headers and half its body arrive, then the connection drops. */
+        CUT_BODY,
+        THROTTLE,
+        ERROR_500,
+        ERROR_503,
+        /** AccessDenied (UnauthorizedOperation on EC2, AccessDeniedException on DynamoDB): an error no SDK retries. */
+        DENIED;
+
+        /** The sandbox acted on the request before the fault: a retry meets its own work. */
+        public boolean sandboxActed() {
+            return this == RESET_AFTER || this == STALL_AFTER || this == CUT_BODY;
+        }
+    }
 
     /** The faults a seeded policy draws from (throttling twice as often as each of the others). */
     public static final List<Fault> DEFAULT_MIX = List.of(Fault.STALL, Fault.RESET_BEFORE, Fault.RESET_AFTER, Fault.THROTTLE,
             Fault.THROTTLE, Fault.ERROR_500, Fault.ERROR_503);
     /** Each fault as often as the others. */
-    public static final List<Fault> EVEN_MIX = List.of(Fault.STALL, Fault.RESET_BEFORE, Fault.RESET_AFTER, Fault.THROTTLE,
+    public static final List<Fault> EVEN_MIX = List.of(Fault.STALL, Fault.RESET_BEFORE, Fault.RESET_AFTER, Fault.CUT_BODY, Fault.THROTTLE,
             Fault.ERROR_500, Fault.ERROR_503);
 
     /** One request as the proxy sees it: the signing service ("iam", "dynamodb", ...) and the API operation. */
@@ -105,6 +131,20 @@ public final class FaultProxy implements AutoCloseable {
         };
     }
 
+    /**
+     * A throttling storm: from the first call that matches {@code starts}, every call is throttled for
+     * {@code millis} (all of them, as when an account's API rate is spent), then none.
+     */
+    public static Policy storm(Predicate<Call> starts, long millis) {
+        long[] began = {0};
+        return call -> {
+            synchronized (began) {
+                if (began[0] == 0 && starts.test(call)) began[0] = System.nanoTime();
+                return began[0] != 0 && System.nanoTime() - began[0] < millis * 1_000_000 ? Fault.THROTTLE : null;
+            }
+        };
+    }
+
     /** Reads: the calls AWS throttles per account first (Describe*, List*, Get*). */
     public static boolean read(Call call) {
         return call.operation().startsWith("Describe") || call.operation().startsWith("List") || call.operation().startsWith("Get");
@@ -112,6 +152,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private static final Pattern SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
     private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
+    private static final Pattern TOKEN = Pattern.compile("(?:^|&)Client(?:Request)?Token=");
     private static final Pattern RPC_V2 = Pattern.compile("/service/[^/]+/operation/([A-Za-z0-9]+)");
 
     private final HttpServer server;
@@ -124,6 +165,18 @@ public final class FaultProxy implements AutoCloseable {
     private final List<Injected> log = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
+    /** Every attempt of every SDK call, by the call's invocation id, in order. */
+    private final Map<String, List<Attempt>> invocations = new ConcurrentHashMap<>();
+    /** Answers to CreateChangeSet/ExecuteChangeSet by token and request body, when tokens are honoured. */
+    private final Map<String, Upstream> tokenAnswers = new ConcurrentHashMap<>();
+    private volatile boolean honourTokens;
+
+    /**
+     * One attempt of an SDK call: its fault (null: none), what the client got (an HTTP status, 0 for no answer or a
+     * cut one) and what the sandbox answered (0 when it never saw the request).
+     */
+    record Attempt(int number, Call call, Fault fault, int clientStatus, int sandboxStatus) {}
+    private static final Pattern ATTEMPT = Pattern.compile("attempt=(\\d+)");
 
     private FaultProxy(URI target, Policy policy, long latencyMillis, long stallMillis) throws IOException {
         this.target = target;
@@ -192,6 +245,55 @@ public final class FaultProxy implements AutoCloseable {
         return requests.get();
     }
 
+    /**
+     * Makes the proxy stand in for CloudFormation's idempotency tokens, which the sandbox ignores: a CreateChangeSet
+     * or ExecuteChangeSet repeating a token and body the proxy already passed on gets the sandbox's first answer
+     * again, as AWS answers a retry, instead of a second change set or a second execution. A call without a token
+     * (or with a new one) still reaches the sandbox.
+     */
+    public FaultProxy honourIdempotencyTokens() {
+        this.honourTokens = true;
+        return this;
+    }
+
+    /**
+     * Faults that reached the runner's own code, by kind: the SDK gave up on them (the call's last attempt met the
+     * fault, or the fault was one it never retries), or the sandbox had acted and the retry met that work with an
+     * error answer (EntityAlreadyExists, InvalidGroup.Duplicate, ...) the SDK hands to the caller. The others were
+     * absorbed by the SDK's retries: the call ended as if nothing had happened.
+     */
+    public Map<Fault, Long> reachedTool() {
+        Map<Fault, Long> out = new EnumMap<>(Fault.class);
+        for (List<Attempt> attempts : invocations.values()) {
+            List<Attempt> all;
+            synchronized (attempts) {
+                all = List.copyOf(attempts);
+            }
+            // by the SDK's attempt number: a stalled attempt ends (and is noted) after the retry that followed it
+            Attempt last = all.stream().max(java.util.Comparator.comparingInt(Attempt::number)).orElseThrow();
+            for (Attempt a : all) {
+                if (a.fault() == null || a.fault() == Fault.LATENCY) continue;
+                boolean gaveUp = a == last;
+                boolean metItsOwnWork = a.fault().sandboxActed() && last.clientStatus() != a.sandboxStatus() && !ok(last.clientStatus());
+                if (gaveUp || metItsOwnWork) out.merge(a.fault(), 1L, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static boolean ok(int status) {
+        return status >= 200 && status < 400;
+    }
+
+    private void attempt(HttpExchange ex, Call call, Fault fault, int clientStatus, int sandboxStatus) {
+        String id = ex.getRequestHeaders().getFirst("amz-sdk-invocation-id");
+        if (id == null) id = "request-" + requests.get() + "-" + System.nanoTime();
+        List<Attempt> attempts = invocations.computeIfAbsent(id, k -> Collections.synchronizedList(new ArrayList<>()));
+        String request = ex.getRequestHeaders().getFirst("amz-sdk-request");
+        Matcher n = ATTEMPT.matcher(request == null ? "" : request);
+        attempts.add(new Attempt(n.find() ? Integer.parseInt(n.group(1)) : attempts.size() + 1, call, fault, clientStatus, sandboxStatus));
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try {
             requests.incrementAndGet();
@@ -199,33 +301,59 @@ public final class FaultProxy implements AutoCloseable {
             Call call = call(ex, body);
             calls.computeIfAbsent(call.toString(), k -> new AtomicLong()).incrementAndGet();
             sleep(latencyMillis);
-            Fault fault = ex.getRequestURI().getPath().startsWith("/moto-api") ? null : policy.decide(call);
+            boolean moto = ex.getRequestURI().getPath().startsWith("/moto-api");
+            Fault fault = moto ? null : policy.decide(call);
             if (fault != null) {
                 injected.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
                 log.add(new Injected(call, fault));
             }
             if (fault == Fault.STALL) {
                 sleep(stallMillis);
+                if (!moto) attempt(ex, call, fault, 0, 0);
                 reset(ex);
                 return;
             }
             if (fault == Fault.RESET_BEFORE) {
+                if (!moto) attempt(ex, call, fault, 0, 0);
                 reset(ex);
                 return;
             }
-            if (fault == Fault.THROTTLE || fault == Fault.ERROR_500 || fault == Fault.ERROR_503) {
-                respondError(ex, call.service(), fault);
+            if (fault == Fault.THROTTLE || fault == Fault.ERROR_500 || fault == Fault.ERROR_503 || fault == Fault.DENIED) {
+                if (!moto) attempt(ex, call, fault, respondError(ex, call.service(), fault), 0);
                 return;
             }
-            Upstream up = Upstream.forward(target, ex, body);
-            if (fault == Fault.RESET_AFTER) {
+            Upstream up = forward(call, ex, body);
+            if (fault == Fault.RESET_AFTER || fault == Fault.STALL_AFTER) {
+                if (fault == Fault.STALL_AFTER) sleep(stallMillis);
+                attempt(ex, call, fault, 0, up.status());
                 reset(ex); // the sandbox acted, the client never hears of it: a retry must converge
                 return;
             }
+            if (fault == Fault.CUT_BODY) {
+                attempt(ex, call, fault, 0, up.status());
+                Upstream.respondCut(ex, up.status(), up.body(), up.headers());
+                return;
+            }
+            if (!moto) attempt(ex, call, fault, up.status(), up.status());
             Upstream.respond(ex, up.status(), up.body(), up.headers());
         } catch (IOException | RuntimeException e) {
             ex.close();
         }
+    }
+
+    /** Passes the request on, or answers a repeated change set call from the first answer when tokens are honoured. */
+    private Upstream forward(Call call, HttpExchange ex, byte[] body) throws IOException {
+        String form = new String(body, StandardCharsets.UTF_8);
+        boolean tokened = honourTokens && "cloudformation".equals(call.service())
+                && (call.operation().equals("CreateChangeSet") || call.operation().equals("ExecuteChangeSet"))
+                && TOKEN.matcher(form).find();
+        if (!tokened) return Upstream.forward(target, ex, body);
+        String key = call.operation() + "\n" + form;
+        Upstream first = tokenAnswers.get(key);
+        if (first != null) return first;
+        Upstream up = Upstream.forward(target, ex, body);
+        if (ok(up.status())) tokenAnswers.put(key, up);
+        return up;
     }
 
     /** The service from the request's signature; the operation from the JSON target, the query action, or S3's REST shape. */
@@ -273,7 +401,9 @@ public final class FaultProxy implements AutoCloseable {
         return s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private static void respondError(HttpExchange ex, String service, Fault fault) throws IOException {
+    /** Answers the injected error; returns its HTTP status. */
+    private static int respondError(HttpExchange ex, String service, Fault fault) throws IOException {
+        if (fault == Fault.DENIED) return respondDenied(ex, service);
         int status = fault == Fault.ERROR_500 ? 500 : fault == Fault.ERROR_503 ? 503 : 400;
         String type;
         byte[] body;
@@ -298,10 +428,30 @@ public final class FaultProxy implements AutoCloseable {
             body = ("<ErrorResponse><Error><Type>" + (status >= 500 ? "Receiver" : "Sender") + "</Type><Code>" + code
                     + "</Code><Message>injected</Message></Error><RequestId>fault</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
         }
+        return send(ex, status, type, body);
+    }
+
+    /** AWS's refusal of a call the credentials may not make, in each service's wire format. */
+    private static int respondDenied(HttpExchange ex, String service) throws IOException {
+        String message = "User: arn:aws:iam::123456789012:user/runner is not authorized to perform this action (injected)";
+        return switch (service) {
+            case "dynamodb" -> send(ex, 400, "application/x-amz-json-1.0",
+                    ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#AccessDeniedException\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
+            case "s3" -> send(ex, 403, "application/xml", ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>"
+                    + message + "</Message></Error>").getBytes(StandardCharsets.UTF_8));
+            case "ec2" -> send(ex, 403, "text/xml", ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>"
+                    + message + "</Message></Error></Errors><RequestID>fault</RequestID></Response>").getBytes(StandardCharsets.UTF_8));
+            default -> send(ex, 403, "text/xml", ("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>" + message
+                    + "</Message></Error><RequestId>fault</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8));
+        };
+    }
+
+    private static int send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
         ex.getResponseHeaders().add("Content-Type", type);
         ex.sendResponseHeaders(status, body.length);
         ex.getResponseBody().write(body);
         ex.close();
+        return status;
     }
 
     /** Closes the connection without a response: the client sees the connection drop mid-request. */

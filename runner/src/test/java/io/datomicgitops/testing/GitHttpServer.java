@@ -16,32 +16,50 @@ import java.util.Map;
 
 /**
  * A real git server over HTTP on loopback: git's own `git http-backend` (CGI) behind the JDK's HTTP server, with
- * Basic authentication that accepts one token, the way GitHub or GitLab accept a personal access token.
+ * Basic authentication that accepts one token, the way GitHub or GitLab accept a personal access token (or none: a
+ * null token lets anyone push). It can cut a push mid-pack ({@link #cutPush}): receive-pack gets the commands and
+ * half the pack, and the connection drops without an answer, as when a network or a proxy fails during a push.
  */
 public final class GitHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final Path basePath;
+    private final String token;
+    /** Receive-pack requests until the one to cut (0: none). */
+    private final java.util.concurrent.atomic.AtomicInteger untilCut = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger cut = new java.util.concurrent.atomic.AtomicInteger();
 
-    private GitHttpServer(HttpServer server, Path basePath) {
+    private GitHttpServer(HttpServer server, Path basePath, String token) {
         this.server = server;
         this.basePath = basePath;
+        this.token = token;
     }
 
     public static GitHttpServer start(Path basePath, String token) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> handle(exchange, basePath, token));
+        GitHttpServer git = new GitHttpServer(server, basePath, token);
+        server.createContext("/", git::handle);
         server.start();
-        return new GitHttpServer(server, basePath);
+        return git;
+    }
+
+    /** Cuts the {@code nth} push from now (1: the next one) mid-pack. */
+    public void cutPush(int nth) {
+        untilCut.set(nth);
+    }
+
+    /** Pushes cut so far. */
+    public int pushesCut() {
+        return cut.get();
     }
 
     public String url(Path repo) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + basePath.relativize(repo).toString().replace('\\', '/');
     }
 
-    private static void handle(HttpExchange ex, Path basePath, String token) throws IOException {
+    private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
-            String user = authorizedUser(auth, token);
+            String user = token == null ? "anonymous" : authorizedUser(auth, token);
             if (user == null) {
                 ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
                 ex.sendResponseHeaders(401, -1);
@@ -59,9 +77,23 @@ public final class GitHttpServer implements AutoCloseable {
             if (type != null) env.put("CONTENT_TYPE", type);
             String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
             if (encoding != null) env.put("HTTP_CONTENT_ENCODING", encoding);
+            boolean push = ex.getRequestMethod().equals("POST") && ex.getRequestURI().getPath().endsWith("/git-receive-pack");
+            boolean cutThis = push && untilCut.get() > 0 && untilCut.decrementAndGet() == 0;
             Process p = pb.start();
             try (OutputStream stdin = p.getOutputStream(); InputStream body = ex.getRequestBody()) {
-                body.transferTo(stdin);
+                if (cutThis) {
+                    byte[] all = body.readAllBytes();
+                    int pack = Math.max(0, indexOf(all, "PACK".getBytes(StandardCharsets.US_ASCII)));
+                    stdin.write(all, 0, pack + (all.length - pack) / 2);
+                } else {
+                    body.transferTo(stdin);
+                }
+            }
+            if (cutThis) {
+                p.getInputStream().readAllBytes(); // receive-pack reads what came, and fails on the cut pack
+                p.waitFor();
+                cut.incrementAndGet();
+                return; // no answer: the client sees the connection drop
             }
             byte[] out = p.getInputStream().readAllBytes();
             int split = indexOf(out, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -80,6 +112,8 @@ public final class GitHttpServer implements AutoCloseable {
             byte[] body = java.util.Arrays.copyOfRange(out, split + sepLen, out.length);
             ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
             if (body.length > 0) ex.getResponseBody().write(body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

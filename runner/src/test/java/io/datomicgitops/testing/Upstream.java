@@ -54,4 +54,18 @@ record Upstream(int status, Map<String, List<String>> headers, byte[] body) {
         if (bytes.length > 0 && !head) ex.getResponseBody().write(bytes);
         ex.close();
     }
+
+    /**
+     * Answers with this status and headers and a Content-Length of the whole body, sends half the body (an empty
+     * body is announced as one byte and none is sent), then drops the connection: the client reads a body cut mid-way.
+     */
+    static void respondCut(HttpExchange ex, int status, byte[] bytes, Map<String, List<String>> headers) throws IOException {
+        headers.forEach((k, vs) -> {
+            if (k != null && !HOP_BY_HOP.contains(k.toLowerCase())) vs.forEach(v -> ex.getResponseHeaders().add(k, v));
+        });
+        ex.sendResponseHeaders(status, Math.max(1, bytes.length));
+        ex.getResponseBody().write(bytes, 0, bytes.length / 2);
+        ex.getResponseBody().flush();
+        ex.close(); // fewer bytes than announced: the server closes the connection
+    }
 }
