@@ -62,24 +62,20 @@ public final class GitRepo implements AutoCloseable {
         this.auth = auth;
         this.env = env;
         this.log = log;
-        // JGit's automatic gc (after ~50 fetched packs) runs detached by default: on a thread that outlives the
-        // command, whose gc.log.lock the next command's gc then met ("NoSuchFileException: .git/gc.log.lock", a
-        // checkout failed). In the foreground it is done before the command goes on. In memory only: the clone's
-        // config file is left as it is.
-        git.getRepository().getConfig().setBoolean(org.eclipse.jgit.lib.ConfigConstants.CONFIG_GC_SECTION, null,
-                org.eclipse.jgit.lib.ConfigConstants.CONFIG_KEY_AUTODETACH, false);
         registerCredentials(remoteUrl());
         gcInTheForeground(git.getRepository());
     }
 
     /**
-     * JGit runs the gc a fetch triggers on a background thread unless gc.autoDetach is false: it would hold
-     * gc.log.lock and rewrite packs and refs while this run goes on (and {@link #takeOverFromKilledRun} clears lock
-     * files), and die half-way when the JVM exits. In the foreground it is done before the fetch returns, under the
-     * clone lock. Set in memory only: a plan writes nothing into the clone.
+     * JGit runs the gc a fetch triggers (too many loose objects, or ~50 fetched packs) on a background thread unless
+     * gc.autoDetach is false: it would hold gc.log.lock and rewrite packs and refs while this run goes on (and
+     * {@link #takeOverFromKilledRun} clears lock files), and outlive the command or die half-way when the JVM exits
+     * (the next checkout failed on .git/gc.log.lock). In the foreground it is done before the fetch returns, under
+     * the clone lock. Set in memory only: the clone's config file is left as it is.
      */
     private static void gcInTheForeground(org.eclipse.jgit.lib.Repository repository) {
-        repository.getConfig().setBoolean("gc", null, "autoDetach", false);
+        repository.getConfig().setBoolean(org.eclipse.jgit.lib.ConfigConstants.CONFIG_GC_SECTION, null,
+                org.eclipse.jgit.lib.ConfigConstants.CONFIG_KEY_AUTODETACH, false);
     }
 
     /**
