@@ -57,7 +57,9 @@ class InterruptsTest {
                 Clock.systemUTC(), interrupts);
         CommandLine cl = Main.commandLine(main);
         Blocking blocking = new Blocking();
-        cl.addSubcommand("block", blocking);
+        CommandLine block = new CommandLine(blocking);
+        Converters.register(block); // as Main gives its own commands: the AWS options' durations
+        cl.addSubcommand("block", block);
         Path report = dir.resolve("report.json");
         AtomicInteger exit = new AtomicInteger(-1);
         Thread command = new Thread(() -> exit.set(cl.execute("block", "--report", report.toString())), "command");
