@@ -23,13 +23,18 @@ import static io.datomicgitops.reliability.Invariants.CF;
 import static io.datomicgitops.reliability.Invariants.TX;
 
 /**
- * The example config repo as the reliability tests drive it: the first deployment with log rotation on
+ * The example config repo as the reliability tests drive it: the first deployment with log rotation on and a secret
  * (ensure-transactor with a generated bucket name, ensure-cf, template, stack creation) and a second change, a bigger
  * instance type (template, stack update, instance replacement). It keeps every output and report of its runs for the
  * secrets scan.
  */
 final class DemoRepo {
     private static final Pattern ERROR_LINE = Pattern.compile("(?m)^error: .+ \\(.+\\)$");
+    /**
+     * The stack's secret (a memcached password from the runner's environment) that the secrets scan looks for in every
+     * output, report, commit and file: the example stack itself needs none (Datomic 1.0.7277 needs no license key).
+     */
+    static final String SECRET = "MEMCACHED-PASSWORD-3b9d-never-leak";
 
     final ConfigRepoFixture repo;
     final Path dir;
@@ -65,8 +70,11 @@ final class DemoRepo {
         demo.repo.env.putAll(account.env());
         String tx = demo.repo.remoteFile(TX);
         if (!tx.contains("# aws-s3-log-bucket-id=\n")) throw new IllegalStateException("the example transactor.properties changed shape");
-        String withBucket = tx.replace("# aws-s3-log-bucket-id=\n", "# aws-s3-log-bucket-id=\naws-s3-log-bucket-id=\n");
-        demo.repo.push(Map.of(TX, withBucket), "rotate transactor logs to S3");
+        if (!tx.contains("aws-dynamodb-table=demo-datomic\n")) throw new IllegalStateException("the example transactor.properties changed shape");
+        String withBucket = tx.replace("# aws-s3-log-bucket-id=\n", "# aws-s3-log-bucket-id=\naws-s3-log-bucket-id=\n")
+                .replace("aws-dynamodb-table=demo-datomic\n", "memcached-password=${env:DATOMIC_MEMCACHED_PASSWORD}\naws-dynamodb-table=demo-datomic\n");
+        demo.repo.env.put("DATOMIC_MEMCACHED_PASSWORD", SECRET);
+        demo.repo.push(Map.of(TX, withBucket), "rotate transactor logs to S3, a memcached password");
         demo.expected = Invariants.Expected.of(withBucket, demo.repo.remoteFile(CF));
         demo.checkout();
         return demo;

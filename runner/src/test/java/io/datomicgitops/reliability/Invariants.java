@@ -308,7 +308,7 @@ final class Invariants {
     }
 
     private void checkSecrets(List<String> outputs, List<Path> reports, Findings f) {
-        String license = ConfigRepoFixture.LICENSE;
+        String license = DemoRepo.SECRET;
         for (int i = 0; i < outputs.size(); i++) if (outputs.get(i).contains(license)) f.leaked("output of run " + (i + 1));
         for (Path p : reports) {
             try {
@@ -332,7 +332,7 @@ final class Invariants {
 
     /** Every object reachable from any ref (commits with their messages, annotated tags, trees, file contents). */
     static void leaksInRepository(Path dir, String label, Findings f) {
-        String license = ConfigRepoFixture.LICENSE;
+        String license = DemoRepo.SECRET;
         try (Git git = Git.open(dir.toFile()); ObjectWalk walk = new ObjectWalk(git.getRepository())) {
             Repository r = git.getRepository();
             walk.setRetainBody(true);
