@@ -61,6 +61,8 @@ class ConcurrencyIT {
                     demo.env(null));
             bobStatus = bobRun.waitFor(120_000);
             aliceHeldItThroughout = alice.isAlive();
+            assertThat(carolRun.awaitLine(Pattern.compile("; waiting, 1st in line"), 120_000)).as(carolRun.output()).isTrue();
+            slow.latency(0);
             aliceStatus = alice.waitFor(300_000);
             carolStatus = carolRun.waitFor(300_000);
             demo.outputs.addAll(List.of(alice.output(), bobRun.output(), carolRun.output()));
