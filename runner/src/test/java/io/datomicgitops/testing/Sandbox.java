@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,8 @@ public final class Sandbox {
         Path script = script();
         Path dir = Optional.ofNullable(System.getProperty("sandbox.dir")).or(() -> Optional.ofNullable(System.getenv("SANDBOX_DIR")))
                 .map(Path::of).orElse(script.getParent().getParent().resolve("target/sandbox"));
-        boolean wasRunning = run(script, dir, "status") == 0;
-        if (!wasRunning && run(script, dir, "start") != 0) {
+        boolean wasRunning = runScript(script, dir, "status") == 0;
+        if (!wasRunning && runScript(script, dir, "start") != 0) {
             throw new IllegalStateException("scripts/sandbox start failed; see " + dir.resolve("moto.log"));
         }
         return new Sandbox(script, dir, !wasRunning);
@@ -61,7 +62,7 @@ public final class Sandbox {
     }
 
     void stopIfStartedHere() {
-        if (startedHere) run(script, dir, "stop");
+        if (startedHere) runScript(script, dir, "stop");
     }
 
     public URI endpoint() { return endpoint; }
@@ -107,7 +108,7 @@ public final class Sandbox {
      */
     public void reset() {
         if (accountsSinceReset.getAndSet(0) > ACCOUNTS_WORTH_A_RESTART && startedHere) {
-            if (run(script, dir, "restart") != 0) throw new IllegalStateException("scripts/sandbox restart failed; see " + dir.resolve("moto.log"));
+            if (runScript(script, dir, "restart") != 0) throw new IllegalStateException("scripts/sandbox restart failed; see " + dir.resolve("moto.log"));
             endpoint = recordedEndpoint();
             return;
         }
@@ -146,15 +147,16 @@ public final class Sandbox {
         throw new IllegalStateException("scripts/sandbox not found above " + Path.of("").toAbsolutePath());
     }
 
-    private static int run(Path script, Path dir, String arg) {
+    /** Runs scripts/sandbox with ARGS on the sandbox in DIR (its SANDBOX_DIR); its exit code. The twin's too. */
+    static int runScript(Path script, Path dir, String... args) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(List.of(script.toString(), arg)).inheritIO()
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            List<String> command = new ArrayList<>(List.of(script.toString()));
+            command.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(command).inheritIO().redirectOutput(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("SANDBOX_DIR", dir.toString());
-            Process p = pb.start();
-            return p.waitFor();
+            return pb.start().waitFor();
         } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException("cannot run " + script + " " + arg + ": " + e, e);
+            throw new IllegalStateException("cannot run " + script + " " + String.join(" ", args) + ": " + e, e);
         }
     }
 

@@ -53,20 +53,20 @@ public final class Twin implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        if (run(script, dir, "start", "--twin", "--time-scale", String.valueOf(timeScale)) != 0) {
+        if (Sandbox.runScript(script, dir, "start", "--twin", "--time-scale", String.valueOf(timeScale)) != 0) {
             throw new IllegalStateException("scripts/sandbox start --twin failed; see " + dir.resolve("moto.log"));
         }
         try {
             return new Twin(script, dir, URI.create(Files.readString(dir.resolve("endpoint")).trim()), timeScale);
         } catch (IOException e) {
-            run(script, dir, "stop");
+            Sandbox.runScript(script, dir, "stop");
             throw new IllegalStateException(e);
         }
     }
 
     @Override
     public void close() {
-        run(script, dir, "stop");
+        Sandbox.runScript(script, dir, "stop");
     }
 
     public URI endpoint() { return endpoint; }
@@ -159,19 +159,6 @@ public final class Twin implements AutoCloseable {
             return JSON.readTree(r.body());
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("twin " + path + " failed: " + e, e);
-        }
-    }
-
-    private static int run(Path script, Path dir, String... args) {
-        try {
-            List<String> cmd = new java.util.ArrayList<>(List.of(script.toString()));
-            cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().put("SANDBOX_DIR", dir.toString());
-            pb.environment().remove("TWIN");
-            return pb.start().waitFor();
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException("cannot run " + script + ": " + e, e);
         }
     }
 }

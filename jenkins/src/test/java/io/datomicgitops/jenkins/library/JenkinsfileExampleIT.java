@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Jenkinsfile.example as written, on main: the declarative pipeline runs, the library is loaded, the
  * runner checks out the config repo over SSH with the key from the credentials store, and the plan command gets
- * the documented arguments. (Whatever the plan then reports is JenkinsfileScenarioIT's subject.)
+ * the documented arguments. (Whatever the plan then reports is the subject of the scenario classes on ScenarioSupport.)
  */
 @ExtendWith(SandboxExtension.class)
 class JenkinsfileExampleIT extends PipelineTestSupport {

@@ -1,15 +1,10 @@
 package io.datomicgitops.jenkins.library;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.datomicgitops.aws.AwsClients;
 import io.datomicgitops.jenkins.harness.Build;
 import io.datomicgitops.jenkins.harness.GitScm;
 import io.datomicgitops.jenkins.harness.Job;
-import io.datomicgitops.report.Json;
-import io.datomicgitops.testing.Sandbox;
 import io.datomicgitops.testing.TestRepos;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -18,8 +13,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scenarios that plan: pull requests (same repository and fork; the plan as a check, a comment or the description),
- * the scheduled drift check, the two-line form's author check, a moved branch.
+ * Scenarios that plan a pull request: from the same repository and from a fork (the merge commit Jenkins built is
+ * planned, with plan-only credentials), the plan as a check, else a comment, else in the build description.
  */
 class JenkinsfilePullRequestIT extends ScenarioSupport {
     @Test
@@ -96,100 +91,5 @@ class JenkinsfilePullRequestIT extends ScenarioSupport {
         assertThat(b.description()).startsWith("datomic-gitops: changes pending at " + plannedRevision(b).substring(0, 10) + ": demo: ");
         assertThat(b.artifact("datomic-gitops/plan/plan.md")).exists();
         assertThat(b.log()).contains("datomic-gitops: the plan is in the build description and in the archived plan.md");
-    }
-
-    @Test
-    void scheduledBuildIsTheDriftCheckAndFindsAChangeMadeByHandInAws(Sandbox sandbox) throws Exception {
-        Job main = mainJob(jenkinsfileExample());
-        Build deploy = jenkins.build(main);
-        deploy.approve("alice", "datomic-approvers");
-        assertSucceeded(deploy);
-        assertThat(main.property("pipelineTriggers")).as("main has the daily cron").isNotNull();
-        assertThat(main.property("buildDiscarder")).isNotNull();
-
-        Build same = jenkins.buildByTimer(main);
-        assertSucceeded(same);
-        assertThat(same.description()).isEqualTo("datomic-gitops: no drift on main: AWS matches git");
-        assertThat(runnerCalls(same)).as("the drift check, not a plan").containsExactly("checkout", "drift");
-
-        // by hand, in AWS: the table's deletion protection turned off
-        try (AwsClients aws = sandbox.clients()) {
-            aws.dynamoDb("us-east-1").updateTable(r -> r.tableName("demo-datomic").deletionProtectionEnabled(false));
-        }
-        String before = head("main");
-        Build drifted = jenkins.buildByTimer(main);
-        assertThat(drifted.result()).as(drifted.log()).isEqualTo("UNSTABLE");
-        JsonNode report = Json.mapper().readTree(Files.readString(drifted.artifact("datomic-gitops/drift/report.json")));
-        String summary = null;
-        for (JsonNode phase : report.path("phases")) {
-            if (phase.path("phase").asText().equals("drift")) summary = phase.path("summary").asText();
-        }
-        assertThat(summary).startsWith("demo (demo-datomic-transactor): ").contains("dynamodb-table demo-datomic");
-        assertThat(drifted.description()).isEqualTo("datomic-gitops: drift in demo: " + summary);
-        assertThat(drifted.log()).contains("WARNING: datomic-gitops: drift in demo: ");
-        assertThat(report.path("awsCalls").path("mutating").asLong()).as("read-only").isZero();
-        assertThat(drifted.steps("input")).isEmpty();
-        assertThat(runnerCalls(drifted)).containsExactly("checkout", "drift");
-        assertThat(head("main")).isEqualTo(before);
-    }
-
-    @Test
-    void theTwoLineFormsScheduledBuildIsTheDriftCheck() throws Exception {
-        Job main = mainJob(TWO_LINE.replace("@Library('datomic-gitops') _",
-                "@Library('datomic-gitops') _\nproperties([pipelineTriggers([cron('H 6 * * *')])])"));
-        Build first = jenkins.build(main);
-        first.abort("alice");
-        Build timer = jenkins.buildByTimer(main);
-        // nothing deployed yet: a deployment waiting is not drift (the drift found by hand is the other scenario's)
-        assertThat(timer.result()).as(timer.log()).isEqualTo("SUCCESS");
-        assertThat(timer.description()).isEqualTo("datomic-gitops: no drift on main: AWS matches git");
-        assertThat(timer.steps("input")).isEmpty();
-        assertThat(runnerCalls(timer)).containsExactly("checkout", "drift");
-    }
-
-    @Test
-    void theTwoLineFormRefusesTheAuthorOfTheChangeAsApprover() throws Exception {
-        Job main = mainJob(TWO_LINE);
-        Build first = jenkins.build(main);
-        first.abort("alice");
-        // dave's change to main: the next build's change log (recorded by datomicDeploy's checkout of the job's SCM)
-        try (Git g = Git.cloneRepository().setURI(bare.toUri().toString()).setDirectory(tmp.resolve("dave").toFile()).call()) {
-            PersonIdent dave = new PersonIdent("dave", "dave@example.com");
-            Files.writeString(tmp.resolve("dave/stacks/demo/NOTES"), "dave's note\n");
-            g.add().addFilepattern(".").call();
-            g.commit().setMessage("notes").setAuthor(dave).setCommitter(dave).setSign(false).call();
-            g.push().call();
-        }
-        Build second = jenkins.build(main);
-        assertThat(second.changes()).as(second.log()).extracting(GitScm.Change::authorId).containsExactly("dave");
-        second.approve("dave", "datomic-approvers");
-        assertThat(second.pendingInput()).as("still waiting; log:%n%s", second.log()).isNotNull();
-        assertThat(second.log()).contains("approval refused: dave authored a change in this build");
-        second.abort("erin");
-        assertThat(runnerCalls(second)).doesNotContain("apply");
-    }
-
-    @Test
-    void aPlanOfAnExistingCloneStillRefusesABranchThatMoved() throws Exception {
-        String script = """
-                @Library('datomic-gitops') _
-                def runner = [gitCredentialsId: 'datomic-config-repo', awsCredentialsId: 'datomic-aws',
-                              secrets: [DATOMIC_LICENSE_KEY: 'datomic-license-key']]
-                def plan
-                node {
-                    datomicRunner(runner + [command: 'checkout', gitAuth: true, repo: env.URL,
-                                            arguments: ['--repo', env.URL, '--branch', 'main', '--dir', 'mine']])
-                    plan = datomicPlan(runner + [checkout: false, dir: 'mine', repo: env.URL, branch: 'main'])
-                }
-                input 'push to main now'
-                datomicApply(runner + [plan: plan, approvedBy: 'alice'])
-                """;
-        Build b = jenkins.build(job("config/main", script, Map.of("BRANCH_NAME", "main", "URL", url)));
-        assertThat(b.pendingInput()).as(b.log()).isNotNull();
-        String moved = TestRepos.pushChange(bare, tmp.resolve("author"), "main", Map.of("stacks/demo/NOTES", "x\n"), "notes");
-        b.approve("alice");
-        assertThat(b.result()).as(b.log()).isEqualTo("FAILURE");
-        assertThat(b.log()).contains("datomicApply: main moved from").contains("to " + moved + "; nothing was applied");
-        assertThat(runnerCalls(b)).doesNotContain("apply");
     }
 }

@@ -2,21 +2,23 @@ package io.datomicgitops.jenkins.library;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datomicgitops.jenkins.harness.Build;
+import io.datomicgitops.jenkins.harness.GitScm;
 import io.datomicgitops.jenkins.harness.Job;
-import io.datomicgitops.testing.TestRepos;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
+import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scenarios that deploy from main: approved (across a restart), aborted at approval and during Apply, timed out,
- * superseded and queued builds, a runner error.
+ * Scenarios that deploy from main once approved: the approver recorded (across a restart; the lock outside node, per
+ * repo) and the runner's own push that follows (NOT_BUILT), a newer approved build superseding the older, the two-line
+ * form refusing the change's author as approver.
  */
-class JenkinsfileScenarioIT extends ScenarioSupport {
+class JenkinsfileApprovalIT extends ScenarioSupport {
     @Test
     void mainBuildApprovedDeploysAndRecordsTheApprover() throws Exception {
         Build b = jenkins.build(mainJob(jenkinsfileExample()));
@@ -56,45 +58,6 @@ class JenkinsfileScenarioIT extends ScenarioSupport {
     }
 
     @Test
-    void abortedDuringApplySaysTheDeploymentMayBeUnfinished() throws Exception {
-        Build b = jenkins.build(mainJob(jenkinsfileExample()));
-        // another job of the same config repo holds the stack's lock: the approved build waits for it in Apply
-        String resource = "datomic-gitops " + url.replaceFirst("^ssh://git@", "").replaceFirst(":[0-9]+/", "/")
-                .replaceFirst("\\.git$", "") + " demo";
-        Build holder = jenkins.build(job("config/other", "lock(resource: '" + resource + "') { input 'hold' }", Map.of()));
-        b.approve("alice", "datomic-approvers");
-        assertThat(b.waitingForLock()).as(b.log()).isEqualTo(resource);
-        assertThat(b.steps("node")).as("waiting for the lock holds no agent").hasSize(1);
-        b.abortBuild("alice");
-        assertThat(b.result()).isEqualTo("ABORTED");
-        assertThat(b.log()).contains("datomic-gitops: aborted during Apply")
-                .doesNotContain("not deployed (approval rejected");
-        assertThat(runnerCalls(b)).doesNotContain("apply");
-        holder.abort("bob");
-    }
-
-    @Test
-    void abortedApprovalAppliesNothing() throws Exception {
-        String before = head("main");
-        Build b = jenkins.build(mainJob(jenkinsfileExample()));
-        b.abort("alice");
-        assertThat(b.result()).isEqualTo("ABORTED");
-        assertThat(runnerCalls(b)).containsExactly("checkout", "plan");
-        assertThat(head("main")).isEqualTo(before);
-    }
-
-    @Test
-    void approvalTimeoutAppliesNothing() throws Exception {
-        String before = head("main");
-        Build b = jenkins.build(mainJob(jenkinsfileExample()));
-        jenkins.advance(Duration.ofHours(25));
-        assertThat(b.result()).isEqualTo("ABORTED");
-        assertThat(b.log()).contains("Timeout has been exceeded");
-        assertThat(runnerCalls(b)).containsExactly("checkout", "plan");
-        assertThat(head("main")).isEqualTo(before);
-    }
-
-    @Test
     void newerApprovedBuildSupersedesTheOlderWaitingOne() throws Exception {
         Job job = mainJob(TWO_LINE);
         Build older = jenkins.build(job);
@@ -109,23 +72,24 @@ class JenkinsfileScenarioIT extends ScenarioSupport {
     }
 
     @Test
-    void exampleQueuesANewerBuildBehindOneWaitingForApproval() throws Exception {
-        Job job = mainJob(jenkinsfileExample());
-        Build first = jenkins.build(job);
-        Build second = jenkins.build(job);
-        assertThat(first.pendingInput()).isNotNull();
-        assertThat(second.state()).isEqualTo(Build.State.QUEUED);
+    void theTwoLineFormRefusesTheAuthorOfTheChangeAsApprover() throws Exception {
+        Job main = mainJob(TWO_LINE);
+        Build first = jenkins.build(main);
         first.abort("alice");
-        assertThat(second.pendingInput()).as(second.log()).isNotNull();
-    }
-
-    @Test
-    void runnerErrorFailsTheBuildWithItsMessage() throws Exception {
-        TestRepos.pushChange(bare, tmp.resolve("author"), "main",
-                Map.of("stacks/demo/deploy.properties", "replace-strategy=sideways\n"), "bad strategy");
-        Build b = jenkins.build(mainJob(jenkinsfileExample()));
-        assertThat(b.result()).isEqualTo("FAILURE");
-        assertThat(b.log()).containsPattern("ERROR: datomic-gitops plan failed \\(exit 3\\): .*replace-strategy");
-        assertThat(b.steps("input")).isEmpty();
+        // dave's change to main: the next build's change log (recorded by datomicDeploy's checkout of the job's SCM)
+        try (Git g = Git.cloneRepository().setURI(bare.toUri().toString()).setDirectory(tmp.resolve("dave").toFile()).call()) {
+            PersonIdent dave = new PersonIdent("dave", "dave@example.com");
+            Files.writeString(tmp.resolve("dave/stacks/demo/NOTES"), "dave's note\n");
+            g.add().addFilepattern(".").call();
+            g.commit().setMessage("notes").setAuthor(dave).setCommitter(dave).setSign(false).call();
+            g.push().call();
+        }
+        Build second = jenkins.build(main);
+        assertThat(second.changes()).as(second.log()).extracting(GitScm.Change::authorId).containsExactly("dave");
+        second.approve("dave", "datomic-approvers");
+        assertThat(second.pendingInput()).as("still waiting; log:%n%s", second.log()).isNotNull();
+        assertThat(second.log()).contains("approval refused: dave authored a change in this build");
+        second.abort("erin");
+        assertThat(runnerCalls(second)).doesNotContain("apply");
     }
 }
