@@ -1,6 +1,7 @@
 package io.datomicgitops.aws;
 
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.Crc32MismatchException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
 import software.amazon.awssdk.retries.api.AcquireInitialTokenResponse;
@@ -9,6 +10,8 @@ import software.amazon.awssdk.retries.api.RecordSuccessResponse;
 import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
 import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
 import software.amazon.awssdk.retries.api.RetryStrategy;
+
+import javax.xml.stream.XMLStreamException;
 
 /**
  * The retry strategy of one client: the SDK's standard retries (exponential backoff with jitter, a longer base for
@@ -40,7 +43,22 @@ final class RateLimitedRetries implements RetryStrategy {
         return new RateLimitedRetries(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(maxAttempts)
                 .circuitBreakerEnabled(false)
+                .retryOnException(RateLimitedRetries::answerCutShort)
                 .build(), new SendingRate());
+    }
+
+    /**
+     * An answer whose body broke off: the SDK retries a dropped connection but not this, though it is the same loss
+     * (the call may have acted; its answer did not arrive whole). DynamoDB's and Auto Scaling's answers fail their
+     * CRC32 check, the XML services' fail to parse. Retried, the call meets its own work where it had acted, as after a
+     * dropped connection (EntityAlreadyExists, the change set answered from its token, ...), instead of stopping the
+     * run. An answer that is malformed each time fails as before once the attempts are spent.
+     */
+    static boolean answerCutShort(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof Crc32MismatchException || t instanceof XMLStreamException) return true;
+        }
+        return false;
     }
 
     /** The rate this client keeps to, calls a second (infinite until AWS throttles it). */

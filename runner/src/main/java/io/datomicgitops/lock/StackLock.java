@@ -347,8 +347,8 @@ public final class StackLock {
             // our own write may have landed and its answer been lost: the SDK's retry then found the lock taken, by us
             if (holder(stack).filter(h -> h.lockId().equals(mine.lockId())).isEmpty()) return Optional.empty();
         } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
-            // no answer the SDK could read, and it retried no more (a body cut mid-way fails DynamoDB's checksum and is
-            // not retried; or the attempts ran out): the write may have landed, and then the lock is ours to hold
+            // no answer the SDK could read, and its attempts ran out (each answer lost or cut mid-way): the write may
+            // have landed, and then the lock is ours to hold
             if (holder(stack).filter(h -> h.lockId().equals(mine.lockId())).isEmpty()) throw e;
         }
         log.progress("lock: " + stack + " taken (lease until " + mine.expires() + ", renewed while held)");

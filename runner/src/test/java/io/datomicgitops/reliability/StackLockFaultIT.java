@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,18 +62,25 @@ class StackLockFaultIT {
     }
 
     /**
-     * A lock write whose answer arrives cut mid-way: DynamoDB's client finds the checksum wrong and, unlike a dropped
-     * connection, does not retry. The write landed, so the lock is this run's: it goes on holding it, instead of failing
-     * and leaving a lock nobody releases until its lease runs out (the next apply met it: exit 6, "locked by" itself).
+     * A lock write whose every answer is lost: the first arrives cut mid-way (its write landed; DynamoDB's checksum
+     * fails, and the cut answer is retried as a lost one), the connection of each retry drops after DynamoDB answered
+     * (the lock taken, by this write), until the attempts run out and the SDK hands the failure to the lock's code. The
+     * write landed, so the lock is this run's: it goes on holding it, instead of failing and leaving a lock nobody
+     * releases until its lease runs out (the next apply met it: exit 6, "locked by" itself).
      */
     @Test
-    void aLockWriteWhoseAnswerWasCutIsOursAndHeld(Sandbox sandbox) throws Exception {
-        try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(), FaultProxy.firstOf(Fault.CUT_BODY, c -> c.operation().equals("PutItem")), 0, 0);
+    void aLockWriteWhoseAnswersWereAllLostIsOursAndHeld(Sandbox sandbox) throws Exception {
+        AtomicInteger puts = new AtomicInteger();
+        FaultProxy.Policy lost = c -> !c.operation().equals("PutItem") ? null
+                : puts.getAndIncrement() == 0 ? Fault.CUT_BODY : Fault.RESET_AFTER;
+        try (FaultProxy proxy = FaultProxy.start(sandbox.endpoint(), lost, 0, 0);
              AwsClients aws = through(proxy, 4)) {
             StackLock lock = new StackLock(aws, Sandbox.REGION, "locks-cut-body", new Lines(), Clock.systemUTC());
             StackLock.Lease lease = lock.acquire("prod", "carol", "build 3", Duration.ofMinutes(10), Duration.ZERO);
-            assertThat(proxy.log()).extracting(i -> i.call().operation() + " " + i.fault()).containsExactly("PutItem CUT_BODY");
-            assertThat(proxy.reachedTool()).as("the SDK handed the cut answer to the lock's own code").containsEntry(Fault.CUT_BODY, 1L);
+            proxy.policy(FaultProxy.none());
+            assertThat(proxy.log()).extracting(i -> i.call().operation() + " " + i.fault()).containsExactly(
+                    "PutItem CUT_BODY", "PutItem RESET_AFTER", "PutItem RESET_AFTER", "PutItem RESET_AFTER");
+            assertThat(proxy.reachedTool()).as("the SDK handed the lost answer to the lock's own code").containsKey(Fault.RESET_AFTER);
             assertThat(lock.holder("prod")).get().extracting(StackLock.Holder::lockId).isEqualTo(lease.holder().lockId());
             lease.close();
             assertThat(lock.holder("prod")).isEmpty();
