@@ -71,6 +71,7 @@ class BadInputCorpusIT {
             c("unknown option", 64, "Unknown option: '--bogus'", none(), "plan --dir {clone} --bogus"),
             c("checkout without --repo", 64, "Missing required option: '--repo=URL'", none(), "checkout --dir {tmp}/clone2"),
             c("plan --parallel not a number", 64, "'many' is not an int", none(), "plan --dir {clone} --parallel many"),
+            c("checkout --depth 0", 64, "--depth must be 1 or more, not 0", none(), "checkout --repo {remote} --dir {tmp}/clone2 --depth 0"),
             c("plan --region contradicting the stack's files", 64, "--region eu-west-1 contradicts the stack's region us-east-1",
                     none(), "plan --dir {clone} --region eu-west-1"),
             c("apply --plan of another commit", 8, "the plan was approved at", savedPlanOfAnotherCommit(), "apply --dir {clone} --plan {tmp}/old.plan.json"),
