@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every Describe, List and Get call above 5 a second (bursts of 5) with that service's throttling error. The plan (10
  * stacks, 8 at once) completes, every stack planned as the demo stack is and nothing about throttling in it, and it
  * slows down rather than hammer: once throttled, each client (one per service and region) keeps to a rate below what
- * AWS refused, so under a fifth of the requests are throttled (in three runs each: 12-16%; with backoff alone 27-31%).
+ * AWS refused, so under a fifth of the requests are throttled (6-16% in ten runs; with backoff alone 27-31% in three).
  * The requests, the throttled ones and the wall time are printed; bench/run's scale section plans 50 stacks this way.
  */
 @ExtendWith(SandboxExtension.class)
