@@ -138,7 +138,7 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /**
      * A signal (SIGINT, SIGTERM) while {@link #execute()} runs, on the signal's thread: releases the stack locks this
-     * process holds, writes the report with status interrupted and an error saying where the run stopped and what to
+     * process holds and gives up its places in line for others, writes the report with status interrupted and an error saying where the run stopped and what to
      * do, and prints that as the run's last line; the process exits with 130 after it ({@link Interrupts}).
      */
     private void interrupted(String signal) {
@@ -161,9 +161,11 @@ public abstract class BaseCommand implements Callable<Integer> {
                 }
             }
         }
+        List<String> lines = StackLock.leaveLines(); // the runs behind it in line need not wait for its ticket to run out
         String last = console.freeze(); // the last line printed is where it stopped: nothing is printed after it
         String what = "interrupted by " + signal + (last == null ? " before its first step" : " after: " + last)
-                + (released.isEmpty() ? "" : "; the lock on " + String.join(", ", released) + " was released");
+                + (released.isEmpty() ? "" : "; the lock on " + String.join(", ", released) + " was released")
+                + (lines.isEmpty() ? "" : "; its place in line for the lock on " + String.join(", ", lines) + " was given up");
         StringBuilder todo = new StringBuilder(interruptedTodo());
         if (counter.mutatingTotal() > 0) {
             todo.append("; an AWS operation it started (a stack update, an instance refresh) goes on without it, and a run that"

@@ -30,7 +30,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A deployment lock per stack, like Terraform's state lock: a conditional write in a DynamoDB table (created on
@@ -111,6 +113,31 @@ public final class StackLock {
     /** The locks this process holds now. */
     public static List<Lease> held() {
         return List.copyOf(HELD);
+    }
+
+    /** A place in line this process holds, for {@link #leaveLines}. */
+    private record Waiting(String stack, LockQueue queue, LockQueue.Ticket ticket) {}
+
+    /**
+     * The places in line this process holds, by ticket id: a run interrupted by a signal gives them up before it
+     * exits, so the runs behind it do not wait for its ticket to run out (a minute).
+     */
+    private static final Map<String, Waiting> WAITING = new ConcurrentHashMap<>();
+    /** Tickets given up by {@link #leaveLines}: the run that held one stops instead of joining the line again. */
+    private static final Set<String> LEFT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * For a run interrupted by a signal, on the signal's thread: gives up every place in line this process holds (the
+     * waiting thread, which goes on until the exit, then stops instead of joining again); the stacks whose line it left.
+     */
+    public static List<String> leaveLines() {
+        List<String> stacks = new ArrayList<>();
+        WAITING.forEach((id, waiting) -> {
+            LEFT.add(id);
+            waiting.queue().leaveQuietly(waiting.ticket());
+            stacks.add(waiting.stack());
+        });
+        return stacks;
     }
 
     /**
@@ -298,8 +325,10 @@ public final class StackLock {
         Deadline deadline = Deadline.after(clock, wait.upTo());
         WaitProgress progress = new WaitProgress(log, deadline);
         LockQueue.Ticket ticket = null;
+        String placeId = null; // this run's latest place in line, kept once the place is lost
         try {
             while (true) {
+                if (placeId != null && LEFT.contains(placeId)) throw leftTheLine(stack);
                 Instant now = clock.instant();
                 List<LockQueue.Ticket> all = queue.tickets();
                 queue.prune(all, now);
@@ -317,6 +346,9 @@ public final class StackLock {
                 if (deadline.passed()) throw stillLocked(stack, holder, ahead);
                 if (ticket == null) {
                     ticket = joinLine(queue, stack, who, where, wait.supersede());
+                    if (placeId != null) WAITING.remove(placeId);
+                    placeId = ticket.id();
+                    WAITING.put(placeId, new Waiting(stack, queue, ticket));
                     continue; // look again at once: the place just taken is what the next line says
                 }
                 if (!queue.renew(ticket)) {
@@ -330,7 +362,18 @@ public final class StackLock {
             if (ticket != null) queue.leaveQuietly(ticket);
             forgetNote(stack); // the lock is someone else's: nothing of ours to release
             throw e;
+        } finally {
+            if (placeId != null) {
+                WAITING.remove(placeId);
+                LEFT.remove(placeId);
+            }
         }
+    }
+
+    /** The run was interrupted while it waited in line ({@link #leaveLines} gave up its place). */
+    private ToolException leftTheLine(String stack) {
+        return new ToolException(ExitCode.INTERRUPTED, "interrupted while waiting in line for the lock of " + stack
+                + ": its place in line given up", "lock table " + table, "run again");
     }
 
     /** One attempt at the lock: taken when free or its lease ran out; empty when someone else holds it. */

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.datomicgitops.lock.StackLock.POLL;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +101,42 @@ class StackLockWaitIT {
 
                 stuck.close(); // the late release of the old holder leaves the new one alone
                 assertThat(lock.holder("expired")).get().extracting(StackLock.Holder::lockId).isEqualTo(dave.holder().lockId());
+            }
+        }
+    }
+
+    /**
+     * A run interrupted (SIGINT, SIGTERM) while it waits in line: the signal's path gives up its place at once, so the
+     * runs behind it do not wait a minute for its ticket to run out, and the waiting thread, which goes on until the
+     * exit, stops at its next look instead of joining the line again.
+     */
+    @Test
+    void aRunInterruptedWhileInLineGivesUpItsPlaceAndDoesNotJoinAgain(Sandbox sandbox) {
+        try (AwsClients aws = sandbox.clients()) {
+            TestTime time = new TestTime(START);
+            LockQueue line = new LockQueue(aws.dynamoDb(Sandbox.REGION), TABLE, "interrupted", time);
+            List<List<String>> left = new ArrayList<>();
+            List<Integer> ticketsAfter = new ArrayList<>();
+            Sleeper signalOnTheSecondLook = d -> {
+                time.sleep(d);
+                if (time.sleeps().size() == 2) {
+                    assertThat(line.tickets()).as("erin waits in line").hasSize(1);
+                    left.add(StackLock.leaveLines()); // what BaseCommand's signal path does
+                    ticketsAfter.add(line.tickets().size());
+                }
+            };
+            StackLock lock = new StackLock(aws, Sandbox.REGION, TABLE, Log.NONE, time, signalOnTheSecondLook);
+            try (StackLock.Lease frank = lock.acquire("interrupted", "frank", "build 1", LEASE, Duration.ZERO)) {
+                assertThatThrownBy(() -> lock.acquire("interrupted", "erin", "build 2", LEASE, Duration.ofMinutes(5)))
+                        .isInstanceOfSatisfying(ToolException.class, e -> {
+                            assertThat(e.exitCode()).isEqualTo(ExitCode.INTERRUPTED);
+                            assertThat(e.getMessage()).contains("interrupted while waiting in line for the lock of interrupted");
+                        });
+                assertThat(left).containsExactly(List.of("interrupted"));
+                assertThat(ticketsAfter).as("the place given up at once").containsExactly(0);
+                assertThat(time.sleeps()).as("no look after the signal").hasSize(2);
+                assertThat(line.tickets()).as("not in line again").isEmpty();
+                assertThat(StackLock.leaveLines()).as("nothing left to give up").isEmpty();
             }
         }
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -92,6 +93,40 @@ class InterruptedApplyIT {
         assertNoLock(account);
         demo.removeReviewOnlyStacks(); // none expected (interrupted before the stack), as CrashApplyIT does
         finishedByTheNextApply(demo, before);
+    }
+
+    /**
+     * SIGINT while the apply waits in line for the lock someone else holds (--lock-wait): it exits 130 saying its place
+     * in line was given up, and once the holder releases the lock a run without --lock-wait takes it at once (a ticket
+     * left behind would refuse it, "others wait", until the ticket ran out a minute later).
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void sigintWhileWaitingInLineGivesUpThePlaceForTheRunsBehind(Sandbox sandbox) throws Exception {
+        SandboxAccount account = SandboxAccount.of(sandbox, Lanes.account(ACCOUNTS, 3));
+        DemoRepo demo = DemoRepo.create(tmp.resolve("line"), sandbox, account, daemon::url);
+        Path report = demo.dir.resolve("interrupted.json");
+        try (AwsClients aws = account.clients()) {
+            StackLock lock = new StackLock(aws, Sandbox.REGION, "datomic-gitops-locks", Log.NONE, Clock.systemUTC());
+            StackLock.Lease ops = lock.acquire(STACK, "ops", "by hand", Duration.ofMinutes(10), Duration.ZERO);
+            ChildApply child = ChildApply.startApart(ChildApply.FAST_START,
+                    demo.applyArgs(demo.repo.clone, report, "--lock-wait", "5m"), demo.env(sandbox.endpoint()));
+            Pattern waiting = Pattern.compile("lock: " + STACK + " is held by ops .*; waiting, 1st in line");
+            assertThat(child.awaitLine(waiting, 120_000)).as("the child waits in line:\n%s", child.output()).isTrue();
+            Assumptions.assumeFalse(child.ignores(2), "the child ignores SIGINT (inherited)");
+            child.signal("INT");
+            int status = child.waitFor(30_000);
+            demo.outputs.add(child.output() + "\n" + String.join("\n", child.errLines()));
+            assertThat(status).as("exit code; stderr:\n%s", String.join("\n", child.errLines())).isEqualTo(130);
+            JsonNode error = Json.mapper().readTree(Files.readString(report)).path("error");
+            assertThat(error.path("message").asText()).startsWith("interrupted by SIGINT after: ")
+                    .endsWith("; its place in line for the lock on " + STACK + " was given up");
+
+            ops.close();
+            try (StackLock.Lease next = lock.acquire(STACK, "next", "by hand", Duration.ofMinutes(10), Duration.ZERO)) {
+                assertThat(next.holder().who()).as("taken at once: no one left in line").isEqualTo("next");
+            }
+        }
     }
 
     record Interrupted(ChildApply child, int status, Path report) {
