@@ -138,8 +138,9 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /**
      * A signal (SIGINT, SIGTERM) while {@link #execute()} runs, on the signal's thread: releases the stack locks this
-     * process holds and gives up its places in line for others, writes the report with status interrupted and an error saying where the run stopped and what to
-     * do, and prints that as the run's last line; the process exits with 130 after it ({@link Interrupts}).
+     * process holds and gives up its places in line for others, writes the report with status interrupted and an
+     * error saying where the run stopped and what to do, and prints that as the run's last line; the process exits
+     * with 130 after it ({@link Interrupts}).
      */
     private void interrupted(String signal) {
         List<String> stacks = new ArrayList<>();
